@@ -1,0 +1,13 @@
+import { RampartError } from './rampart-error.js';
+
+/** The bulkhead is at `maxConcurrent` and its queue at `maxQueued`. */
+export class BulkheadRejectedError extends RampartError {
+  readonly maxConcurrent: number;
+  readonly maxQueued: number;
+
+  constructor(maxConcurrent: number, maxQueued: number) {
+    super(`Bulkhead full: ${maxConcurrent} running and ${maxQueued} queued`);
+    this.maxConcurrent = maxConcurrent;
+    this.maxQueued = maxQueued;
+  }
+}

@@ -1,0 +1,52 @@
+import { fileURLToPath } from 'node:url';
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+const pkgs = ['core', 'llm', 'postgres', 'mcp', 'docker', 'kubernetes', 'inversify'];
+const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.url));
+// Tests run against the sources, not dist: `@rampart/x` and `@rampart/x/testing` resolve to src/.
+const alias = pkgs.flatMap((p) => [
+  { find: new RegExp(`^@rampart/${p}/testing$`), replacement: `${src(p)}/src/testing/index.ts` },
+  { find: new RegExp(`^@rampart/${p}$`), replacement: `${src(p)}/src/index.ts` },
+]);
+
+// Decorator tests run twice: once compiled as TC39 standard decorators, once as legacy
+// `experimentalDecorators` (with metadata, as inversify users compile). swc's decoratorVersion
+// overrides legacyDecorator, so each mode needs its own plugin instance and project.
+const standard = swc.vite({
+  jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { decoratorVersion: '2022-03' }, target: 'es2022' },
+});
+const legacy = swc.vite({
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+  },
+});
+
+const shared = { alias, restoreMocks: true, testTimeout: 20_000, hookTimeout: 30_000 };
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [standard],
+        test: {
+          ...shared,
+          name: 'standard',
+          include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'docs/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**', '**/*.legacy.test.ts'],
+        },
+      },
+      {
+        plugins: [legacy],
+        test: {
+          ...shared,
+          name: 'legacy',
+          include: ['packages/*/src/**/*.legacy.test.ts', 'packages/*/src/**/*.decorators.test.ts', 'test/**/*.legacy.test.ts', 'test/**/*.decorators.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+        },
+      },
+    ],
+  },
+});
