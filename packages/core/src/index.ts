@@ -22,3 +22,6 @@ export {
   type MonitorCheckResult,
   type UsageThresholds,
 } from './resource/monitor.js';
+// config (policies-A)
+export { readEnvDefaults, type EnvDefaults } from './config/env-defaults.js';
+export { makeDualDecorator, type DualDecorator, type MethodWrapper, type WrapTarget } from './decorators/method-decorator.js';
