@@ -1,0 +1,23 @@
+import { readEnvDefaults } from '../config/env-defaults.js';
+import { nonNegativeNumber, optionsObject } from '../config/validate.js';
+import type { Backoff } from './backoff.js';
+
+export interface FixedBackoffOptions {
+  /** The same delay before every retry, in ms. Default: RETRY_BASE_DELAY (1 s). */
+  delayMs?: number;
+}
+
+/** A constant delay between retries (seed 001 "Fixed Delay"). */
+export class FixedBackoff implements Backoff {
+  readonly options: Readonly<Required<FixedBackoffOptions>>;
+
+  constructor(options?: FixedBackoffOptions) {
+    const o = optionsObject('FixedBackoff', options);
+    const delayMs = o.delayMs === undefined ? readEnvDefaults().retryBaseDelayMs : o.delayMs;
+    this.options = Object.freeze({ delayMs: nonNegativeNumber('FixedBackoff.delayMs', delayMs) });
+  }
+
+  delayMs(): number {
+    return this.options.delayMs;
+  }
+}

@@ -1,0 +1,27 @@
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__');
+const tsc = join(fixtures, '../../../../../node_modules/.bin/tsc');
+
+function compile(mode: 'standard' | 'legacy'): string {
+  try {
+    return execFileSync(tsc, ['-p', join(fixtures, `tsconfig.${mode}.json`)], { encoding: 'utf8' });
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string };
+    throw new Error(`tsc (${mode}) failed:\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+  }
+}
+
+// decorated-team.ts holds @ts-expect-error lines: it compiles only if the decorated methods and
+// wrapped functions keep their exact parameter and return types.
+describe('decorated methods keep their types under tsc', () => {
+  it('as TC39 standard decorators', () => {
+    expect(compile('standard')).toBe('');
+  });
+  it('as legacy experimentalDecorators', () => {
+    expect(compile('legacy')).toBe('');
+  });
+});

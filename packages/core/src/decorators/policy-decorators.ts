@@ -1,0 +1,52 @@
+import type { CircuitBreakerOptions } from '../breaker/circuit-breaker-options.js';
+import { createCircuitBreaker } from '../breaker/circuit-breaker-registry.js';
+import { createBulkhead, type BulkheadOptions } from '../bulkhead/bulkhead-policy.js';
+import type { Policy } from '../policy/policy.js';
+import { createRetry, type RetryOptions } from '../retry/retry-policy.js';
+import { createTimeout, type TimeoutOptions } from '../timeout/timeout-policy.js';
+import { makeDualDecorator, type DualDecorator } from './method-decorator.js';
+
+/**
+ * A decorator/wrapper that runs every call through `policy`. The policy is built once per
+ * decoration, so it is shared by every instance of the class (a retry or a named breaker is
+ * stateless per call; a bulkhead limits the method across instances).
+ *
+ * Stacking: the decorator nearest the method is innermost. `@retry() @circuitBreaker('x') m()`
+ * retries calls that go through the breaker (each attempt is counted by the breaker).
+ */
+export function policyDecorator(policy: Policy, factoryName: string): DualDecorator {
+  return makeDualDecorator(
+    (fn) =>
+      function (this: unknown, ...args: unknown[]) {
+        return policy.execute(() => fn.apply(this, args));
+      } as typeof fn,
+    factoryName,
+  );
+}
+
+/** `@retry({ maxAttempts: 5, strategy: new ExponentialBackoff({ baseDelayMs: 2000 }) })`, or `retry(opts)(fn)`. */
+export function retry(options?: RetryOptions): DualDecorator {
+  return policyDecorator(createRetry(options), 'retry');
+}
+
+/**
+ * `@circuitBreaker('external_api', { failureThreshold: 5, recoveryTimeoutMs: 60_000 })`, or
+ * `circuitBreaker(name, opts)(fn)`. Methods decorated with the same name share one breaker.
+ */
+export function circuitBreaker(name: string, options?: CircuitBreakerOptions): DualDecorator {
+  return policyDecorator(createCircuitBreaker(name, options), 'circuitBreaker');
+}
+
+/**
+ * `@timeout({ timeoutMs })`, or `timeout(opts)(fn)`: the caller gets a TimeoutError at the deadline.
+ * A decorated method cannot see the policy's AbortSignal (its signature is not changed); use
+ * `createTimeout(opts).execute(({ signal }) => ...)` where the work itself must be cancelled.
+ */
+export function timeout(options: TimeoutOptions): DualDecorator {
+  return policyDecorator(createTimeout(options), 'timeout');
+}
+
+/** `@bulkhead({ maxConcurrent, maxQueued })`, or `bulkhead(opts)(fn)`: one bulkhead per decorated method. */
+export function bulkhead(options: BulkheadOptions): DualDecorator {
+  return policyDecorator(createBulkhead(options), 'bulkhead');
+}
