@@ -3,8 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/config-error.js';
 import type { Backoff } from './backoff.js';
 import { ExponentialBackoff, type Jitter } from './exponential-backoff.js';
-import { FixedBackoff } from './fixed-backoff.js';
-import { LinearBackoff } from './linear-backoff.js';
 import { seededRandom } from './seeded-random.js';
 
 /** Delays for retries 1..n, threading previousDelayMs as the retry loop does. */
@@ -29,49 +27,9 @@ function configPath(fn: () => unknown): string {
   throw new Error('expected ConfigError');
 }
 
+
 const delayArb = fc.double({ min: 0, max: 1e6, noNaN: true });
 const jitterArb = fc.constantFrom<Jitter>('none', 'full', 'decorrelated');
-
-describe('FixedBackoff', () => {
-  it('returns the same delay every time', () => {
-    const b = new FixedBackoff({ delayMs: 250 });
-    expect(delays(b, 4, Math.random)).toEqual([250, 250, 250, 250]);
-    expect(Object.isFrozen(b.options)).toBe(true);
-  });
-
-  it('defaults to RETRY_BASE_DELAY and validates', () => {
-    expect(new FixedBackoff().delayMs()).toBe(1000);
-    expect(configPath(() => new FixedBackoff({ delayMs: -1 }))).toBe('FixedBackoff.delayMs');
-    expect(configPath(() => new FixedBackoff({ delayMs: Number.NaN }))).toBe('FixedBackoff.delayMs');
-  });
-});
-
-describe('LinearBackoff', () => {
-  it('grows by stepMs and caps at maxDelayMs', () => {
-    const b = new LinearBackoff({ baseDelayMs: 100, stepMs: 50, maxDelayMs: 220 });
-    expect(delays(b, 5, Math.random)).toEqual([100, 150, 200, 220, 220]);
-  });
-
-  it('defaults stepMs to baseDelayMs and validates', () => {
-    expect(delays(new LinearBackoff({ baseDelayMs: 10 }), 3, Math.random)).toEqual([10, 20, 30]);
-    expect(configPath(() => new LinearBackoff({ stepMs: -5 }))).toBe('LinearBackoff.stepMs');
-    expect(configPath(() => new LinearBackoff({ baseDelayMs: 10, maxDelayMs: 5 }))).toBe('LinearBackoff.maxDelayMs');
-  });
-
-  it('keeps 0 ≤ delay ≤ maxDelayMs and is non-decreasing (property)', () => {
-    fc.assert(
-      fc.property(delayArb, delayArb, delayArb, fc.integer({ min: 1, max: 60 }), (base, step, extra, n) => {
-        const b = new LinearBackoff({ baseDelayMs: base, stepMs: step, maxDelayMs: base + extra });
-        const ds = delays(b, n, Math.random);
-        ds.forEach((d, i) => {
-          expect(d).toBeGreaterThanOrEqual(0);
-          expect(d).toBeLessThanOrEqual(base + extra);
-          if (i > 0) expect(d).toBeGreaterThanOrEqual(ds[i - 1]!);
-        });
-      }),
-    );
-  });
-});
 
 describe('ExponentialBackoff', () => {
   it('doubles by default without jitter and caps', () => {
@@ -151,23 +109,5 @@ describe('ExponentialBackoff', () => {
   it('full jitter actually varies delays', () => {
     const ds = delays(new ExponentialBackoff({ baseDelayMs: 1000, maxDelayMs: 1000, jitter: 'full' }), 20, seededRandom(7));
     expect(new Set(ds).size).toBeGreaterThan(10);
-  });
-});
-
-describe('seededRandom', () => {
-  it('yields values in [0, 1), reproducibly, different per seed', () => {
-    const a = seededRandom(42);
-    const xs = Array.from({ length: 1000 }, () => a());
-    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
-    const b = seededRandom(42);
-    expect(Array.from({ length: 1000 }, () => b())).toEqual(xs);
-    expect(seededRandom(43)()).not.toBe(xs[0]);
-    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
-    expect(mean).toBeGreaterThan(0.4);
-    expect(mean).toBeLessThan(0.6);
-  });
-
-  it('rejects a non-finite seed', () => {
-    expect(configPath(() => seededRandom(Number.NaN))).toBe('seed');
   });
 });

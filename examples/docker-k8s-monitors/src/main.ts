@@ -1,0 +1,3 @@
+import { runScenario } from './scenario.js';
+
+await runScenario((line) => console.log(line));

