@@ -25,3 +25,157 @@ export {
 // config (policies-A)
 export { readEnvDefaults, type EnvDefaults } from './config/env-defaults.js';
 export { makeDualDecorator, type DualDecorator, type MethodWrapper, type WrapTarget } from './decorators/method-decorator.js';
+// monitors (monitors)
+export { usageToStatus, resolveUsageThresholds } from './monitors/usage-status.js';
+export { redactUrl, redactUrlsInText, isSecretParamName } from './monitors/redact-url.js';
+export { MemoryMonitor, type MemoryMonitorOptions, type ResolvedMemoryMonitorOptions } from './monitors/memory-monitor.js';
+export {
+  CpuMonitor,
+  type CpuMonitorOptions,
+  type ResolvedCpuMonitorOptions,
+  type EventLoopThresholds,
+} from './monitors/cpu-monitor.js';
+export {
+  NetworkMonitor,
+  type NetworkTarget,
+  type NetworkMonitorOptions,
+  type ResolvedNetworkMonitorOptions,
+} from './monitors/network-monitor.js';
+export type { NetworkFailureReason, NetworkProbeReason } from './monitors/network-failure.js';
+export {
+  ApiQuotaMonitor,
+  type ApiQuotaReading,
+  type ApiQuotaCheck,
+  type ApiQuotaMonitorOptions,
+  type ResolvedApiQuotaMonitorOptions,
+} from './monitors/api-quota-monitor.js';
+// circuit breaker and bulkhead (policies-B)
+export { CircuitState } from './breaker/circuit-state.js';
+export type { Breaker, BreakerWindowSnapshot } from './breaker/breaker.js';
+export { ConsecutiveBreaker, type ConsecutiveBreakerOptions } from './breaker/consecutive-breaker.js';
+export { SlidingWindowBreaker, type SlidingWindowBreakerOptions } from './breaker/sliding-window-breaker.js';
+export {
+  countsAsFailure,
+  type CircuitBreakerOptions,
+  type ResolvedCircuitBreakerOptions,
+} from './breaker/circuit-breaker-options.js';
+export type {
+  CircuitBreakerStats,
+  CircuitStateChange,
+  CircuitTransitionReason,
+  CircuitSuccessEvent,
+  CircuitFailureEvent,
+  CircuitRejectEvent,
+} from './breaker/circuit-breaker-events.js';
+export { CircuitBreakerPolicy } from './breaker/circuit-breaker-policy.js';
+export {
+  CircuitBreakerRegistry,
+  circuitBreakers,
+  createCircuitBreaker,
+  getCircuitBreaker,
+} from './breaker/circuit-breaker-registry.js';
+export { parseBreakerSnapshot, type BreakerSnapshot, type BreakerCounters } from './breaker/breaker-snapshot.js';
+export {
+  BulkheadPolicy,
+  createBulkhead,
+  type BulkheadOptions,
+  type BulkheadRejectEvent,
+  type BulkheadDequeueEvent,
+  type BulkheadLimitChange,
+} from './bulkhead/bulkhead-policy.js';
+export { policyDecorator, retry, circuitBreaker, timeout, bulkhead } from './decorators/policy-decorators.js';
+// resilience manager, fallback chains, stores, health report (manager)
+export {
+  ResilienceManager,
+  type MonitorStatus,
+} from './manager/resilience-manager.js';
+export type { ResilienceConfig, ResourceKey } from './manager/resilience-config.js';
+export { resolveResilienceConfig, type ResolvedResilienceConfig } from './manager/resolve-config.js';
+export { validateResilienceConfig } from './manager/config-schema.js';
+export type { ProviderCooldownEvent, ProviderFailureOptions } from './manager/provider-registry.js';
+export type {
+  ManagerEvents,
+  FallbackExhaustedEvent,
+  ResourceCircuitChange,
+  ConcurrencyChange,
+  ManagerWarning,
+} from './manager/manager-events.js';
+export {
+  registerMonitorPlugin,
+  getMonitorPlugin,
+  type MonitorPluginFactory,
+  type MonitorPluginContext,
+} from './manager/monitor-plugins.js';
+export { UnavailableMonitor } from './manager/unavailable-monitor.js';
+export { currentFallback, runWithFallbackContext, type FallbackContext } from './fallback/fallback-context.js';
+export { FallbackAction, type FallbackActionOptions, type FallbackActionInit } from './fallback/fallback-action.js';
+export { DEFAULT_FALLBACK_CHAINS, DEFAULT_PROVIDERS } from './fallback/default-chains.js';
+export { FallbackExhaustedError, type FallbackStepRecord } from './fallback/fallback-exhausted-error.js';
+export { NoProviderAvailableError } from './fallback/steps/no-provider-available-error.js';
+export { CacheMissError } from './fallback/steps/use-cache-step.js';
+export type { FallbackStepEvent, CallIdentity } from './fallback/chain-types.js';
+export {
+  isFallbackHost,
+  findFallbackHost,
+  type FallbackHost,
+  type ExecuteWithFallbackOptions,
+} from './fallback/fallback-host.js';
+export { withFallback, type WithFallbackOptions } from './fallback/with-fallback.js';
+export { QueueFullError } from './queue/queue-full-error.js';
+export { QueueTimeoutError } from './queue/queue-timeout-error.js';
+export { QueueStoppedError } from './queue/queue-stopped-error.js';
+export type { QueuedRequest, QueuedRequestStatus } from './queue/queued-request.js';
+export type { QueueWarning } from './queue/queue-entry.js';
+export type { StateStore } from './store/state-store.js';
+export { MemoryStore } from './store/memory-store.js';
+export { FileStore, type FileStoreOptions } from './store/file-store.js';
+export {
+  buildHealthReport,
+  systemStatus,
+  type HealthReport,
+  type ResourceReport,
+  type CircuitReport,
+  type QueueReport,
+} from './health/health-report.js';
+export type { MonitorSnapshot } from './health/monitor-state.js';
+export type { MonitorStatusChange } from './health/monitor-scheduler.js';
+export type { HysteresisOptions } from './health/hysteresis.js';
+export { redactDetails, redactString } from './health/redact.js';
+export { createTeamLogger, logLevelFromEnv } from './logging/team-logger.js';
+// error classification (policies-A; appended by llm, which imports it)
+export { classifyError, registerErrorClassifier, errorClassifierCount } from './classify/classify-error.js';
+export { isErrorClassification, type ErrorClassification, type ErrorClassifier, type ErrorKind } from './classify/error-classification.js';
+export { parseRetryAfterMs, type HeadersLike } from './classify/retry-after.js';
+// backoff, retry, timeout, rate limiter, chaos, wrap (policies-A)
+export type { Backoff, BackoffContext } from './backoff/backoff.js';
+export { FixedBackoff, type FixedBackoffOptions } from './backoff/fixed-backoff.js';
+export { LinearBackoff, type LinearBackoffOptions } from './backoff/linear-backoff.js';
+export { ExponentialBackoff, type ExponentialBackoffOptions, type Jitter } from './backoff/exponential-backoff.js';
+export { seededRandom } from './backoff/seeded-random.js';
+export {
+  RetryPolicy,
+  createRetry,
+  type RetryOptions,
+  type RetryPredicate,
+  type ErrorClass,
+  type RetryEvent,
+  type GiveUpEvent,
+} from './retry/retry-policy.js';
+export { TimeoutPolicy, createTimeout, type TimeoutOptions, type TimeoutEvent } from './timeout/timeout-policy.js';
+export { DeadlineScheduler, RESOLUTION_MS as DEADLINE_RESOLUTION_MS } from './timeout/deadline-scheduler.js';
+export {
+  RateLimiterPolicy,
+  type RateLimiterOptions,
+  type RateLimiterExecuteOptions,
+  type RateLimitRejectEvent,
+} from './rate-limiter/rate-limiter-policy.js';
+export {
+  RateLimiterRegistry,
+  rateLimiters,
+  createRateLimiter,
+  getRateLimiter,
+} from './rate-limiter/rate-limiter-registry.js';
+export { ChaosPolicy, createChaos, type ChaosOptions, type ChaosEvent } from './chaos/chaos-policy.js';
+export { InjectedFaultError } from './chaos/injected-fault-error.js';
+export { WrappedPolicy, wrap } from './wrap/wrap.js';
+export { NEVER_ABORTED_SIGNAL } from './wrap/execute-options.js';

@@ -1,0 +1,122 @@
+import type { ErrorClassification } from '../classify/error-classification.js';
+import type { Clock } from '../clock/clock.js';
+import type { FallbackStrategy, ResourceType } from '../resource/resource-types.js';
+import type { CacheHit } from '../cache/result-cache.js';
+import type { FallbackAction } from './fallback-action.js';
+import type { FallbackStepRecord } from './fallback-exhausted-error.js';
+
+/** Where a queued call can be replayed after a restart: the decorated method that made it. */
+export interface CallIdentity {
+  readonly className: string;
+  readonly method: string;
+}
+
+/** One guarded call, as a fallback chain sees it. */
+export interface FallbackCall<T> {
+  readonly resource: ResourceType;
+  /** The guarded function, `this` already bound; called with `args`. */
+  readonly fn: (...args: unknown[]) => PromiseLike<T> | T;
+  readonly args: readonly unknown[];
+  /** USE_CACHE / coalescing key (method + canonical args); undefined = not cacheable. */
+  readonly cacheKey: string | undefined;
+  /** Canonical JSON of `args`, or undefined when they do not serialise. */
+  readonly argsJson: string | undefined;
+  /** Why `args` do not serialise, when they do not. */
+  readonly argsNotSerialisable: string | undefined;
+  readonly identity: CallIdentity | undefined;
+  readonly signal: AbortSignal | undefined;
+  /** QUEUE_REQUEST priority: higher is replayed first. */
+  readonly queuePriority: number;
+  /** Monotonic ms by which the chain must have answered (start + queue.maxWaitMs). */
+  readonly deadline: number;
+}
+
+/** What a chain run has learned so far; steps read and update it. */
+export interface ChainRun {
+  readonly steps: FallbackStepRecord[];
+  /** Invocations so far (the next one gets attempt + 1). */
+  attempt: number;
+  /** The provider of the last invocation (undefined = primary by default). */
+  provider: string | undefined;
+  degradation: number;
+  /** Providers that already failed in this run. */
+  readonly tried: Set<string>;
+  /** Providers that failed permanently for this request (scope 'provider'): never tried again. */
+  readonly excluded: Set<string>;
+  /** The error that started the chain (undefined when it ran proactively and nothing failed yet). */
+  firstError: unknown;
+  lastError: unknown;
+  lastClassification: ErrorClassification | undefined;
+  /**
+   * Set when an invocation failed in a way no fallback can fix (a permanent error about the request
+   * itself, or the caller's abort): the chain stops and rethrows it.
+   */
+  fatal: { readonly error: unknown } | undefined;
+  /** The chain ran before the call, because monitors, providers or the breaker reported trouble. */
+  readonly proactive: boolean;
+  /** The resource's breaker is open: only non-invoking steps (cache, queue) may answer. */
+  readonly breakerOpen: boolean;
+}
+
+/** What a step tells the chain. */
+export type StepOutcome<T> =
+  | { readonly answered: true; readonly value: T; readonly stale?: boolean | undefined }
+  | { readonly answered: false; readonly error: unknown; readonly provider?: string | undefined; readonly skipped?: boolean };
+
+/** A fallback step happened (for events and logs). */
+export interface FallbackStepEvent {
+  readonly resource: ResourceType;
+  readonly strategy: FallbackStrategy | 'primary';
+  readonly outcome: 'answered' | 'failed' | 'skipped';
+  readonly provider?: string | undefined;
+  readonly degradation: number;
+  readonly attempt: number;
+  readonly error?: unknown;
+  /** USE_CACHE: the answer was older than the cache TTL. */
+  readonly stale?: boolean | undefined;
+  readonly proactive: boolean;
+}
+
+/** The manager-side services fallback steps use. */
+export interface ChainEnvironment {
+  readonly clock: Clock;
+  /** Defaults of RETRY steps (maxAttempts counts the first attempt). */
+  readonly retryDefaults: Readonly<{ maxAttempts: number; baseDelayMs: number; maxDelayMs: number }>;
+  /** Aborts when the manager stops: chain waits (backoff, provider cooldown) end with it. */
+  readonly stopSignal: AbortSignal;
+  /** The signal for a call's waits: its own signal combined with {@link stopSignal}. */
+  waitSignal(call: FallbackCall<unknown>): AbortSignal;
+  /** Ordered providers of a resource type. */
+  providers(resource: ResourceType): readonly string[];
+  isProviderAvailable(resource: ResourceType, provider: string): boolean;
+  cooldownRemainingMs(resource: ResourceType, provider: string): number;
+  reportProviderFailure(resource: ResourceType, provider: string, error: unknown): void;
+  /**
+   * Invoke the call once through the resource's guards, with a fallback context for `strategy`
+   * (undefined = the plain first attempt, no context). Updates `run` (attempt, provider, errors,
+   * `fatal`), caches degradation-0 results, and clears the provider's cooldown on success.
+   */
+  invoke<T>(
+    call: FallbackCall<T>,
+    run: ChainRun,
+    strategy: FallbackStrategy | undefined,
+    provider: string | undefined,
+    degradation: number,
+  ): Promise<T>;
+  cacheGet(key: string, allowStale: boolean): CacheHit | undefined;
+  /** Park the call until the resource recovers; settles with the replay's outcome. */
+  enqueue<T>(call: FallbackCall<T>, run: ChainRun): Promise<T>;
+  /** Lower the resource's concurrency; returns the new limit. */
+  scaleDown(resource: ResourceType, action: FallbackAction): number;
+  /** Open the resource's breaker; returns the error later calls fail fast with. */
+  tripBreaker(resource: ResourceType, cause: unknown): unknown;
+  step(event: FallbackStepEvent): void;
+}
+
+/** One fallback strategy: tries to answer the call after a failure (or proactively). */
+export interface FallbackStepHandler {
+  readonly strategy: FallbackStrategy;
+  /** Whether the step calls the guarded function (not allowed while the resource's breaker is open). */
+  readonly invokes: boolean;
+  run<T>(action: FallbackAction, call: FallbackCall<T>, run: ChainRun, env: ChainEnvironment): Promise<StepOutcome<T>>;
+}

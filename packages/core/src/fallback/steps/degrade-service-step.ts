@@ -1,0 +1,36 @@
+import { FallbackStrategy } from '../../resource/resource-types.js';
+import type { FallbackAction } from '../fallback-action.js';
+import type { ChainEnvironment, ChainRun, FallbackCall, FallbackStepHandler, StepOutcome } from '../chain-types.js';
+
+/** The provider a non-switching step should use: the first available one, else the last used. */
+export function preferredProvider(call: FallbackCall<unknown>, run: ChainRun, env: ChainEnvironment): string | undefined {
+  const list = env.providers(call.resource);
+  return list.find((p) => !run.excluded.has(p) && env.isProviderAvailable(call.resource, p)) ?? run.provider;
+}
+
+/**
+ * DEGRADE_SERVICE: re-invoke with `degradation` one level higher (cheaper model, fewer features,
+ * smaller batches: the method decides what a level means), up to `levels` levels (default 1).
+ */
+export const degradeServiceStep: FallbackStepHandler = {
+  strategy: FallbackStrategy.DEGRADE_SERVICE,
+  invokes: true,
+  async run<T>(action: FallbackAction, call: FallbackCall<T>, run: ChainRun, env: ChainEnvironment): Promise<StepOutcome<T>> {
+    const levels = action.levels ?? 1;
+    let error: unknown;
+    for (let i = 0; i < levels; i++) {
+      const degradation = run.degradation + 1;
+      const provider = preferredProvider(call, run, env);
+      try {
+        return { answered: true, value: await env.invoke(call, run, FallbackStrategy.DEGRADE_SERVICE, provider, degradation) };
+      } catch (err) {
+        error = err;
+        if (run.fatal) break;
+        if (i < levels - 1) {
+          env.step({ resource: call.resource, strategy: FallbackStrategy.DEGRADE_SERVICE, outcome: 'failed', provider, degradation, attempt: run.attempt, error: err, proactive: run.proactive });
+        }
+      }
+    }
+    return { answered: false, error, provider: run.provider };
+  },
+};

@@ -1,0 +1,64 @@
+import type { Backoff } from '../../backoff/backoff.js';
+import { ExponentialBackoff } from '../../backoff/exponential-backoff.js';
+import { FixedBackoff } from '../../backoff/fixed-backoff.js';
+import { LinearBackoff } from '../../backoff/linear-backoff.js';
+import { classifyError } from '../../classify/classify-error.js';
+import { FallbackStrategy } from '../../resource/resource-types.js';
+import { createRetry } from '../../retry/retry-policy.js';
+import type { FallbackAction } from '../fallback-action.js';
+import type { ChainEnvironment, ChainRun, FallbackCall, FallbackStepHandler, StepOutcome } from '../chain-types.js';
+
+function backoffFor(action: FallbackAction, env: ChainEnvironment): Backoff {
+  const baseDelayMs = action.baseDelayMs ?? env.retryDefaults.baseDelayMs;
+  const maxDelayMs = Math.max(baseDelayMs, action.maxDelayMs ?? env.retryDefaults.maxDelayMs);
+  switch (action.backoff) {
+    case 'fixed':
+      return new FixedBackoff({ delayMs: baseDelayMs });
+    case 'linear':
+      return new LinearBackoff({ baseDelayMs, maxDelayMs });
+    default:
+      return new ExponentialBackoff({ baseDelayMs, maxDelayMs });
+  }
+}
+
+/**
+ * RETRY: re-invoke with the same provider and degradation, `maxAttempts` times (default
+ * RETRY_MAX_ATTEMPTS − 1) with backoff, through core's retry policy. The policy sees the failure
+ * that started the chain as attempt 1, so it honours that error's retry-after. Permanent errors are
+ * not retried. Skipped when the chain runs proactively (the primary is known to be down) and after
+ * a provider-scoped permanent error (retrying that provider cannot help).
+ */
+export const retryStep: FallbackStepHandler = {
+  strategy: FallbackStrategy.RETRY,
+  invokes: true,
+  async run<T>(action: FallbackAction, call: FallbackCall<T>, run: ChainRun, env: ChainEnvironment): Promise<StepOutcome<T>> {
+    const retries = action.maxAttempts ?? Math.max(0, env.retryDefaults.maxAttempts - 1);
+    if (run.firstError === undefined || retries === 0) {
+      return { answered: false, error: new Error('nothing to retry'), skipped: true };
+    }
+    if (run.lastClassification?.kind === 'permanent') {
+      return { answered: false, error: run.lastError, skipped: true };
+    }
+    const policy = createRetry({
+      maxAttempts: retries + 1,
+      strategy: backoffFor(action, env),
+      maxRetryAfterMs: Math.max(env.retryDefaults.maxDelayMs, action.maxDelayMs ?? 0),
+      clock: env.clock,
+      retryOn: (err) => run.fatal === undefined && classifyError(err).kind !== 'permanent',
+    });
+    const seed = run.lastError;
+    const provider = run.provider;
+    try {
+      const value = await policy.execute(
+        (ctx) => {
+          if (ctx.attempt === 1) throw seed; // the failure that started the chain
+          return env.invoke(call, run, FallbackStrategy.RETRY, provider, run.degradation);
+        },
+        { signal: env.waitSignal(call) },
+      );
+      return { answered: true, value };
+    } catch (err) {
+      return { answered: false, error: err === seed ? run.lastError : err, provider };
+    }
+  },
+};

@@ -1,0 +1,130 @@
+import { ResourceStatus, worstStatus } from '../resource/resource-types.js';
+
+/** One monitored resource in the report (keyed `${resourceType}:${name}`). */
+export interface ResourceReport {
+  status: ResourceStatus;
+  usage?: number;
+  /** ISO 8601 time of the last completed check. */
+  checked_at: string;
+  duration_ms: number;
+  error?: string;
+  details?: Record<string, unknown>;
+}
+
+/** One circuit breaker in the report. */
+export interface CircuitReport {
+  state: 'closed' | 'open' | 'half_open';
+  success_rate: number;
+  failure_rate: number;
+  calls: number;
+  failures: number;
+  rejections: number;
+  /** ISO 8601 time at which an open circuit admits a probe. */
+  half_open_at?: string;
+}
+
+/** One request queue (per resource type) in the report. */
+export interface QueueReport {
+  size: number;
+  max_size: number;
+  oldest_age_ms: number;
+}
+
+/** The health report of one team, in the seed's shape (snake_case keys). */
+export interface HealthReport {
+  team: string;
+  overall_health: ResourceStatus;
+  /** ISO 8601. */
+  timestamp: string;
+  components: {
+    system: {
+      status: ResourceStatus;
+      /** Seconds since `start()`. */
+      uptime: number;
+      /** Share of calls through the manager that failed (after fallbacks), over the last minute. */
+      error_rate: number;
+      calls: number;
+    };
+  };
+  /** Per monitor (`${type}:${name}`). Frozen: shared by every report until the next check completes. */
+  resources: Readonly<Record<string, Readonly<ResourceReport>>>;
+  circuits: Record<string, CircuitReport>;
+  queues: Record<string, QueueReport>;
+  /** Per resource type, each provider's availability for SWITCH_PROVIDER. */
+  providers: Record<string, Record<string, { available: boolean; cooldown_remaining_ms: number }>>;
+}
+
+/** What the report is built from (all cheap reads of state kept up to date elsewhere). */
+export interface HealthReportInput {
+  team: string;
+  wallNow: number;
+  uptimeMs: number;
+  calls: number;
+  failures: number;
+  /** The last report entry of every checked monitor (see MonitorScheduler.reportView), and their worst status. */
+  resources: Readonly<Record<string, Readonly<ResourceReport>>>;
+  worstResource: ResourceStatus;
+  circuits: Iterable<{ name: string; state: CircuitReport['state']; successRate: number; failureRate: number; calls: number; failures: number; rejections: number; halfOpenAt: number | undefined }>;
+  queues: Record<string, QueueReport>;
+  providers: HealthReport['providers'];
+}
+
+/** Below this many calls in the window, the error rate does not affect the system status. */
+export const MIN_CALLS_FOR_ERROR_RATE = 10;
+
+/**
+ * The system component's status from its error rate: `critical` at ≥ 50 % failed calls,
+ * `degraded` at ≥ 10 %, `healthy` otherwise or with fewer than {@link MIN_CALLS_FOR_ERROR_RATE} calls.
+ */
+export function systemStatus(calls: number, failures: number): ResourceStatus {
+  if (calls < MIN_CALLS_FOR_ERROR_RATE) return ResourceStatus.HEALTHY;
+  const rate = failures / calls;
+  if (rate >= 0.5) return ResourceStatus.CRITICAL;
+  if (rate >= 0.1) return ResourceStatus.DEGRADED;
+  return ResourceStatus.HEALTHY;
+}
+
+const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
+
+/**
+ * Build a {@link HealthReport}. `overall_health` is the worst of: every resource's status; the
+ * system component's status (see {@link systemStatus}); `degraded` if any circuit is open or
+ * half-open (an open circuit alone never makes a team worse than degraded); `degraded` if any queue
+ * holds requests.
+ */
+export function buildHealthReport(input: HealthReportInput): HealthReport {
+  const statuses: ResourceStatus[] = [];
+  statuses.push(input.worstResource);
+  const circuits: Record<string, CircuitReport> = {};
+  for (const c of input.circuits) {
+    const r: CircuitReport = {
+      state: c.state,
+      success_rate: round4(c.successRate),
+      failure_rate: round4(c.failureRate),
+      calls: c.calls,
+      failures: c.failures,
+      rejections: c.rejections,
+    };
+    if (c.halfOpenAt !== undefined) r.half_open_at = new Date(c.halfOpenAt).toISOString();
+    circuits[c.name] = r;
+    if (c.state !== 'closed') statuses.push(ResourceStatus.DEGRADED);
+  }
+  for (const q of Object.values(input.queues)) if (q.size > 0) statuses.push(ResourceStatus.DEGRADED);
+  const system = {
+    status: systemStatus(input.calls, input.failures),
+    uptime: Math.floor(input.uptimeMs / 1000),
+    error_rate: input.calls === 0 ? 0 : round4(input.failures / input.calls),
+    calls: input.calls,
+  };
+  statuses.push(system.status);
+  return {
+    team: input.team,
+    overall_health: worstStatus(statuses),
+    timestamp: new Date(input.wallNow).toISOString(),
+    components: { system },
+    resources: input.resources,
+    circuits,
+    queues: input.queues,
+    providers: input.providers,
+  };
+}

@@ -1,0 +1,65 @@
+import type { Logger } from 'pino';
+import { FallbackExhaustedError } from '../fallback/fallback-exhausted-error.js';
+import { redactString } from '../health/redact.js';
+import type { ManagerEvents } from '../manager/manager-events.js';
+import type { Disposable } from '../policy/policy.js';
+
+/** A log-safe summary of an error: its name and redacted message. */
+export function errorForLog(err: unknown): { name: string; message: string } | undefined {
+  if (err === undefined) return undefined;
+  if (err instanceof Error) return { name: err.name, message: redactString(err.message) };
+  return { name: typeof err, message: redactString(String(err)) };
+}
+
+/**
+ * Log a manager's events: every status transition, circuit transition, provider cooldown,
+ * concurrency change and fallback step at debug; every chain exhaustion and every warning at warn;
+ * queued request outcomes at debug (failures at warn). Nothing is measured or formatted when the
+ * logger's level is above debug. Returns a handle that unsubscribes everything.
+ */
+export function attachManagerLogging(events: ManagerEvents, logger: Logger): Disposable {
+  const debug = () => logger.isLevelEnabled('debug');
+  const subs = [
+    events.onStatusChange((e) => {
+      if (debug()) logger.debug({ resource: e.key, from: e.from, to: e.to, usage: e.snapshot.usage }, 'resource status changed');
+    }),
+    events.onCircuitStateChange((e) => {
+      if (debug()) logger.debug({ circuit: e.name, resource: e.resource, from: e.from, to: e.to, reason: e.reason }, 'circuit state changed');
+    }),
+    events.onProviderCooldown((e) => {
+      if (debug()) logger.debug({ resource: e.resource, provider: e.provider, cooldownMs: e.cooldownMs, err: errorForLog(e.error) }, 'provider cooling down');
+    }),
+    events.onConcurrencyChange((e) => {
+      if (debug()) logger.debug({ resource: e.resource, from: e.from, to: e.to, reason: e.reason }, 'concurrency changed');
+    }),
+    events.onFallbackStep((e) => {
+      if (!debug()) return;
+      const fields = {
+        resource: e.resource,
+        strategy: e.strategy,
+        outcome: e.outcome,
+        provider: e.provider,
+        degradation: e.degradation,
+        attempt: e.attempt,
+        proactive: e.proactive,
+        stale: e.stale,
+        err: errorForLog(e.error),
+      };
+      logger.debug(fields, `fallback step ${e.strategy} ${e.outcome}`);
+    }),
+    events.onFallbackExhausted((e) => {
+      const steps = e.error.steps.map((s) => ({ strategy: s.strategy, provider: s.provider, err: errorForLog(s.error) }));
+      logger.warn({ resource: e.resource, key: e.key, proactive: e.error.proactive, steps }, FallbackExhaustedError.name + ': ' + redactString(e.error.message));
+    }),
+    events.onQueuedRequestSettled((r) => {
+      const fields = { requestId: r.id, resource: r.resource, method: r.method, status: r.status, replays: r.replays, err: r.error };
+      if (r.status === 'succeeded') {
+        if (debug()) logger.debug(fields, 'queued request answered');
+      } else logger.warn(fields, `queued request ${r.status}`);
+    }),
+    events.onWarning((w) => {
+      logger.warn({ requestId: w.requestId, err: errorForLog(w.error) }, redactString(w.message));
+    }),
+  ];
+  return { dispose: () => subs.forEach((s) => s.dispose()) };
+}

@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { serializeArgs } from '../cache/json-args.js';
+import type { FallbackCall } from '../fallback/chain-types.js';
+import type { ExecuteWithFallbackOptions } from '../fallback/fallback-host.js';
+import type { FallbackAction } from '../fallback/fallback-action.js';
+import { FallbackStrategy, type ResourceType } from '../resource/resource-types.js';
+
+/** What a chain of a resource type needs prepared for each call. */
+export interface ChainNeeds {
+  /** The chain has USE_CACHE: results are cached and identical concurrent calls coalesced. */
+  readonly cache: boolean;
+  /** The chain has QUEUE_REQUEST and a store exists: arguments are serialised for persistence. */
+  readonly persist: boolean;
+}
+
+const MAX_PLAIN_KEY = 256;
+
+/** Build the {@link FallbackCall} of one `execute`: serialises arguments only when the chain needs them. */
+export function makeGuardedCall<T>(
+  resource: ResourceType,
+  fn: (...args: unknown[]) => PromiseLike<T> | T,
+  options: ExecuteWithFallbackOptions,
+  needs: ChainNeeds,
+  deadline: number,
+): FallbackCall<T> {
+  const args = options.args ?? [];
+  let argsJson: string | undefined;
+  let argsNotSerialisable: string | undefined;
+  if (needs.cache || (needs.persist && options.identity)) {
+    const s = serializeArgs(args);
+    if (s.ok) argsJson = s.json;
+    else argsNotSerialisable = s.reason;
+  }
+  const key = options.key ?? (fn.name || undefined);
+  let cacheKey: string | undefined;
+  if (needs.cache && key !== undefined && argsJson !== undefined) {
+    const digest = argsJson.length > MAX_PLAIN_KEY ? createHash('sha256').update(argsJson).digest('base64url') : argsJson;
+    cacheKey = `${key}\u0000${digest}`;
+  }
+  return {
+    resource,
+    fn,
+    args,
+    cacheKey,
+    argsJson,
+    argsNotSerialisable,
+    identity: options.identity,
+    signal: options.signal,
+    queuePriority: options.priority ?? 0,
+    deadline,
+  };
+}
+
+/** What each resource type's chain needs prepared per call. */
+export function chainNeeds(chains: Readonly<Record<ResourceType, readonly FallbackAction[]>>, hasStore: boolean): Record<ResourceType, ChainNeeds> {
+  const out = {} as Record<ResourceType, ChainNeeds>;
+  for (const [type, chain] of Object.entries(chains) as Array<[ResourceType, readonly FallbackAction[]]>) {
+    const strategies = new Set(chain.map((a) => a.strategy));
+    out[type] = { cache: strategies.has(FallbackStrategy.USE_CACHE), persist: hasStore && strategies.has(FallbackStrategy.QUEUE_REQUEST) };
+  }
+  return out;
+}

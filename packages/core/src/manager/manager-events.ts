@@ -1,0 +1,54 @@
+import type { CircuitTransitionReason } from '../breaker/circuit-breaker-events.js';
+import type { CircuitState } from '../breaker/circuit-state.js';
+import type { Event } from '../events/event.js';
+import type { FallbackStepEvent } from '../fallback/chain-types.js';
+import type { FallbackExhaustedError } from '../fallback/fallback-exhausted-error.js';
+import type { MonitorStatusChange } from '../health/monitor-scheduler.js';
+import type { QueuedRequest } from '../queue/queued-request.js';
+import type { QueueWarning } from '../queue/queue-entry.js';
+import type { ResourceType } from '../resource/resource-types.js';
+import type { ProviderCooldownEvent } from './provider-registry.js';
+
+/** A fallback chain found no answer. */
+export interface FallbackExhaustedEvent {
+  readonly resource: ResourceType;
+  readonly key: string | undefined;
+  readonly error: FallbackExhaustedError;
+}
+
+/** A resource breaker of the manager changed state. */
+export interface ResourceCircuitChange {
+  readonly resource: ResourceType;
+  readonly name: string;
+  readonly from: CircuitState;
+  readonly to: CircuitState;
+  readonly reason: CircuitTransitionReason | 'circuit_break_step';
+}
+
+/** SCALE_DOWN changed (or scaling back up restored) a resource's concurrency. */
+export interface ConcurrencyChange {
+  readonly resource: ResourceType;
+  readonly from: number;
+  readonly to: number;
+  readonly reason: 'scale_down' | 'recovered';
+}
+
+/** Something went wrong in the manager's own machinery (persistence, a plugin). */
+export interface ManagerWarning {
+  readonly message: string;
+  readonly error?: unknown;
+  readonly requestId?: string | undefined;
+}
+
+/** The typed events a {@link ResilienceManager} emits; logging subscribes to these. */
+export interface ManagerEvents {
+  readonly onStatusChange: Event<MonitorStatusChange>;
+  readonly onFallbackStep: Event<FallbackStepEvent>;
+  readonly onFallbackExhausted: Event<FallbackExhaustedEvent>;
+  readonly onCircuitStateChange: Event<ResourceCircuitChange>;
+  readonly onConcurrencyChange: Event<ConcurrencyChange>;
+  readonly onProviderCooldown: Event<ProviderCooldownEvent>;
+  readonly onRequestQueued: Event<QueuedRequest>;
+  readonly onQueuedRequestSettled: Event<QueuedRequest>;
+  readonly onWarning: Event<ManagerWarning | QueueWarning>;
+}

@@ -1,0 +1,190 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FallbackAction } from '../fallback/fallback-action.js';
+import { withFallback } from '../fallback/with-fallback.js';
+import type { QueuedRequest } from '../queue/queued-request.js';
+import { FallbackStrategy, ResourceType } from '../resource/resource-types.js';
+import { FakeClock } from '../testing/fake-clock.js';
+import { buildCoreForChild, runChild } from './__fixtures__/child-process.js';
+import { httpError, memoryLogger, rejection } from './__fixtures__/manager-fixtures.js';
+import type { ManagerWarning } from './manager-events.js';
+import { ResilienceManager } from './resilience-manager.js';
+import type { ResilienceConfig } from './resilience-config.js';
+
+const dirs: string[] = [];
+const managers: ResilienceManager[] = [];
+afterEach(async () => {
+  await Promise.all(managers.splice(0).map((m) => m.stop()));
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+async function storage(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'rampart-manager-'));
+  dirs.push(d);
+  return d;
+}
+function manager(team: string, storagePath: string, config: ResilienceConfig = {}): ResilienceManager {
+  const m = new ResilienceManager(team, {
+    env: {},
+    clock: new FakeClock({ wallNow: Date.now() }),
+    logger: memoryLogger().logger,
+    storagePath,
+    queue: { retryIntervalMs: 1_000, maxWaitMs: 3_600_000 },
+    fallbackStrategies: { network: [new FallbackAction(FallbackStrategy.QUEUE_REQUEST)], database: [new FallbackAction(FallbackStrategy.CIRCUIT_BREAK)] },
+    ...config,
+  });
+  managers.push(m);
+  return m;
+}
+function nextQueued(m: ResilienceManager): Promise<QueuedRequest> {
+  return new Promise((resolve) => {
+    const sub = m.onRequestQueued((r) => {
+      sub.dispose();
+      resolve(r);
+    });
+  });
+}
+function nextSettled(m: ResilienceManager): Promise<QueuedRequest> {
+  return new Promise((resolve) => {
+    const sub = m.onQueuedRequestSettled((r) => {
+      sub.dispose();
+      resolve(r);
+    });
+  });
+}
+
+/** A team whose `notify` fails while `Notifier.down` is set. */
+class Notifier {
+  static down = true;
+  static sent: string[] = [];
+  constructor(readonly resilience: ResilienceManager) {}
+
+  @withFallback(ResourceType.NETWORK)
+  async notify(channel: string, message: { text: string }): Promise<string> {
+    if (Notifier.down) throw httpError(503, 'webhook down');
+    Notifier.sent.push(`${channel}:${message.text}`);
+    return `sent to ${channel}`;
+  }
+}
+
+describe('state that survives a restart', () => {
+  it('a queued request is persisted, and answered by the same method after the manager restarts', async () => {
+    const path = await storage();
+    Notifier.down = true;
+    Notifier.sent = [];
+    const first = manager('ops', path);
+    await first.start();
+    const queued = nextQueued(first);
+    const call = rejection(new Notifier(first).notify('#alerts', { text: 'disk full' }));
+    const record = await queued;
+    expect(record).toMatchObject({ status: 'queued', persisted: true, className: 'Notifier', method: 'notify', resource: 'network' });
+    await first.stop();
+    expect(await call).toMatchObject({ name: 'QueueStoppedError', persisted: true, requestId: record.id });
+    expect(Notifier.sent).toEqual([]);
+
+    Notifier.down = false;
+    const second = manager('ops', path);
+    const settled = nextSettled(second);
+    await second.start();
+    expect(second.getQueuedRequest(record.id)?.status).toBe('queued');
+    new Notifier(second); // the decorated method exists again on an instance holding a manager for the team
+    expect(await settled).toMatchObject({ id: record.id, status: 'succeeded', result: 'sent to #alerts', replays: 1 });
+    expect(Notifier.sent).toEqual(['#alerts:disk full']);
+    await second.stop();
+
+    const third = manager('ops', path);
+    await third.start();
+    expect(third.getQueuedRequest(record.id)).toMatchObject({ status: 'succeeded', result: 'sent to #alerts' });
+    expect(manager('other-team', path).getQueuedRequest(record.id)).toBeUndefined();
+  });
+
+  it('an open resource breaker stays open across a restart', async () => {
+    const path = await storage();
+    const first = manager('db-team', path);
+    await first.start();
+    await rejection(first.execute(ResourceType.DATABASE, async () => Promise.reject(httpError(503))));
+    expect((await first.getHealthReport()).circuits['db-team/database']?.state).toBe('open');
+    await first.stop();
+    const second = manager('db-team', path);
+    await second.start();
+    let called = false;
+    const err = await rejection(second.execute(ResourceType.DATABASE, async () => (called = true)));
+    expect(called).toBe(false);
+    expect(err).toMatchObject({ name: 'FallbackExhaustedError', proactive: true });
+    expect((await second.getHealthReport()).circuits['db-team/database']?.state).toBe('open');
+  });
+
+  it('arguments that do not serialise stay in memory only, with a warning', async () => {
+    const path = await storage();
+    const m = manager('ops', path);
+    const warnings: ManagerWarning[] = [];
+    m.onWarning((w) => warnings.push(w));
+    Notifier.down = true;
+    const queued = nextQueued(m);
+    const call = rejection(new Notifier(m).notify('#x', { text: new Date(0) as never }));
+    const record = await queued;
+    expect(record.persisted).toBe(false);
+    expect(warnings).toEqual([{ message: 'queued request kept in memory only: args[1].text is a Date, not a plain object', requestId: record.id }]);
+    expect(await readdir(path)).toEqual([]);
+    await m.stop();
+    expect(await call).toMatchObject({ name: 'QueueStoppedError', persisted: false });
+  });
+
+  it('stores files atomically under the storage path, without the arguments in clear when not needed', async () => {
+    const path = await storage();
+    const m = manager('ops', path);
+    Notifier.down = true;
+    const queued = nextQueued(m);
+    void rejection(new Notifier(m).notify('#y', { text: 'hello' }));
+    const record = await queued;
+    const files = await readdir(path);
+    expect(files).toEqual([encodeURIComponent(`ops/queue/${record.id}`) + '.json']);
+    const stored = JSON.parse(await readFile(join(path, files[0]!), 'utf8')) as { key: string; value: { argsJson: string } };
+    expect(stored.key).toBe(`ops/queue/${record.id}`);
+    expect(JSON.parse(stored.value.argsJson)).toEqual(['#y', { text: 'hello' }]);
+  });
+});
+
+describe('in a separate process', () => {
+  let build: { dir: string; cleanup: () => Promise<void> };
+  beforeAll(async () => {
+    build = await buildCoreForChild(['stop-exit.child.ts', 'sigkill-queue.child.ts', 'ref-clock.ts']);
+  });
+  afterAll(async () => {
+    await build?.cleanup();
+  });
+
+  it('the process exits by itself after stop(), even with timers that are not unref-ed', async () => {
+    const child = runChild(join(build.dir, 'manager/__fixtures__/stop-exit.child.js'));
+    const { code, stderr } = await child.exited;
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(child.stdout).toEqual(['outcomes ["QueueStoppedError","RampartError","RampartError"]', 'stopped']);
+  });
+
+  it('a request queued before SIGKILL is replayed after a restart', async () => {
+    const path = await storage();
+    const child = runChild(join(build.dir, 'manager/__fixtures__/sigkill-queue.child.js'), [path]);
+    const line = await child.line(/^queued /);
+    expect(line).toMatch(/persisted=true$/);
+    const id = line.split(' ')[1]!;
+    child.kill('SIGKILL');
+    expect((await child.exited).signal).toBe('SIGKILL');
+
+    class MailTeam {
+      sent: string[] = [];
+      resilience = manager('mail-team', path);
+      @withFallback(ResourceType.NETWORK)
+      async send(to: string, body: { subject: string }): Promise<string> {
+        this.sent.push(`${to}: ${body.subject}`);
+        return 'delivered';
+      }
+    }
+    const team = new MailTeam();
+    const settled = nextSettled(team.resilience);
+    await team.resilience.start();
+    expect(await settled).toMatchObject({ id, status: 'succeeded', result: 'delivered', className: 'MailTeam', method: 'send' });
+    expect(team.sent).toEqual(['ops@example.test: disk full']);
+  });
+});

@@ -1,0 +1,59 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock/clock.js';
+import type { FallbackAction, FallbackActionInit } from '../fallback/fallback-action.js';
+import type { ResourceType } from '../resource/resource-types.js';
+import type { StateStore } from '../store/state-store.js';
+
+/** Keys of per-resource maps: the enum member or its lowercase value. */
+export type ResourceKey = ResourceType | `${ResourceType}`;
+
+/**
+ * A team's resilience configuration (seed 001, "Per-Team Configuration"). Every key is optional;
+ * environment variables supply defaults (RESILIENCE_CHECK_INTERVAL, RESILIENCE_STORAGE_PATH,
+ * CIRCUIT_FAILURE_THRESHOLD, CIRCUIT_RECOVERY_TIMEOUT, RETRY_MAX_ATTEMPTS, RETRY_BASE_DELAY,
+ * RETRY_MAX_DELAY) and values given here win. Validated at construction: a bad value throws a
+ * ConfigError naming its path (`fallbackStrategies.api_quota[0].strategy`).
+ */
+export interface ResilienceConfig {
+  /** Time between two rounds of monitor checks, ms. Default RESILIENCE_CHECK_INTERVAL (s) or 30,000. */
+  checkIntervalMs?: number;
+  /** A check that has not answered after this long reports `unavailable`, ms. Default min(10,000, checkIntervalMs). */
+  checkTimeoutMs?: number;
+  /** Consecutive readings needed to change a monitor's status. Default `{ worsenAfter: 1, recoverAfter: 2 }`. */
+  hysteresis?: { worsenAfter?: number; recoverAfter?: number };
+  /** Directory for breaker states and queued requests. Default RESILIENCE_STORAGE_PATH; unset = memory only. */
+  storagePath?: string;
+  /** A custom persistence backend (e.g. Redis); takes precedence over `storagePath`. */
+  store?: StateStore;
+  /** Per resource type, the ordered targets of SWITCH_PROVIDER (first = primary). */
+  providers?: Partial<Record<ResourceKey, string[]>>;
+  /** How long a failed provider is skipped when the error gives no retry-after, ms. Default 30,000. */
+  providerCooldownMs?: number;
+  /** Per resource type, the fallback chain; replaces that type's default chain. */
+  fallbackStrategies?: Partial<Record<ResourceKey, Array<FallbackAction | FallbackActionInit>>>;
+  /** USE_CACHE's store of earlier results. */
+  cache?: { maxEntries?: number; ttlMs?: number; maxStaleMs?: number };
+  /** QUEUE_REQUEST's queues (one per resource type). */
+  queue?: {
+    /** Requests held per resource type. Default 1,000. */
+    maxQueueSize?: number;
+    /** A queued request not answered after this long fails with QueueTimeoutError, ms. Default 300,000. */
+    maxWaitMs?: number;
+    /** Replay interval for resources without monitors, ms. Default 10,000. */
+    retryIntervalMs?: number;
+    /** Finished requests stay visible to getQueuedRequest this long, ms. Default 86,400,000 (1 day). */
+    resultRetentionMs?: number;
+  };
+  /** The resource breakers used by CIRCUIT_BREAK. Defaults from CIRCUIT_FAILURE_THRESHOLD / CIRCUIT_RECOVERY_TIMEOUT. */
+  circuitBreaker?: { failureThreshold?: number; recoveryTimeoutMs?: number };
+  /** Defaults of RETRY steps. From RETRY_MAX_ATTEMPTS (attempts incl. the first), RETRY_BASE_DELAY, RETRY_MAX_DELAY. */
+  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /** Per resource type, the concurrency SCALE_DOWN starts from and returns to. Default unlimited. */
+  concurrency?: Partial<Record<ResourceKey, number>>;
+  /** A pino logger; the manager logs through a child bound to `{ team }`. Default: pino at RAMPART_LOG_LEVEL (info). */
+  logger?: Logger;
+  /** Time source (tests pass a FakeClock). Default the system clock. */
+  clock?: Clock;
+  /** Environment to read defaults from. Default `process.env`. */
+  env?: Record<string, string | undefined>;
+}

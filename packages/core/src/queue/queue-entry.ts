@@ -1,0 +1,48 @@
+import type { CallIdentity } from '../fallback/chain-types.js';
+import type { ResourceType } from '../resource/resource-types.js';
+import type { QueuedRequest } from './queued-request.js';
+
+/** A queued request as the request queue holds it. */
+export interface Entry {
+  record: QueuedRequest;
+  /** Canonical JSON of the arguments (what a replay after a restart is called with). */
+  readonly argsJson: string | undefined;
+  /** Replays the call in this process; undefined for a restored request until its method is attached. */
+  replay: ((replay: number) => Promise<unknown>) | undefined;
+  /** The caller's promise (absent for restored requests: their caller is gone). */
+  readonly settle?: { resolve: (v: unknown) => void; reject: (e: unknown) => void };
+  lastError?: unknown;
+  detach?: () => void;
+}
+
+/** The key of a replay target: `Class.method`. */
+export function targetKey(id: CallIdentity): string {
+  return `${id.className}.${id.method}`;
+}
+
+/** A stored, redacted summary of an error. */
+export function errorInfo(err: unknown, redact: (s: string) => string): { name: string; message: string } {
+  return { name: err instanceof Error ? err.name : 'Error', message: redact(err instanceof Error ? err.message : String(err)) };
+}
+
+/** A call to park. */
+export interface EnqueueRequest {
+  readonly resource: ResourceType;
+  readonly priority: number;
+  readonly identity?: CallIdentity | undefined;
+  readonly argsJson?: string | undefined;
+  readonly argsNotSerialisable?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** Replays the call in this process (`replay` counts from 1). */
+  readonly replay: (replay: number) => Promise<unknown>;
+}
+
+/** Replays a persisted call through a decorated method found again after a restart. */
+export type ReplayTarget = (args: unknown[], replay: number) => Promise<unknown>;
+
+/** Something about the queue deserves a warning log line. */
+export interface QueueWarning {
+  readonly message: string;
+  readonly requestId?: string | undefined;
+  readonly error?: unknown;
+}
