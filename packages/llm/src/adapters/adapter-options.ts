@@ -1,0 +1,17 @@
+import type { Clock } from '@rampart/core';
+
+/** What every adapter needs, resolved from a provider's configuration. */
+export interface AdapterOptions {
+  name: string;
+  apiKey: string;
+  baseURL: string | undefined;
+  /** Per-attempt timeout handed to the SDK, in ms. */
+  timeoutMs: number;
+  /** Max output tokens when a request does not say. */
+  defaultMaxTokens: number;
+  /** Upper bound of a server's retry-after, in ms. */
+  maxRetryAfterMs: number;
+  /** Extra headers on every request. */
+  headers: Record<string, string> | undefined;
+  clock: Clock;
+}

@@ -1,0 +1,119 @@
+import OpenAI from 'openai';
+import type { Stream } from 'openai/core/streaming';
+import { LlmConnectionError } from '../errors/llm-connection-error.js';
+import { mapProviderError } from '../errors/map-provider-error.js';
+import type { ChatRequest, ToolCall, Usage } from '../types.js';
+import { usageOf, type AdapterResult, type Attempt, type OpenedStream, type ProviderAdapter, type StreamEvent } from './adapter.js';
+import type { AdapterOptions } from './adapter-options.js';
+import { fromOpenAICompletion, fromOpenAIFinish, toOpenAIParams } from './openai-mapping.js';
+import { parseToolArguments } from './tool-arguments.js';
+import { SseTerminalTracker } from './sse-terminal-tracker.js';
+
+/**
+ * The real `openai` client for kind `openai` and `openai-compatible` (any server speaking
+ * `/v1/chat/completions`: Ollama, vLLM, llama.cpp). SDK retries are off: one request per attempt.
+ */
+export class OpenAIAdapter implements ProviderAdapter {
+  readonly name: string;
+  readonly kind: 'openai' | 'openai-compatible';
+  readonly #client: OpenAI;
+  readonly #tracker = new SseTerminalTracker();
+  readonly #options: AdapterOptions;
+
+  constructor(options: AdapterOptions & { kind: 'openai' | 'openai-compatible' }) {
+    this.name = options.name;
+    this.kind = options.kind;
+    this.#options = options;
+    this.#client = new OpenAI({
+      apiKey: options.apiKey,
+      ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
+      maxRetries: 0,
+      timeout: options.timeoutMs,
+      fetch: this.#tracker.fetch,
+      logLevel: 'off',
+      ...(options.headers ? { defaultHeaders: options.headers } : {}),
+    });
+  }
+
+  async complete(request: ChatRequest, attempt: Attempt): Promise<AdapterResult> {
+    const params = toOpenAIParams(request, attempt.model, request.maxTokens ?? this.#options.defaultMaxTokens, this.kind);
+    try {
+      const { data, response } = await this.#client.chat.completions
+        .create(params, { signal: attempt.signal, timeout: attempt.timeoutMs })
+        .withResponse();
+      const answer = fromOpenAICompletion(this.name, data);
+      const usage = usageOf(data.usage?.prompt_tokens ?? 0, data.usage?.completion_tokens ?? 0);
+      return { ...answer, id: data.id, usage, model: data.model || attempt.model, headers: response.headers };
+    } catch (err) {
+      throw this.#map(err, attempt);
+    }
+  }
+
+  async stream(request: ChatRequest, attempt: Attempt): Promise<OpenedStream> {
+    const params = toOpenAIParams(request, attempt.model, request.maxTokens ?? this.#options.defaultMaxTokens, this.kind);
+    try {
+      const { data, response } = await this.#client.chat.completions
+        .create({ ...params, stream: true, stream_options: { include_usage: true } }, { signal: attempt.signal, timeout: attempt.timeoutMs })
+        .withResponse();
+      return { headers: response.headers, events: this.#events(data, response, attempt) };
+    } catch (err) {
+      throw this.#map(err, attempt);
+    }
+  }
+
+  async *#events(stream: Stream<OpenAI.Chat.ChatCompletionChunk>, response: Response, attempt: Attempt): AsyncGenerator<StreamEvent> {
+    const calls = new Map<number, { id: string; name: string; json: string }>();
+    let finish: string | null = null;
+    let usage: Usage | undefined;
+    let model = attempt.model;
+    let id = '';
+    let text = '';
+    try {
+      for await (const chunk of stream) {
+        if (chunk.model) model = chunk.model;
+        if (chunk.id) id = chunk.id;
+        if (chunk.usage) usage = usageOf(chunk.usage.prompt_tokens, chunk.usage.completion_tokens);
+        const choice = chunk.choices[0];
+        if (!choice) continue;
+        const piece = choice.delta?.content;
+        if (piece) {
+          text += piece;
+          yield { type: 'text', text: piece };
+        }
+        for (const d of choice.delta?.tool_calls ?? []) {
+          const call = calls.get(d.index) ?? { id: '', name: '', json: '' };
+          if (d.id) call.id = d.id;
+          if (d.function?.name) call.name = d.function.name;
+          if (d.function?.arguments) call.json += d.function.arguments;
+          calls.set(d.index, call);
+        }
+        if (choice.finish_reason) finish = choice.finish_reason;
+      }
+    } catch (err) {
+      throw this.#map(err, attempt);
+    }
+    // the SDK ends its iterator quietly when the request is aborted
+    if (attempt.signal.aborted) throw this.#map(new OpenAI.APIUserAbortError(), attempt);
+    if (finish === null || !this.#tracker.sawTerminal(response)) {
+      throw new LlmConnectionError(`${this.name}: stream ended without its terminal event`, { provider: this.name });
+    }
+    const toolCalls: ToolCall[] = [...calls.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([, c]) => ({ id: c.id, name: c.name, arguments: parseToolArguments(this.name, c.json) }));
+    const finishReason = fromOpenAIFinish(this.name, finish, text);
+    yield { type: 'done', id, usage: usage ?? usageOf(0, 0), finishReason, toolCalls, model };
+  }
+
+  #map(err: unknown, attempt: Attempt): unknown {
+    if (attempt.signal.aborted && !attempt.timedOut) return attempt.signal.reason ?? err;
+    return mapProviderError(err, {
+      provider: this.name,
+      sdk: OpenAI,
+      maxRetryAfterMs: this.#options.maxRetryAfterMs,
+      nowEpochMs: this.#options.clock.wallNow(),
+      secrets: [this.#options.apiKey],
+      timeoutMs: attempt.timeoutMs,
+      timedOut: attempt.timedOut,
+    });
+  }
+}

@@ -1,0 +1,214 @@
+import { ConfigError, systemClock, type Clock, type ResilienceConfig } from '@rampart/core';
+import { z } from 'zod';
+import type { ProviderKind } from '../types.js';
+import type { ResilienceManagerLike } from './manager-like.js';
+
+/** Prices of a provider's model, for cost routing and `costUsd`. */
+export interface ProviderPricing {
+  /** USD per million input tokens. */
+  inputPerMillionUsd: number;
+  /** USD per million output tokens. */
+  outputPerMillionUsd: number;
+}
+
+/** One LLM provider. */
+export interface ProviderConfig {
+  /** Unique name; the manager reports its quota as `api_quota:<name>`. */
+  name: string;
+  kind: ProviderKind;
+  model: string;
+  /** Cheaper model used when the chain degrades the service (DEGRADE_SERVICE). Default: `model`. */
+  degradedModel?: string;
+  /** Default: OPENAI_API_KEY (kind `openai`), ANTHROPIC_API_KEY (kind `anthropic`); optional for `openai-compatible`. */
+  apiKey?: string;
+  /** Required for `openai-compatible` (e.g. `http://127.0.0.1:11434/v1`). */
+  baseURL?: string;
+  /** Per-attempt timeout, ms. Default: the `timeoutMs` option. */
+  timeoutMs?: number;
+  /** Preference in latency and cost routing: a weight of 2 halves the provider's score. Default 1. */
+  weight?: number;
+  /** Cooldown after a 429/529 without retry-after, ms. Default: the `cooldownMs` option. */
+  cooldownMs?: number;
+  pricing?: ProviderPricing;
+  /** Extra headers sent with every request (never logged). */
+  headers?: Record<string, string>;
+}
+
+/** How the order of healthy providers is chosen. */
+export type Routing = 'order' | 'latency' | 'cost';
+
+/** Options of `new ResilientLLM(options)`. */
+export interface ResilientLLMOptions {
+  /** The team's ResilienceManager. Without it the LLM creates its own (team `team`). */
+  manager?: ResilienceManagerLike;
+  /** Team name of the LLM's own manager. Default `llm`. */
+  team?: string;
+  /** Providers in fallback order (first = primary). */
+  providers: ProviderConfig[];
+  /** `order` (as listed, default), `latency` (fastest first) or `cost` (cheapest first). */
+  routing?: Routing;
+  /** Per-attempt timeout, ms. Default 60,000. */
+  timeoutMs?: number;
+  /** Deadline of a whole call (attempts, switches, waits), ms. Default: none beyond the manager's queue wait. */
+  deadlineMs?: number;
+  /** Upper bound of a server's retry-after, ms. Default 60,000. */
+  maxRetryAfterMs?: number;
+  /** Cooldown of a provider after a 429/529 without retry-after, ms. Default 30,000. */
+  cooldownMs?: number;
+  /** Cooldown of a provider after an auth/permission/quota-exhausted error, ms. Default 300,000. */
+  authCooldownMs?: number;
+  /** Max output tokens when a request does not say. Default 1,024. */
+  defaultMaxTokens?: number;
+  /** Pass a cache key so that USE_CACHE can answer identical requests. Default true. */
+  cache?: boolean;
+  /** Quota usage (percent) at which `api_quota:<name>` turns degraded / critical. Default 80 / 95. */
+  quotaThresholds?: { degraded?: number; critical?: number };
+  /**
+   * Register an `api_quota:<name>` monitor per provider, fed from response headers. It replaces a
+   * monitor of the same key; set false to keep your own. Default true.
+   */
+  quotaMonitors?: boolean;
+  /** Configuration of the LLM's own manager (ignored when `manager` is given). */
+  resilience?: ResilienceConfig;
+  clock?: Clock;
+  /** Where default API keys are read. Default `process.env`. */
+  env?: Record<string, string | undefined>;
+}
+
+/** A provider with every default filled in. `apiKey` is never logged or serialised. */
+export interface ResolvedProvider extends Readonly<Required<Omit<ProviderConfig, 'baseURL' | 'pricing' | 'headers'>>> {
+  readonly baseURL: string | undefined;
+  readonly pricing: Readonly<ProviderPricing> | undefined;
+  readonly headers: Readonly<Record<string, string>> | undefined;
+}
+
+export interface ResolvedLlmOptions {
+  readonly manager: ResilienceManagerLike | undefined;
+  readonly team: string;
+  readonly providers: readonly ResolvedProvider[];
+  readonly routing: Routing;
+  readonly timeoutMs: number;
+  readonly deadlineMs: number | undefined;
+  readonly maxRetryAfterMs: number;
+  readonly cooldownMs: number;
+  readonly authCooldownMs: number;
+  readonly defaultMaxTokens: number;
+  readonly cache: boolean;
+  readonly quotaThresholds: { readonly degraded?: number; readonly critical?: number } | undefined;
+  readonly quotaMonitors: boolean;
+  readonly resilience: Readonly<ResilienceConfig> | undefined;
+  readonly clock: Clock;
+}
+
+const ms = z.number().finite().positive();
+const msOrZero = z.number().finite().nonnegative();
+const isManager = (v: unknown) =>
+  typeof v === 'object' && v !== null && ['execute', 'setProviders', 'reportProviderFailure', 'isProviderAvailable'].every((k) => typeof (v as Record<string, unknown>)[k] === 'function');
+
+const providerSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be letters, digits, ".", "_" or "-"'),
+  kind: z.enum(['openai', 'anthropic', 'openai-compatible']),
+  model: z.string().min(1),
+  degradedModel: z.string().min(1).optional(),
+  apiKey: z.string().min(1).optional(),
+  baseURL: z.url({ protocol: /^https?$/ }).optional(),
+  timeoutMs: ms.optional(),
+  weight: ms.optional(),
+  cooldownMs: msOrZero.optional(),
+  pricing: z.strictObject({ inputPerMillionUsd: msOrZero, outputPerMillionUsd: msOrZero }).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+});
+
+const optionsSchema = z.strictObject({
+  manager: z.custom<ResilienceManagerLike>(isManager, 'must be a ResilienceManager').optional(),
+  team: z.string().min(1).optional(),
+  providers: z.array(providerSchema).min(1, 'must list at least one provider'),
+  routing: z.enum(['order', 'latency', 'cost']).optional(),
+  timeoutMs: ms.optional(),
+  deadlineMs: ms.optional(),
+  maxRetryAfterMs: msOrZero.optional(),
+  cooldownMs: msOrZero.optional(),
+  authCooldownMs: msOrZero.optional(),
+  defaultMaxTokens: z.number().int().positive().optional(),
+  cache: z.boolean().optional(),
+  quotaMonitors: z.boolean().optional(),
+  quotaThresholds: z.strictObject({ degraded: z.number().min(0).max(100).optional(), critical: z.number().min(0).max(100).optional() }).optional(),
+  resilience: z.custom<ResilienceConfig>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'must be a ResilienceConfig object').optional(),
+  clock: z.custom<Clock>((v) => typeof (v as Clock | undefined)?.now === 'function' && typeof (v as Clock).setTimeout === 'function', 'must be a Clock').optional(),
+  env: z.record(z.string(), z.string().optional()).optional(),
+});
+
+/** Secret-bearing option paths: their values never reach an error. */
+const SECRET_PATH = /(^|\.)(apiKey|headers)(\.|\[|$)/;
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)), '');
+}
+
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let v: unknown = input;
+  for (const p of path) v = typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[p] : undefined;
+  return v;
+}
+
+const KEY_ENV: Partial<Record<ProviderKind, string>> = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' };
+
+/**
+ * Validate `options` and resolve every default into a new frozen object (the caller's object is never
+ * changed). Throws {@link ConfigError} naming the first bad option's path (`providers[1].kind`); the
+ * value of an `apiKey` or header is never put in the error.
+ */
+export function resolveLlmOptions(options: ResilientLLMOptions): ResolvedLlmOptions {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = formatPath(issue.path) || 'options';
+    const value = SECRET_PATH.test(path) ? '[redacted]' : valueAt(options, issue.path);
+    throw new ConfigError(path, issue.message, value);
+  }
+  const o = parsed.data;
+  const env = o.env ?? process.env;
+  const names = new Set<string>();
+  const timeoutMs = o.timeoutMs ?? 60_000;
+  const cooldownMs = o.cooldownMs ?? 30_000;
+  const providers = o.providers.map((p, i): ResolvedProvider => {
+    if (names.has(p.name)) throw new ConfigError(`providers[${i}].name`, `duplicate provider name "${p.name}"`, p.name);
+    names.add(p.name);
+    if (p.kind === 'openai-compatible' && p.baseURL === undefined) {
+      throw new ConfigError(`providers[${i}].baseURL`, 'is required for kind "openai-compatible" (e.g. http://127.0.0.1:11434/v1)', undefined);
+    }
+    const envName = KEY_ENV[p.kind];
+    const apiKey = p.apiKey ?? (envName ? env[envName] : undefined) ?? (p.kind === 'openai-compatible' ? 'not-needed' : undefined);
+    if (!apiKey) throw new ConfigError(`providers[${i}].apiKey`, `missing: pass apiKey or set ${envName}`, undefined);
+    return Object.freeze({
+      name: p.name,
+      kind: p.kind,
+      model: p.model,
+      degradedModel: p.degradedModel ?? p.model,
+      apiKey,
+      baseURL: p.baseURL,
+      timeoutMs: p.timeoutMs ?? timeoutMs,
+      weight: p.weight ?? 1,
+      cooldownMs: p.cooldownMs ?? cooldownMs,
+      pricing: p.pricing && Object.freeze({ ...p.pricing }),
+      headers: p.headers && Object.freeze({ ...p.headers }),
+    });
+  });
+  return Object.freeze({
+    manager: o.manager,
+    team: o.team ?? 'llm',
+    providers: Object.freeze(providers),
+    routing: o.routing ?? 'order',
+    timeoutMs,
+    deadlineMs: o.deadlineMs,
+    maxRetryAfterMs: o.maxRetryAfterMs ?? 60_000,
+    cooldownMs,
+    authCooldownMs: o.authCooldownMs ?? 300_000,
+    defaultMaxTokens: o.defaultMaxTokens ?? 1024,
+    cache: o.cache ?? true,
+    quotaThresholds: o.quotaThresholds && Object.freeze({ ...o.quotaThresholds }),
+    quotaMonitors: o.quotaMonitors ?? true,
+    resilience: o.resilience && Object.freeze({ ...o.resilience }),
+    clock: o.clock ?? systemClock,
+  });
+}

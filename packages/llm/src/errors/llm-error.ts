@@ -1,0 +1,43 @@
+import { RampartError, type ErrorClassification } from '@rampart/core';
+
+/** Facts about a provider failure carried by every {@link LlmError}. Never holds a secret. */
+export interface LlmErrorDetails {
+  /** Configured provider name (`openai`, `anthropic`, `local`, …). */
+  provider: string;
+  /** HTTP status, when the provider answered; undefined for connection failures and in-stream errors. */
+  status?: number | undefined;
+  /** The error body's `type` (`rate_limit_error`, `overloaded_error`, `invalid_request_error`, …). */
+  apiType?: string | undefined;
+  /** The error body's `code` (OpenAI `context_length_exceeded`, Anthropic `details.error_code`). */
+  apiCode?: string | undefined;
+  requestId?: string | undefined;
+  cause?: unknown;
+}
+
+/**
+ * Base of the errors `@rampart/llm` throws for provider failures. Each sets an own
+ * `rampartClassification`, which is what fallback chains and retry policies decide by.
+ */
+export class LlmError extends RampartError {
+  readonly provider: string;
+  readonly status: number | undefined;
+  readonly apiType: string | undefined;
+  readonly apiCode: string | undefined;
+  readonly requestId: string | undefined;
+  readonly rampartClassification: ErrorClassification;
+
+  constructor(message: string, details: LlmErrorDetails, classification: ErrorClassification) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.provider = details.provider;
+    this.status = details.status;
+    this.apiType = details.apiType;
+    this.apiCode = details.apiCode;
+    this.requestId = details.requestId;
+    this.rampartClassification = Object.freeze({ ...classification });
+  }
+
+  /** Replace the classification (an own property, as `classifyError` requires). */
+  protected reclassify(classification: ErrorClassification): void {
+    Object.defineProperty(this, 'rampartClassification', { value: Object.freeze({ ...classification }), enumerable: true, configurable: true, writable: false });
+  }
+}

@@ -1,0 +1,174 @@
+import { currentFallback, FallbackStrategy, ResourceType, type FallbackContext } from '@rampart/core';
+import type { ProviderAdapter } from '../adapters/adapter.js';
+import type { AdapterOptions } from '../adapters/adapter-options.js';
+import { AnthropicAdapter } from '../adapters/anthropic-adapter.js';
+import { OpenAIAdapter } from '../adapters/openai-adapter.js';
+import type { ResolvedLlmOptions, ResolvedProvider } from '../config/llm-options.js';
+import type { ResilienceManagerLike } from '../config/manager-like.js';
+import { LlmAuthError } from '../errors/llm-auth-error.js';
+import { LlmBadRequestError } from '../errors/llm-bad-request-error.js';
+import { LlmError } from '../errors/llm-error.js';
+import { LlmOverloadedError } from '../errors/llm-overloaded-error.js';
+import { LlmQuotaExceededError } from '../errors/llm-quota-exceeded-error.js';
+import { LlmRateLimitError } from '../errors/llm-rate-limit-error.js';
+import { QuotaTracker } from '../quota/quota-tracker.js';
+import { readRateLimitHeaders } from '../quota/rate-limit-headers.js';
+import { costOf, ProviderStats } from '../routing/provider-stats.js';
+import { routeOrder } from '../routing/route-order.js';
+import type { Usage } from '../types.js';
+
+/** One configured provider with its client and quota. */
+export interface ProviderEntry {
+  readonly config: ResolvedProvider;
+  readonly adapter: ProviderAdapter;
+  readonly quota: QuotaTracker;
+}
+
+/** The provider and model an attempt uses. */
+export interface Selection {
+  readonly entry: ProviderEntry;
+  readonly model: string;
+  readonly degraded: boolean;
+}
+
+const API_QUOTA = ResourceType.API_QUOTA;
+
+function adapterFor(p: ResolvedProvider, o: ResolvedLlmOptions): ProviderAdapter {
+  const base: AdapterOptions = {
+    name: p.name,
+    apiKey: p.apiKey,
+    baseURL: p.baseURL,
+    timeoutMs: p.timeoutMs,
+    defaultMaxTokens: o.defaultMaxTokens,
+    maxRetryAfterMs: o.maxRetryAfterMs,
+    headers: p.headers,
+    clock: o.clock,
+  };
+  return p.kind === 'anthropic' ? new AnthropicAdapter(base) : new OpenAIAdapter({ ...base, kind: p.kind });
+}
+
+function headersOf(err: unknown): Headers | undefined {
+  const h = (err as { cause?: { headers?: unknown } } | undefined)?.cause?.headers;
+  return h instanceof Headers ? h : undefined;
+}
+
+/**
+ * The providers of one ResilientLLM and their bookkeeping with the manager: which provider and model
+ * an attempt uses (`currentFallback()`, else the manager's primary), the routing order, cooldowns on
+ * 429/529/auth, quota from every response's headers, and usage/latency/cost statistics.
+ */
+export class ProviderPool {
+  readonly stats = new ProviderStats();
+  readonly #entries = new Map<string, ProviderEntry>();
+  readonly #options: ResolvedLlmOptions;
+  readonly #manager: ResilienceManagerLike;
+  #order: readonly string[];
+
+  constructor(options: ResolvedLlmOptions, manager: ResilienceManagerLike) {
+    this.#options = options;
+    this.#manager = manager;
+    for (const p of options.providers) {
+      const entry: ProviderEntry = { config: p, adapter: adapterFor(p, options), quota: new QuotaTracker(options.clock) };
+      this.#entries.set(p.name, entry);
+      if (options.quotaMonitors) {
+        manager.registerApiQuotaMonitor(p.name, () => entry.quota.reading(), options.quotaThresholds ? { thresholds: options.quotaThresholds } : undefined);
+      }
+    }
+    this.#order = options.providers.map((p) => p.name);
+    manager.setProviders(API_QUOTA, [...this.#order]);
+  }
+
+  get names(): readonly string[] {
+    return [...this.#entries.keys()];
+  }
+
+  /** Current quota usage of a provider, percent. */
+  quota(name: string): number {
+    return this.#entries.get(name)?.quota.usagePercent() ?? 0;
+  }
+
+  /**
+   * Re-order the manager's providers for this call: by the routing option, then providers whose quota
+   * is critical go last (so the chain turns to another provider before the 429 arrives).
+   */
+  route(promptChars: number): void {
+    const critical = this.#options.quotaThresholds?.critical ?? 95;
+    const ordered = routeOrder(this.#options.routing, this.#options.providers, this.stats, promptChars).map((p) => p.name);
+    const hot = (n: string) => this.#entries.get(n)!.quota.usagePercent() >= critical;
+    const names = [...ordered.filter((n) => !hot(n)), ...ordered.filter(hot)];
+    if (names.some((n, i) => n !== this.#order[i])) {
+      this.#order = names;
+      this.#manager.setProviders(API_QUOTA, [...names]);
+    }
+  }
+
+  /**
+   * The API_QUOTA fallback context of the running invocation, when it is one this pool can follow
+   * (its provider is one of ours, or unset = the primary).
+   */
+  context(): FallbackContext | undefined {
+    const fb = currentFallback();
+    return fb?.resource === API_QUOTA && (fb.provider === undefined || this.#entries.has(fb.provider)) ? fb : undefined;
+  }
+
+  /** The provider and model for the running attempt: the chain's choice, else the manager's primary. */
+  select(): Selection {
+    const context = this.context();
+    const name = context?.provider ?? this.#manager.getProviders(API_QUOTA).find((n) => this.#entries.has(n));
+    const entry = name === undefined ? undefined : this.#entries.get(name);
+    if (!entry) {
+      throw new LlmBadRequestError(`The fallback chain chose provider "${String(name)}", which this ResilientLLM does not have`, { provider: String(name), scope: 'provider' });
+    }
+    const degraded = (context?.degradation ?? 0) > 0;
+    return { entry, degraded, model: degraded ? entry.config.degradedModel : entry.config.model };
+  }
+
+  /** Book a successful answer: quota from its headers, statistics, and the provider's recovery. */
+  succeeded(entry: ProviderEntry, headers: Headers | undefined, latencyMs: number, usage: Usage): number | undefined {
+    this.#readQuota(entry, headers);
+    const costUsd = costOf(usage, entry.config.pricing);
+    this.stats.recordSuccess(entry.config.name, latencyMs, usage, costUsd);
+    this.#manager.reportProviderSuccess(API_QUOTA, entry.config.name);
+    return costUsd;
+  }
+
+  /**
+   * Book a failed attempt and return the error to throw. 429/529/503 and auth/quota errors put the
+   * provider into a cooldown shared by every caller of the manager. A 429/529 on the plain attempt or
+   * a retry, while another provider is available, is marked provider-scoped so that the chain switches
+   * instead of waiting out retry-after.
+   */
+  failed(entry: ProviderEntry, err: unknown): unknown {
+    const name = entry.config.name;
+    if (!(err instanceof LlmError) || err.provider !== name) return err;
+    this.stats.recordFailure(name);
+    this.#readQuota(entry, headersOf(err));
+    if (err instanceof LlmRateLimitError || err instanceof LlmOverloadedError) {
+      this.#manager.reportProviderFailure(API_QUOTA, name, { cooldownMs: err.retryAfterMs ?? entry.config.cooldownMs, error: err });
+      if (this.#switchBeatsWaiting(name)) err.preferSwitch();
+    } else if (err instanceof LlmAuthError || err instanceof LlmQuotaExceededError) {
+      this.#manager.reportProviderFailure(API_QUOTA, name, { cooldownMs: this.#options.authCooldownMs, error: err });
+    }
+    return err;
+  }
+
+  /**
+   * On the plain attempt or a RETRY, with another provider available, switching beats waiting out
+   * retry-after. Not in SWITCH_PROVIDER and later steps: they move on anyway, and a rate-limited
+   * provider must stay eligible for the chain's wait for the first provider to come back.
+   */
+  #switchBeatsWaiting(failed: string): boolean {
+    const strategy = this.context()?.strategy;
+    if (strategy !== undefined && strategy !== FallbackStrategy.RETRY) return false;
+    return this.#names().some((n) => n !== failed && this.#manager.isProviderAvailable(API_QUOTA, n));
+  }
+
+  #names(): readonly string[] {
+    return this.#manager.getProviders(API_QUOTA).filter((n) => this.#entries.has(n));
+  }
+
+  #readQuota(entry: ProviderEntry, headers: Headers | undefined): void {
+    const snapshot = readRateLimitHeaders(headers, this.#options.clock.wallNow());
+    if (snapshot) entry.quota.record(snapshot);
+  }
+}
