@@ -1,1 +1,8 @@
-export {};
+// Test helpers of @rampart/mcp: real MCP servers (the SDK's McpServer) that tests start and kill.
+export {
+  createStdioMcpServer,
+  StdioMcpServer,
+  type StdioMcpServerOptions,
+  type StdioMcpEndpoint,
+} from './stdio-mcp-server.js';
+export { startHttpMcpServer, HttpMcpServer, type HttpMcpServerOptions } from './http-mcp-server.js';

@@ -1,0 +1,132 @@
+import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ConfigError, currentFallback, ResourceType } from '@rampart/core';
+import { McpConnection } from '../connection/mcp-connection.js';
+import { McpNoTargetError } from '../errors/mcp-no-target-error.js';
+import { McpServerError } from '../errors/mcp-server-error.js';
+import { toOfflineResult } from './offline-responder.js';
+import { MCP_OFFLINE_PROVIDER, mergeProviders, rankIndex, rankName } from './provider-ranks.js';
+import {
+  resolveResilientMCPClientOptions,
+  type ResilientMCPClientOptions,
+  type ResolvedLogicalServer,
+  type ResolvedResilientMCPClientOptions,
+} from './resilient-mcp-client-options.js';
+
+/** Options of one {@link ResilientMCPClient.callTool}. */
+export interface McpCallToolOptions {
+  /** Cancels the call, its retries and its fallback waits. */
+  signal?: AbortSignal;
+  /** Budget of each attempt, in ms. Default: the client's `timeoutMs`. */
+  timeoutMs?: number;
+}
+
+/**
+ * Calls tools of logical MCP servers under the team's MCP_SERVER fallback chain (seed:
+ * "MCP Client Enhancement"; default chain retry with backoff → switch Primary → Secondary → Mock →
+ * circuit break). Every call runs through `manager.execute(ResourceType.MCP_SERVER, …)`; the
+ * endpoint is chosen from `currentFallback()?.provider`: the MCP_SERVER providers are ranks shared
+ * by every logical server — `primary`, `secondary`, `fallback3`… (the endpoint at that index of
+ * the server's list; a server with fewer endpoints uses its last one) and `mock`, the server's
+ * offline responder. The client registers these names with `manager.setProviders`.
+ *
+ * Connections are made lazily, one per endpoint, and re-made after a server died. A server that
+ * cannot be reached is reported with `reportProviderFailure` (its rank cools down for every caller);
+ * a success clears the cooldown. Tool errors (`isError: true`) are answers, returned as they are.
+ */
+export class ResilientMCPClient {
+  readonly options: ResolvedResilientMCPClientOptions;
+  readonly #connections = new Map<string, McpConnection>();
+  #closed = false;
+
+  constructor(options: ResilientMCPClientOptions) {
+    this.options = resolveResilientMCPClientOptions(options);
+    const { manager, servers } = this.options;
+    const longest = Math.max(...[...servers.values()].map((s) => s.endpoints.length));
+    const offline = [...servers.values()].some((s) => s.offline !== undefined);
+    manager.setProviders(ResourceType.MCP_SERVER, mergeProviders(manager.getProviders(ResourceType.MCP_SERVER), longest, offline));
+  }
+
+  /** The logical server names. */
+  get servers(): string[] {
+    return [...this.options.servers.keys()];
+  }
+
+  /**
+   * Call `tool` of the logical `server` with `args`, under the MCP_SERVER fallback chain. Resolves
+   * with the tool's result (from whichever endpoint answered, or the offline responder, whose
+   * results carry `_meta['rampart/offline'] = true`).
+   */
+  callTool(server: string, tool: string, args: Record<string, unknown> = {}, options: McpCallToolOptions = {}): Promise<CallToolResult> {
+    const logical = this.options.servers.get(server);
+    if (!logical) {
+      return Promise.reject(new ConfigError('server', `unknown MCP server ${JSON.stringify(server)} (known: ${this.servers.join(', ')})`, server));
+    }
+    if (typeof tool !== 'string' || tool === '') return Promise.reject(new ConfigError('tool', 'must be a non-empty string', tool));
+    if (this.#closed) return Promise.reject(new ConfigError('client', 'the ResilientMCPClient is closed'));
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+    const attempt = (toolArgs: Record<string, unknown>) => this.#attempt(logical, tool, toolArgs, timeoutMs, options.signal);
+    return this.options.manager.execute(ResourceType.MCP_SERVER, attempt as (...a: never[]) => Promise<CallToolResult>, {
+      key: `mcp:${server}/${tool}`,
+      args: [args],
+      signal: options.signal,
+    });
+  }
+
+  /** Close every connection (stdio server processes end). Later calls fail. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const connections = [...this.#connections.values()];
+    this.#connections.clear();
+    await Promise.all(connections.map((c) => c.close()));
+  }
+
+  /** One invocation by the chain: the target follows the fallback context's provider. */
+  async #attempt(
+    logical: ResolvedLogicalServer,
+    tool: string,
+    args: Record<string, unknown>,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<CallToolResult> {
+    const provider = currentFallback()?.provider ?? rankName(0);
+    if (provider === MCP_OFFLINE_PROVIDER) {
+      if (!logical.offline) throw new McpNoTargetError(logical.name, provider, 'no offline responder is declared');
+      return toOfflineResult(await logical.offline(tool, args));
+    }
+    const rank = rankIndex(provider);
+    if (rank === undefined) throw new McpNoTargetError(logical.name, provider, 'not an endpoint rank (primary, secondary, fallback3…)');
+    const index = Math.min(rank, logical.endpoints.length - 1);
+    const connection = this.#connection(logical, index);
+    const { manager } = this.options;
+    try {
+      const { value } = await connection.request(
+        `tools/call ${tool}`,
+        (client, requestOptions) => client.callTool({ name: tool, arguments: args }, CallToolResultSchema, requestOptions),
+        { timeoutMs, signal },
+      );
+      manager.reportProviderSuccess(ResourceType.MCP_SERVER, provider);
+      return value as CallToolResult;
+    } catch (error) {
+      const scope = error instanceof McpServerError ? error.rampartClassification : undefined;
+      if (error instanceof McpServerError && (error.connectionBroken || (scope?.kind === 'permanent' && scope.scope === 'provider'))) {
+        manager.reportProviderFailure(ResourceType.MCP_SERVER, provider, { error });
+      }
+      throw error;
+    }
+  }
+
+  #connection(logical: ResolvedLogicalServer, index: number): McpConnection {
+    const key = `${logical.name}\u0000${index}`;
+    let connection = this.#connections.get(key);
+    if (!connection) {
+      if (this.#closed) throw new ConfigError('client', 'the ResilientMCPClient is closed');
+      connection = new McpConnection(logical.endpoints[index]!, {
+        label: `${logical.name}/${rankName(index)}`,
+        ...(this.options.clientInfo ? { clientInfo: this.options.clientInfo } : {}),
+        ...(this.options.clock ? { clock: this.options.clock } : {}),
+      });
+      this.#connections.set(key, connection);
+    }
+    return connection;
+  }
+}
