@@ -136,6 +136,7 @@ export {
   type ResourceReport,
   type CircuitReport,
   type QueueReport,
+  type ProviderReport,
 } from './health/health-report.js';
 export type { MonitorSnapshot } from './health/monitor-state.js';
 export type { MonitorStatusChange } from './health/monitor-scheduler.js';

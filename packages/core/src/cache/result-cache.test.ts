@@ -19,6 +19,22 @@ describe('ResultCache', () => {
     expect(cache.size).toBe(0);
   });
 
+  it('has() tells whether get() would answer, without refreshing recency', () => {
+    const clock = new FakeClock();
+    const cache = new ResultCache(options, clock);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    expect(cache.has('a', false)).toBe(true);
+    expect(cache.has('zz', true)).toBe(false);
+    cache.set('c', 3); // 'a' is still the least recently used: has() did not touch it
+    expect(cache.has('a', true)).toBe(false);
+    clock.tick(1_000);
+    expect(cache.has('b', false)).toBe(false);
+    expect(cache.has('b', true)).toBe(true);
+    clock.tick(5_000);
+    expect(cache.has('b', true)).toBe(false);
+  });
+
   it('evicts the least recently used entry beyond maxEntries', () => {
     const cache = new ResultCache(options, new FakeClock());
     cache.set('a', 1);

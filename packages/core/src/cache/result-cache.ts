@@ -62,6 +62,15 @@ export class ResultCache {
     return { value: entry.value, ageMs, stale };
   }
 
+  /** Whether {@link get} would answer now, without touching the entry's recency (or deleting it). */
+  has(key: string, allowStale: boolean): boolean {
+    const entry = this.#lru.peek(key);
+    if (!entry) return false;
+    const ageMs = this.#clock.now() - entry.storedAt;
+    if (ageMs < this.#options.ttlMs) return true;
+    return allowStale && ageMs < this.#options.ttlMs + this.#options.maxStaleMs;
+  }
+
   clear(): void {
     this.#lru.clear();
   }

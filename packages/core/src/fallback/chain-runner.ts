@@ -23,9 +23,12 @@ export const FALLBACK_STEP_HANDLERS: Readonly<Record<FallbackStrategy, FallbackS
 
 /** How the call starts: normally, or with the chain already (the resource is known to be down). */
 export interface ChainGate {
-  /** Skip the primary attempt and RETRY: monitors, the primary provider or the breaker report trouble. */
+  /** Skip the primary attempt and RETRY: monitors, the primary provider (cooldown, monitor, breaker) or the breakers report trouble. */
   readonly proactive: boolean;
-  /** The resource's breaker is open: only cache and queue steps may answer. */
+  /**
+   * Every provider's circuit breaker is open (or, for a resource without providers, its own):
+   * invoking steps are skipped, only cache and queue steps may answer.
+   */
   readonly breakerOpen: boolean;
 }
 
@@ -44,6 +47,8 @@ export function newChainRun(gate: ChainGate): ChainRun {
     degradation: 0,
     tried: new Set(),
     excluded: new Set(),
+    failed: new Set(),
+    later: [],
     firstError: undefined,
     lastError: undefined,
     lastClassification: undefined,
@@ -78,7 +83,9 @@ export async function runFallbackChain<T>(
       env.step({ resource, strategy: 'primary', outcome: 'failed', provider: primary, degradation: 0, attempt: run.attempt, error: err, proactive: false });
     }
   }
-  for (const action of chain) {
+  for (let i = 0; i < chain.length; i++) {
+    const action = chain[i]!;
+    run.later = chain.slice(i + 1);
     throwIfAborted(call, env);
     const handler = FALLBACK_STEP_HANDLERS[action.strategy];
     const base = { resource, strategy: action.strategy, proactive: run.proactive } as const;
@@ -88,7 +95,9 @@ export async function runFallbackChain<T>(
     }
     const outcome = await handler.run(action, call, run, env);
     if (outcome.answered) {
-      env.step({ ...base, outcome: 'answered', provider: run.provider, degradation: run.degradation, attempt: run.attempt, stale: outcome.stale });
+      // a cached answer comes from no provider; the others name the provider that answered
+      const provider = action.strategy === FallbackStrategy.USE_CACHE ? undefined : run.provider;
+      env.step({ ...base, outcome: 'answered', provider, degradation: run.degradation, attempt: run.attempt, stale: outcome.stale });
       return outcome.value;
     }
     if (run.fatal) throw run.fatal.error;

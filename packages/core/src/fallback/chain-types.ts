@@ -43,6 +43,13 @@ export interface ChainRun {
   readonly tried: Set<string>;
   /** Providers that failed permanently for this request (scope 'provider'): never tried again. */
   readonly excluded: Set<string>;
+  /**
+   * Providers an invocation of this run failed on, for any reason but a fatal one (the plain
+   * attempt counts as the primary's): the breakers CIRCUIT_BREAK opens.
+   */
+  readonly failed: Set<string>;
+  /** The steps of the chain after the one running (set by the runner before each step). */
+  later: readonly FallbackAction[];
   /** The error that started the chain (undefined when it ran proactively and nothing failed yet). */
   firstError: unknown;
   lastError: unknown;
@@ -54,7 +61,10 @@ export interface ChainRun {
   fatal: { readonly error: unknown } | undefined;
   /** The chain ran before the call, because monitors, providers or the breaker reported trouble. */
   readonly proactive: boolean;
-  /** The resource's breaker is open: only non-invoking steps (cache, queue) may answer. */
+  /**
+   * Every provider's circuit breaker is open (or, without providers, the resource's): only
+   * non-invoking steps (cache, queue) may answer.
+   */
   readonly breakerOpen: boolean;
 }
 
@@ -88,8 +98,17 @@ export interface ChainEnvironment {
   waitSignal(call: FallbackCall<unknown>): AbortSignal;
   /** Ordered providers of a resource type. */
   providers(resource: ResourceType): readonly string[];
+  /** Not cooling down, its monitor not critical/unavailable, and its circuit breaker not open. */
   isProviderAvailable(resource: ResourceType, provider: string): boolean;
   cooldownRemainingMs(resource: ResourceType, provider: string): number;
+  /**
+   * How long until an unavailable provider may be used again, ms (0 = now): the later of its
+   * cooldown's end and its open breaker's half-open time; Infinity when only its monitor can tell.
+   */
+  providerBackInMs(resource: ResourceType, provider: string): number;
+  /** Whether the breaker of `provider` (undefined = the primary, or the resource's without providers) is open. */
+  isCircuitOpen(resource: ResourceType, provider: string | undefined): boolean;
+  /** Put the provider in cooldown after `error` (ignored when the error is its own breaker refusing the call). */
   reportProviderFailure(resource: ResourceType, provider: string, error: unknown): void;
   /**
    * Invoke the call once through the resource's guards, with a fallback context for `strategy`
@@ -104,19 +123,25 @@ export interface ChainEnvironment {
     degradation: number,
   ): Promise<T>;
   cacheGet(key: string, allowStale: boolean): CacheHit | undefined;
+  /** Whether {@link cacheGet} would answer, without touching the entry's recency. */
+  cacheHas(key: string, allowStale: boolean): boolean;
   /** Park the call until the resource recovers; settles with the replay's outcome. */
   enqueue<T>(call: FallbackCall<T>, run: ChainRun): Promise<T>;
   /** Lower the resource's concurrency; returns the new limit. */
   scaleDown(resource: ResourceType, action: FallbackAction): number;
-  /** Open the resource's breaker; returns the error later calls fail fast with. */
-  tripBreaker(resource: ResourceType, cause: unknown): unknown;
+  /**
+   * CIRCUIT_BREAK: open the breakers of `providers` (those that failed in this run) — or, for a
+   * resource without providers, its resource-level breaker. Returns the error that describes what
+   * is now open, or undefined when there was nothing to open.
+   */
+  tripBreakers(resource: ResourceType, providers: readonly string[]): unknown;
   step(event: FallbackStepEvent): void;
 }
 
 /** One fallback strategy: tries to answer the call after a failure (or proactively). */
 export interface FallbackStepHandler {
   readonly strategy: FallbackStrategy;
-  /** Whether the step calls the guarded function (not allowed while the resource's breaker is open). */
+  /** Whether the step calls the guarded function (skipped while every provider's breaker — or the resource's, without providers — is open). */
   readonly invokes: boolean;
   run<T>(action: FallbackAction, call: FallbackCall<T>, run: ChainRun, env: ChainEnvironment): Promise<StepOutcome<T>>;
 }

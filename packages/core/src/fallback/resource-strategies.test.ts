@@ -199,9 +199,10 @@ describe('SCALE_DOWN', () => {
 });
 
 describe('CIRCUIT_BREAK', () => {
-  it('opens the resource breaker: later calls fail fast (or go to the cache) until a probe succeeds', async () => {
+  it('without providers, opens the resource breaker: later calls fail fast (or go to the cache) until a probe succeeds', async () => {
     const { manager, clock } = setup({
       circuitBreaker: { recoveryTimeoutMs: 10_000 },
+      providers: { database: [] },
       fallbackStrategies: { database: [new FallbackAction(USE_CACHE), new FallbackAction(CIRCUIT_BREAK)] },
     });
     const b = backend();

@@ -11,7 +11,14 @@ export interface ResourceReport {
   details?: Record<string, unknown>;
 }
 
-/** One circuit breaker in the report. */
+/**
+ * One circuit in the report, keyed by breaker name. A manager's own circuits are one per provider
+ * (`${team}/${resource}/${provider}`, e.g. `marketing-team/database/replica1`, with `resource` and
+ * `provider`), one per resource type without providers (`${team}/${resource}`), and, for a type
+ * with providers, a row for the resource as a whole under `${team}/${resource}` with each
+ * provider's state in `providers` (open only when every provider's circuit is open). Named
+ * breakers (`@circuitBreaker('database_query')`) appear under their name.
+ */
 export interface CircuitReport {
   state: 'closed' | 'open' | 'half_open';
   success_rate: number;
@@ -21,6 +28,12 @@ export interface CircuitReport {
   rejections: number;
   /** ISO 8601 time at which an open circuit admits a probe. */
   half_open_at?: string;
+  /** The resource type a manager circuit guards. */
+  resource?: string;
+  /** The provider a manager circuit guards (absent on resource-level rows). */
+  provider?: string;
+  /** On a resource's row (a type with providers): each provider's circuit state. */
+  providers?: Record<string, 'closed' | 'open' | 'half_open'>;
 }
 
 /** One request queue (per resource type) in the report. */
@@ -51,7 +64,16 @@ export interface HealthReport {
   circuits: Record<string, CircuitReport>;
   queues: Record<string, QueueReport>;
   /** Per resource type, each provider's availability for SWITCH_PROVIDER. */
-  providers: Record<string, Record<string, { available: boolean; cooldown_remaining_ms: number }>>;
+  providers: Record<string, Record<string, ProviderReport>>;
+}
+
+/** One provider of a resource type in the report. */
+export interface ProviderReport {
+  /** Whether SWITCH_PROVIDER (and a plain call, for the primary) may use it now. */
+  available: boolean;
+  cooldown_remaining_ms: number;
+  /** Its circuit breaker's state, once it has one (resource types whose chain has CIRCUIT_BREAK). */
+  circuit?: 'closed' | 'open' | 'half_open';
 }
 
 /** What the report is built from (all cheap reads of state kept up to date elsewhere). */
@@ -64,7 +86,19 @@ export interface HealthReportInput {
   /** The last report entry of every checked monitor (see MonitorScheduler.reportView), and their worst status. */
   resources: Readonly<Record<string, Readonly<ResourceReport>>>;
   worstResource: ResourceStatus;
-  circuits: Iterable<{ name: string; state: CircuitReport['state']; successRate: number; failureRate: number; calls: number; failures: number; rejections: number; halfOpenAt: number | undefined }>;
+  circuits: Iterable<{
+    name: string;
+    state: CircuitReport['state'];
+    successRate: number;
+    failureRate: number;
+    calls: number;
+    failures: number;
+    rejections: number;
+    halfOpenAt: number | undefined;
+    resource?: string | undefined;
+    provider?: string | undefined;
+    providers?: Record<string, CircuitReport['state']> | undefined;
+  }>;
   queues: Record<string, QueueReport>;
   providers: HealthReport['providers'];
 }
@@ -106,6 +140,9 @@ export function buildHealthReport(input: HealthReportInput): HealthReport {
       rejections: c.rejections,
     };
     if (c.halfOpenAt !== undefined) r.half_open_at = new Date(c.halfOpenAt).toISOString();
+    if (c.resource !== undefined) r.resource = c.resource;
+    if (c.provider !== undefined) r.provider = c.provider;
+    if (c.providers !== undefined) r.providers = c.providers;
     circuits[c.name] = r;
     if (c.state !== 'closed') statuses.push(ResourceStatus.DEGRADED);
   }

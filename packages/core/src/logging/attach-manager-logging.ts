@@ -24,7 +24,7 @@ export function attachManagerLogging(events: ManagerEvents, logger: Logger): Dis
       if (debug()) logger.debug({ resource: e.key, from: e.from, to: e.to, usage: e.snapshot.usage }, 'resource status changed');
     }),
     events.onCircuitStateChange((e) => {
-      if (debug()) logger.debug({ circuit: e.name, resource: e.resource, from: e.from, to: e.to, reason: e.reason }, 'circuit state changed');
+      if (debug()) logger.debug({ circuit: e.name, resource: e.resource, provider: e.provider, from: e.from, to: e.to, reason: e.reason }, 'circuit state changed');
     }),
     events.onProviderCooldown((e) => {
       if (debug()) logger.debug({ resource: e.resource, provider: e.provider, cooldownMs: e.cooldownMs, err: errorForLog(e.error) }, 'provider cooling down');

@@ -2,13 +2,16 @@ import type { BreakerSnapshot } from '../breaker/breaker-snapshot.js';
 import type { CircuitBreakerPolicy } from '../breaker/circuit-breaker-policy.js';
 import { circuitBreakers } from '../breaker/circuit-breaker-registry.js';
 import type { Disposable } from '../policy/policy.js';
-import type { ResourceType } from '../resource/resource-types.js';
+import { ResourceType } from '../resource/resource-types.js';
 import type { StateStore } from '../store/state-store.js';
-import type { ResourceGuards } from './resource-guards.js';
+import { circuitId, type ResourceBreakers } from './resource-breakers.js';
+
+const VALID_TYPES = new Set<string>(Object.values(ResourceType));
 
 /**
- * Persists circuit breaker states of one team: its resource breakers (`${team}/breaker/resource/${type}`)
- * and the process's named breakers from the default registry (`${team}/breaker/named/${name}`, e.g.
+ * Persists circuit breaker states of one team: its provider breakers
+ * (`${team}/breaker/resource/${type}/${provider}`), its resource-level breakers of types without
+ * providers (`${team}/breaker/resource/${type}`), and the process's named breakers from the default registry (`${team}/breaker/named/${name}`, e.g.
  * `@circuitBreaker('database_query')`). Each state change writes a snapshot; `restore` loads them.
  * Writes to one key are serialised so the last state wins.
  */
@@ -25,20 +28,25 @@ export class BreakerPersistence {
     this.#onError = onError;
   }
 
-  /** Save a resource breaker's state (call on each of its state changes). */
-  saveResource(type: ResourceType, breaker: CircuitBreakerPolicy): void {
-    this.#save(`resource/${type}`, breaker);
+  /** Save a manager breaker's state (call on each of its state changes). */
+  saveResource(type: ResourceType, provider: string | undefined, breaker: CircuitBreakerPolicy): void {
+    this.#save(`resource/${circuitId(type, provider)}`, breaker);
   }
 
-  /** Restore saved states into the team's resource breakers and the registry's named breakers, and watch the latter. */
-  async restore(guards: ResourceGuards): Promise<void> {
+  /** Restore saved states into the team's resource and provider breakers and the registry's named breakers, and watch the latter. */
+  async restore(breakers: ResourceBreakers): Promise<void> {
     const entries = await this.#store.entries(this.#prefix);
     const named = new Map(circuitBreakers.list().map((b) => [b.name, b]));
     for (const [key, value] of entries) {
       const rest = key.slice(this.#prefix.length);
       try {
-        if (rest.startsWith('resource/')) guards.breaker(rest.slice('resource/'.length) as ResourceType)?.restore(value as BreakerSnapshot);
-        else if (rest.startsWith('named/')) named.get(rest.slice('named/'.length))?.restore(value as BreakerSnapshot);
+        if (rest.startsWith('resource/')) {
+          // `${type}` or `${type}/${provider}` (a type never contains '/'; a provider may)
+          const id = rest.slice('resource/'.length);
+          const slash = id.indexOf('/');
+          const type = (slash < 0 ? id : id.slice(0, slash)) as ResourceType;
+          if (VALID_TYPES.has(type)) breakers.breaker(type, slash < 0 ? undefined : id.slice(slash + 1))?.restore(value as BreakerSnapshot);
+        } else if (rest.startsWith('named/')) named.get(rest.slice('named/'.length))?.restore(value as BreakerSnapshot);
       } catch (err) {
         this.#onError(`could not restore circuit state ${key}`, err);
       }

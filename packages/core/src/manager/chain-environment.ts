@@ -1,5 +1,6 @@
 import { classifyError } from '../classify/classify-error.js';
 import type { Clock } from '../clock/clock.js';
+import { BrokenCircuitError } from '../errors/broken-circuit-error.js';
 import type { CacheHit, ResultCache } from '../cache/result-cache.js';
 import type { ChainEnvironment, ChainRun, FallbackCall, FallbackStepEvent } from '../fallback/chain-types.js';
 import type { FallbackAction } from '../fallback/fallback-action.js';
@@ -60,7 +61,17 @@ export class ManagerChainEnvironment implements ChainEnvironment {
     return this.#p.providers.cooldownRemainingMs(resource, provider);
   }
 
+  providerBackInMs(resource: ResourceType, provider: string): number {
+    return this.#p.providers.unavailableForMs(resource, provider);
+  }
+
+  isCircuitOpen(resource: ResourceType, provider: string | undefined): boolean {
+    return this.#p.guards.breakers.isOpen(resource, provider ?? this.#p.providers.primary(resource));
+  }
+
   reportProviderFailure(resource: ResourceType, provider: string, error: unknown): void {
+    // its breaker refusing the call says nothing new about the provider: the breaker already keeps it out
+    if (this.#p.guards.breakers.isOwnRejection(resource, provider, error)) return;
     this.#p.providers.reportFailure(resource, provider, { error });
   }
 
@@ -78,9 +89,10 @@ export class ManagerChainEnvironment implements ChainEnvironment {
     const context: FallbackContext | undefined =
       strategy === undefined ? undefined : Object.freeze({ resource, strategy, provider, degradation, attempt: run.attempt });
     const primary = this.#p.providers.primary(resource);
-    const viaBreaker = provider === undefined || provider === primary;
+    // the circuit of the provider invoked (undefined = primary); without providers, the resource's
+    const circuit = provider ?? primary;
     try {
-      const value = await this.#p.guards.run(resource, () => runWithFallbackContext(context, () => call.fn(...call.args)), call.signal, viaBreaker);
+      const value = await this.#p.guards.run(resource, () => runWithFallbackContext(context, () => call.fn(...call.args)), call.signal, circuit);
       if (provider !== undefined) this.#p.providers.reportSuccess(resource, provider);
       if (degradation === 0 && call.cacheKey !== undefined) this.#p.cache.set(call.cacheKey, value);
       return value;
@@ -90,9 +102,9 @@ export class ManagerChainEnvironment implements ChainEnvironment {
       run.lastError = err;
       run.lastClassification = c;
       if (isCallerAbort(call, err) || (c.kind === 'permanent' && c.scope !== 'provider')) run.fatal = { error: err };
-      else if (c.kind === 'permanent') {
-        const failed = provider ?? primary;
-        if (failed !== undefined) run.excluded.add(failed);
+      else if (circuit !== undefined) {
+        run.failed.add(circuit);
+        if (c.kind === 'permanent') run.excluded.add(circuit);
       }
       throw err;
     }
@@ -100,6 +112,10 @@ export class ManagerChainEnvironment implements ChainEnvironment {
 
   cacheGet(key: string, allowStale: boolean): CacheHit | undefined {
     return this.#p.cache.get(key, allowStale);
+  }
+
+  cacheHas(key: string, allowStale: boolean): boolean {
+    return this.#p.cache.has(key, allowStale);
   }
 
   enqueue<T>(call: FallbackCall<T>, run: ChainRun): Promise<T> {
@@ -123,8 +139,21 @@ export class ManagerChainEnvironment implements ChainEnvironment {
     return to;
   }
 
-  tripBreaker(resource: ResourceType): unknown {
-    return this.#p.guards.trip(resource);
+  tripBreakers(resource: ResourceType, failed: readonly string[]): unknown {
+    const breakers = this.#p.guards.breakers;
+    const list = this.#p.providers.get(resource);
+    if (list.length > 0 && failed.length === 0) return undefined; // no provider failed in this run: nothing to open
+    const opened = list.length === 0 ? [breakers.trip(resource, undefined)] : failed.map((p) => breakers.trip(resource, p));
+    const first = opened.find((b) => b !== undefined);
+    if (!first) return new BrokenCircuitError(breakers.name(resource, undefined), undefined, `Resource ${resource} has no circuit breaker`);
+    if (list.length === 0) return new BrokenCircuitError(first.name, first.halfOpenAt);
+    if (breakers.allOpen(resource, list)) {
+      const times = list.map((p) => breakers.get(resource, p)?.halfOpenAt).filter((t) => t !== undefined);
+      const at = times.length === 0 ? undefined : Math.min(...times);
+      return new BrokenCircuitError(breakers.name(resource, undefined), at, `Every ${resource} provider's circuit is open (${list.join(', ')})`);
+    }
+    const names = opened.filter((b) => b !== undefined).map((b) => `"${b.name}"`);
+    return new BrokenCircuitError(first.name, first.halfOpenAt, `Circuit${names.length > 1 ? 's' : ''} ${names.join(', ')} open; the other ${resource} providers still take calls`);
   }
 
   step(event: FallbackStepEvent): void {

@@ -1,27 +1,106 @@
 import type { CircuitBreakerPolicy } from '../breaker/circuit-breaker-policy.js';
 import { circuitBreakers } from '../breaker/circuit-breaker-registry.js';
+import { CircuitState } from '../breaker/circuit-state.js';
 import type { HealthReport, HealthReportInput } from '../health/health-report.js';
 import { ResourceType } from '../resource/resource-types.js';
 import type { ProviderRegistry } from './provider-registry.js';
-import type { ResourceGuards } from './resource-guards.js';
+import type { ResourceBreakers } from './resource-breakers.js';
 
-/** The circuits a team's report shows: its resource breakers and the process's named breakers. */
-export function circuitRows(guards: ResourceGuards): HealthReportInput['circuits'] {
-  const breakers: CircuitBreakerPolicy[] = [...[...guards.breakers()].map(([, b]) => b), ...circuitBreakers.list()];
-  return breakers.map((b) => {
-    const s = b.stats;
-    return { name: b.name, state: s.state, successRate: s.successRate, failureRate: s.failureRate, calls: s.calls, failures: s.failures, rejections: s.rejections, halfOpenAt: b.halfOpenAt };
-  });
+type CircuitRow = HealthReportInput['circuits'] extends Iterable<infer R> ? R : never;
+
+function row(b: CircuitBreakerPolicy, extra: Partial<CircuitRow> = {}): CircuitRow {
+  const s = b.stats;
+  return { name: b.name, state: s.state, successRate: s.successRate, failureRate: s.failureRate, calls: s.calls, failures: s.failures, rejections: s.rejections, halfOpenAt: b.halfOpenAt, ...extra };
 }
 
-/** Per resource type with providers, each provider's availability and remaining cooldown. */
-export function providerRows(providers: ProviderRegistry): HealthReport['providers'] {
+/**
+ * The row of a resource with providers as a whole, under the resource-level name
+ * (`${team}/${type}`): `open` when every provider's breaker is open (calls fail fast), `half_open`
+ * when none is closed and some admit probes, `closed` otherwise; counts summed over the providers;
+ * `providers` gives each provider's state (a provider without a breaker yet is closed).
+ */
+function resourceRow(breakers: ResourceBreakers, type: ResourceType, list: readonly string[]): CircuitRow {
+  let calls = 0;
+  let failures = 0;
+  let successes = 0;
+  let rejections = 0;
+  let open = 0;
+  let closed = 0;
+  let halfOpenAt: number | undefined;
+  const providers: Record<string, CircuitState> = {};
+  for (const p of list) {
+    const b = breakers.get(type, p);
+    const state = b?.state ?? CircuitState.Closed;
+    providers[p] = state;
+    if (state === CircuitState.Open) open++;
+    else if (state === CircuitState.Closed) closed++;
+    if (!b) continue;
+    const s = b.stats;
+    calls += s.calls;
+    failures += s.failures;
+    successes += s.successes;
+    rejections += s.rejections;
+    const at = b.halfOpenAt;
+    if (at !== undefined) halfOpenAt = Math.min(halfOpenAt ?? at, at);
+  }
+  const state = open === list.length ? CircuitState.Open : closed === 0 ? CircuitState.HalfOpen : CircuitState.Closed;
+  const decided = successes + failures;
+  return {
+    name: breakers.name(type, undefined),
+    state,
+    successRate: decided === 0 ? 1 : successes / decided,
+    failureRate: decided === 0 ? 0 : failures / decided,
+    calls,
+    failures,
+    rejections,
+    halfOpenAt: state === CircuitState.Open ? halfOpenAt : undefined,
+    resource: type,
+    providers,
+  };
+}
+
+/**
+ * The circuits a team's report shows, keyed by breaker name: per resource type with providers, a
+ * row for the resource as a whole (`${team}/${type}`, see {@link resourceRow}) then one per
+ * provider breaker (`${team}/${type}/${provider}`); per type without providers, its resource-level
+ * breaker (`${team}/${type}`); then the process's named breakers (`@circuitBreaker('database_query')`).
+ */
+export function circuitRows(breakers: ResourceBreakers, providerRegistry: ProviderRegistry): HealthReportInput['circuits'] {
+  const rows: CircuitRow[] = [];
+  const byType = new Map<ResourceType, Array<{ provider: string | undefined; breaker: CircuitBreakerPolicy }>>();
+  for (const e of breakers.entries()) {
+    let list = byType.get(e.resource);
+    if (!list) byType.set(e.resource, (list = []));
+    list.push(e);
+  }
+  for (const [type, entries] of byType) {
+    const list = providerRegistry.get(type);
+    const perProvider = entries.filter((e) => e.provider !== undefined);
+    if (list.length > 0) {
+      if (perProvider.length > 0) rows.push(resourceRow(breakers, type, list));
+    } else {
+      const own = entries.find((e) => e.provider === undefined);
+      if (own) rows.push(row(own.breaker, { resource: type }));
+    }
+    for (const e of perProvider) rows.push(row(e.breaker, { resource: type, provider: e.provider }));
+  }
+  for (const b of circuitBreakers.list()) rows.push(row(b));
+  return rows;
+}
+
+/** Per resource type with providers, each provider's availability, remaining cooldown and (when it has a breaker) circuit state. */
+export function providerRows(providers: ProviderRegistry, breakers: ResourceBreakers): HealthReport['providers'] {
   const out: HealthReport['providers'] = {};
   for (const t of Object.values(ResourceType)) {
     const list = providers.get(t);
     if (list.length === 0) continue;
     out[t] = Object.fromEntries(
-      list.map((p) => [p, { available: providers.isAvailable(t, p), cooldown_remaining_ms: Math.ceil(providers.cooldownRemainingMs(t, p)) }]),
+      list.map((p) => {
+        const b = breakers.get(t, p);
+        const entry: HealthReport['providers'][string][string] = { available: providers.isAvailable(t, p), cooldown_remaining_ms: Math.ceil(providers.cooldownRemainingMs(t, p)) };
+        if (b) entry.circuit = b.state;
+        return [p, entry];
+      }),
     );
   }
   return out;

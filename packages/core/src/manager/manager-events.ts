@@ -16,9 +16,12 @@ export interface FallbackExhaustedEvent {
   readonly error: FallbackExhaustedError;
 }
 
-/** A resource breaker of the manager changed state. */
+/** A circuit breaker of the manager (one per provider, or per resource type without providers) changed state. */
 export interface ResourceCircuitChange {
   readonly resource: ResourceType;
+  /** The provider whose breaker it is; undefined for the resource-level breaker of a type without providers. */
+  readonly provider?: string | undefined;
+  /** The breaker's name: `${team}/${resource}/${provider}`, or `${team}/${resource}`. */
   readonly name: string;
   readonly from: CircuitState;
   readonly to: CircuitState;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FallbackAction } from '../fallback/fallback-action.js';
+import { currentFallback } from '../fallback/fallback-context.js';
 import { withFallback } from '../fallback/with-fallback.js';
 import type { QueuedRequest } from '../queue/queued-request.js';
 import { FallbackStrategy, ResourceType } from '../resource/resource-types.js';
@@ -99,20 +100,35 @@ describe('state that survives a restart', () => {
     expect(manager('other-team', path).getQueuedRequest(record.id)).toBeUndefined();
   });
 
-  it('an open resource breaker stays open across a restart', async () => {
+  it('open provider and resource breakers stay open across a restart', async () => {
     const path = await storage();
-    const first = manager('db-team', path);
+    const config: ResilienceConfig = { fallbackStrategies: { database: [new FallbackAction(FallbackStrategy.CIRCUIT_BREAK)], docker: [new FallbackAction(FallbackStrategy.CIRCUIT_BREAK)] } };
+    const first = manager('db-team', path, config);
+    first.setProviders(ResourceType.DATABASE, ['eu/primary', 'replica']);
     await first.start();
     await rejection(first.execute(ResourceType.DATABASE, async () => Promise.reject(httpError(503))));
-    expect((await first.getHealthReport()).circuits['db-team/database']?.state).toBe('open');
+    await rejection(first.execute(ResourceType.DOCKER, async () => Promise.reject(httpError(503))));
+    const before = (await first.getHealthReport()).circuits;
+    expect(before['db-team/database/eu/primary']).toMatchObject({ state: 'open', resource: 'database', provider: 'eu/primary' });
+    expect(before['db-team/database']).toMatchObject({ state: 'closed', providers: { 'eu/primary': 'open', replica: 'closed' } });
+    expect(before['db-team/docker']).toMatchObject({ state: 'open', resource: 'docker' });
     await first.stop();
-    const second = manager('db-team', path);
+
+    const second = manager('db-team', path, config);
+    second.setProviders(ResourceType.DATABASE, ['eu/primary', 'replica']);
     await second.start();
-    let called = false;
-    const err = await rejection(second.execute(ResourceType.DATABASE, async () => (called = true)));
-    expect(called).toBe(false);
+    const after = (await second.getHealthReport()).circuits;
+    expect(after['db-team/database/eu/primary']?.state).toBe('open');
+    expect(after['db-team/docker']?.state).toBe('open');
+    const called: Array<string | undefined> = [];
+    const err = await rejection(second.execute(ResourceType.DATABASE, async () => called.push(currentFallback()?.provider)));
+    expect(called).toEqual([]); // the primary's breaker is open: proactive, and this chain cannot switch
     expect(err).toMatchObject({ name: 'FallbackExhaustedError', proactive: true });
-    expect((await second.getHealthReport()).circuits['db-team/database']?.state).toBe('open');
+    expect(second.isProviderAvailable(ResourceType.DATABASE, 'eu/primary')).toBe(false);
+    expect(second.isProviderAvailable(ResourceType.DATABASE, 'replica')).toBe(true);
+    const fast = await rejection(second.execute(ResourceType.DOCKER, async () => called.push('docker')));
+    expect(called).toEqual([]);
+    expect(fast).toMatchObject({ name: 'FallbackExhaustedError', proactive: true });
   });
 
   it('arguments that do not serialise stay in memory only, with a warning', async () => {

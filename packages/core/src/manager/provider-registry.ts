@@ -24,11 +24,22 @@ export interface ProviderFailureOptions {
 
 const VALID_TYPES = new Set<string>(Object.values(ResourceType));
 
+/** The circuit breakers of providers, as the registry consults them (see ResourceBreakers). */
+export interface ProviderCircuits {
+  /** Whether the provider's breaker is open. */
+  isOpen(type: ResourceType, provider: string): boolean;
+  /** How long until the provider's open breaker admits a probe, ms (0 when not open; Infinity when isolated). */
+  openForMs(type: ResourceType, provider: string): number;
+}
+
+const NO_CIRCUITS: ProviderCircuits = Object.freeze({ isOpen: () => false, openForMs: () => 0 });
+
 /**
  * Per resource type, the ordered providers SWITCH_PROVIDER walks (LLM providers, DB replicas, MCP
  * servers) and their cooldowns, shared by every caller of the team. Cooldowns are timestamps checked
  * lazily: no timers. `isMonitorDown(type, provider)` tells whether the provider's own monitor
- * (`${type}:${provider}`) reports critical or unavailable.
+ * (`${type}:${provider}`) reports critical or unavailable; `circuits` whether its circuit breaker
+ * is open. A provider is available when none of the three keeps it out.
  */
 export class ProviderRegistry {
   readonly #providers = new Map<ResourceType, readonly string[]>();
@@ -36,6 +47,7 @@ export class ProviderRegistry {
   readonly #clock: Clock;
   readonly #defaultCooldownMs: number;
   readonly #isMonitorDown: (type: ResourceType, provider: string) => boolean;
+  readonly #circuits: ProviderCircuits;
   readonly #cooldown = new EventEmitter<ProviderCooldownEvent>();
   readonly onCooldown = this.#cooldown.event;
 
@@ -44,11 +56,13 @@ export class ProviderRegistry {
     defaultCooldownMs: number,
     clock: Clock,
     isMonitorDown: (type: ResourceType, provider: string) => boolean,
+    circuits: ProviderCircuits = NO_CIRCUITS,
   ) {
     for (const [t, names] of Object.entries(initial)) this.#providers.set(t as ResourceType, names);
     this.#defaultCooldownMs = defaultCooldownMs;
     this.#clock = clock;
     this.#isMonitorDown = isMonitorDown;
+    this.#circuits = circuits;
   }
 
   set(type: ResourceType, names: readonly string[]): void {
@@ -98,8 +112,21 @@ export class ProviderRegistry {
     return 0;
   }
 
-  /** Not cooling down, and its `${type}:${provider}` monitor (if any) is not critical or unavailable. */
+  /**
+   * Not cooling down, its `${type}:${provider}` monitor (if any) not critical or unavailable, and its
+   * circuit breaker (if any) not open.
+   */
   isAvailable(type: ResourceType, provider: string): boolean {
-    return this.cooldownRemainingMs(type, provider) === 0 && !this.#isMonitorDown(type, provider);
+    return this.cooldownRemainingMs(type, provider) === 0 && !this.#isMonitorDown(type, provider) && !this.#circuits.isOpen(type, provider);
+  }
+
+  /**
+   * How long until the provider may be used again, ms: 0 when it is available now; the later of
+   * its cooldown's end and its open breaker's half-open time; Infinity when only its monitor can
+   * bring it back (it reports critical/unavailable) or its breaker is isolated.
+   */
+  unavailableForMs(type: ResourceType, provider: string): number {
+    if (this.#isMonitorDown(type, provider)) return Number.POSITIVE_INFINITY;
+    return Math.max(this.cooldownRemainingMs(type, provider), this.#circuits.openForMs(type, provider));
   }
 }

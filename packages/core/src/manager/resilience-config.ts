@@ -39,12 +39,16 @@ export interface ResilienceConfig {
     maxQueueSize?: number;
     /** A queued request not answered after this long fails with QueueTimeoutError, ms. Default 300,000. */
     maxWaitMs?: number;
-    /** Replay interval for resources without monitors, ms. Default 10,000. */
+    /** Replay interval for resources without monitors or with providers (polled until one is available), ms. Default 10,000. */
     retryIntervalMs?: number;
     /** Finished requests stay visible to getQueuedRequest this long, ms. Default 86,400,000 (1 day). */
     resultRetentionMs?: number;
   };
-  /** The resource breakers used by CIRCUIT_BREAK. Defaults from CIRCUIT_FAILURE_THRESHOLD / CIRCUIT_RECOVERY_TIMEOUT. */
+  /**
+   * The manager's circuit breakers: one per (resource type, provider), or one per resource type
+   * without providers, for types whose chain has CIRCUIT_BREAK. Defaults from
+   * CIRCUIT_FAILURE_THRESHOLD / CIRCUIT_RECOVERY_TIMEOUT.
+   */
   circuitBreaker?: { failureThreshold?: number; recoveryTimeoutMs?: number };
   /** Defaults of RETRY steps. From RETRY_MAX_ATTEMPTS (attempts incl. the first), RETRY_BASE_DELAY, RETRY_MAX_DELAY. */
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };

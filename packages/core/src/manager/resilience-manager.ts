@@ -101,10 +101,16 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
     this.logger = createTeamLogger(this.team, config?.logger, config?.env ?? process.env);
     this.#store = c.store ?? (c.storagePath ? new FileStore(c.storagePath, { onCorruptEntry: (file, error) => this.#warn(`ignoring corrupt state file ${file}`, error) }) : undefined);
     this.#scheduler = new MonitorScheduler({ intervalMs: c.checkIntervalMs, checkTimeoutMs: c.checkTimeoutMs, hysteresis: c.hysteresis, clock: c.clock });
-    this.#providers = new ProviderRegistry(c.providers, c.providerCooldownMs, c.clock, (t, p) => {
-      const s = this.#scheduler.get(`${t}:${p}`)?.status;
-      return s !== undefined && isDown(s);
-    });
+    this.#providers = new ProviderRegistry(
+      c.providers,
+      c.providerCooldownMs,
+      c.clock,
+      (t, p) => {
+        const s = this.#scheduler.get(`${t}:${p}`)?.status;
+        return s !== undefined && isDown(s);
+      },
+      { isOpen: (t, p) => this.#guards.breakers.isOpen(t, p), openForMs: (t, p) => this.#guards.breakers.openForMs(t, p) },
+    );
     this.#breakerStore = this.#store ? new BreakerPersistence(this.#store, this.team, (m, e) => this.#warn(m, e)) : undefined;
     this.#guards = new ResourceGuards({
       team: this.team,
@@ -114,14 +120,23 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
       concurrency: c.concurrency,
       maxQueued: c.queue.maxQueueSize,
       usesBreaker: (t) => c.chains[t].some((a) => a.strategy === FallbackStrategy.CIRCUIT_BREAK),
-      onCircuitChange: (resource, breaker, change) => {
-        this.#breakerStore?.saveResource(resource, breaker);
-        this.#circuits.fire({ resource, name: breaker.name, from: change.from, to: change.to, reason: change.reason });
+      onCircuitChange: ({ resource, provider }, breaker, change) => {
+        this.#breakerStore?.saveResource(resource, provider, breaker);
+        this.#circuits.fire({ resource, provider, name: breaker.name, from: change.from, to: change.to, reason: change.reason });
       },
     });
     this.#gate = new ResourceGate(this.#scheduler, this.#providers, this.#guards);
     this.#cache = new ResultCache(c.cache, c.clock);
-    this.#queue = new RequestQueue({ team: this.team, ...c.queue, clock: c.clock, store: this.#store, hasMonitors: (t) => this.#scheduler.hasMonitors(t), redact: redactString });
+    this.#queue = new RequestQueue({
+      team: this.team,
+      ...c.queue,
+      clock: c.clock,
+      store: this.#store,
+      // monitors announce a recovery; a provider's cooldown or open breaker ends silently: poll those
+      pollOnTimer: (t) => !this.#scheduler.hasMonitors(t) || this.#providers.get(t).length > 0,
+      replayDue: (t) => this.#providers.get(t).length === 0 || this.#gate.usable(t),
+      redact: redactString,
+    });
     this.#env = new ManagerChainEnvironment({
       clock: c.clock,
       retryDefaults: c.retry,
@@ -151,7 +166,7 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
     this.#starting ??= (async () => {
       if (this.#lifecycle.signal.aborted) this.#lifecycle = new AbortController();
       this.#startedAt = this.clock.now();
-      await this.#breakerStore?.restore(this.#guards);
+      await this.#breakerStore?.restore(this.#guards.breakers);
       await this.#queue.restore();
       await this.#scheduler.start();
     })();
@@ -266,6 +281,7 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
     this.#providers.reportSuccess(validateResourceType(resourceType), provider);
   }
 
+  /** Not cooling down, its `${type}:${provider}` monitor not critical/unavailable, and its circuit breaker (if any) not open. */
   isProviderAvailable(resourceType: ResourceType, provider: string): boolean {
     return this.#providers.isAvailable(validateResourceType(resourceType), provider);
   }
@@ -301,9 +317,9 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
       failures,
       resources: view.resources,
       worstResource: view.worst,
-      circuits: circuitRows(this.#guards),
+      circuits: circuitRows(this.#guards.breakers, this.#providers),
       queues: this.#queue.stats(),
-      providers: providerRows(this.#providers),
+      providers: providerRows(this.#providers, this.#guards.breakers),
     });
   }
 

@@ -14,11 +14,15 @@ export function isDown(status: ResourceStatus): boolean {
 }
 
 /**
- * Decides, before each call, whether the chain runs proactively. The resource is "down" when its
- * breaker is open; or, for a resource with providers, when its primary provider is unavailable
- * (cooling down, or its `${type}:${primary}` monitor critical/unavailable) or a monitor of the
- * type that is not a provider's reports critical/unavailable; or, without providers, when any
- * monitor of the type does. Monitor aggregates are cached until a status changes.
+ * Decides, before each call, how the chain runs:
+ * - fail fast (`breakerOpen`: only cache and queue steps may answer) when every provider's circuit
+ *   breaker is open — or, for a type without providers, its resource-level breaker is;
+ * - proactively (skip the primary attempt and RETRY) when, for a resource with providers, its
+ *   primary is unavailable (cooling down, its `${type}:${primary}` monitor critical/unavailable,
+ *   or its breaker open) or a monitor of the type that is not a provider's reports
+ *   critical/unavailable; or, without providers, when any monitor of the type does;
+ * - normally otherwise.
+ * Monitor aggregates are cached until a status changes.
  */
 export class ResourceGate {
   readonly #scheduler: MonitorScheduler;
@@ -33,7 +37,7 @@ export class ResourceGate {
   }
 
   gate(type: ResourceType): ChainGate {
-    if (this.#guards.isOpen(type)) return BREAKER_OPEN;
+    if (this.#guards.breakers.allOpen(type, this.#providers.get(type))) return BREAKER_OPEN;
     return this.resourceDown(type) || this.primaryDown(type) ? PROACTIVE : NORMAL;
   }
 
@@ -48,7 +52,7 @@ export class ResourceGate {
     return down;
   }
 
-  /** Whether the type's primary provider (if it has providers) is unavailable. */
+  /** Whether the type's primary provider (if it has providers) is unavailable (cooldown, monitor or breaker). */
   primaryDown(type: ResourceType): boolean {
     const primary = this.#providers.primary(type);
     return primary !== undefined && !this.#providers.isAvailable(type, primary);

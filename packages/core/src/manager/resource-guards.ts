@@ -1,96 +1,36 @@
-import type { CircuitStateChange } from '../breaker/circuit-breaker-events.js';
-import { CircuitBreakerPolicy } from '../breaker/circuit-breaker-policy.js';
-import { CircuitState } from '../breaker/circuit-state.js';
 import { createBulkhead, type BulkheadPolicy } from '../bulkhead/bulkhead-policy.js';
 import type { Clock } from '../clock/clock.js';
-import { BrokenCircuitError } from '../errors/broken-circuit-error.js';
 import type { FallbackAction } from '../fallback/fallback-action.js';
 import type { ResourceType } from '../resource/resource-types.js';
+import { ResourceBreakers, type ResourceBreakersOptions } from './resource-breakers.js';
 
 /** Options of {@link ResourceGuards}. */
-export interface ResourceGuardsOptions {
-  readonly team: string;
+export interface ResourceGuardsOptions extends ResourceBreakersOptions {
   readonly clock: Clock;
-  readonly failureThreshold: number;
-  readonly recoveryTimeoutMs: number;
   /** Configured concurrency per resource type (SCALE_DOWN's starting point); absent = unlimited. */
   readonly concurrency: Readonly<Partial<Record<ResourceType, number>>>;
   /** Callers a scaled-down bulkhead lets wait. */
   readonly maxQueued: number;
-  /** Whether a resource type's chain uses CIRCUIT_BREAK (only those get a breaker). */
-  readonly usesBreaker: (type: ResourceType) => boolean;
-  /** A resource breaker changed state; `reason` is 'circuit_break_step' when CIRCUIT_BREAK opened it. */
-  readonly onCircuitChange: (
-    type: ResourceType,
-    breaker: CircuitBreakerPolicy,
-    change: Omit<CircuitStateChange, 'reason'> & { reason: CircuitStateChange['reason'] | 'circuit_break_step' },
-  ) => void;
 }
 
 /**
- * The per-resource policies the manager's invocations go through: a circuit breaker (for resource
- * types whose chain has CIRCUIT_BREAK; named `${team}/${type}`, not in the global registry) and a
- * bulkhead (when a concurrency is configured or SCALE_DOWN lowered it). Also counts in-flight calls.
+ * The per-resource policies the manager's invocations go through: the circuit breaker of the
+ * provider invoked (see {@link ResourceBreakers}: one per provider, or one per resource type
+ * without providers; only for types whose chain has CIRCUIT_BREAK) and a bulkhead per resource
+ * type (when a concurrency is configured or SCALE_DOWN lowered it). Also counts in-flight calls.
  */
 export class ResourceGuards {
   readonly #o: ResourceGuardsOptions;
-  readonly #breakers = new Map<ResourceType, CircuitBreakerPolicy>();
+  readonly breakers: ResourceBreakers;
   readonly #bulkheads = new Map<ResourceType, BulkheadPolicy>();
   readonly #inFlight = new Map<ResourceType, number>();
-  #tripping = false;
 
   constructor(options: ResourceGuardsOptions) {
     this.#o = options;
+    this.breakers = new ResourceBreakers(options);
     for (const [type, n] of Object.entries(options.concurrency) as Array<[ResourceType, number]>) {
       this.#bulkheads.set(type, createBulkhead({ maxConcurrent: n, maxQueued: options.maxQueued, clock: options.clock }));
     }
-  }
-
-  /** The resource's breaker (created on first use), or undefined when its chain has no CIRCUIT_BREAK. */
-  breaker(type: ResourceType): CircuitBreakerPolicy | undefined {
-    let b = this.#breakers.get(type);
-    if (b || !this.#o.usesBreaker(type)) return b;
-    b = new CircuitBreakerPolicy(`${this.#o.team}/${type}`, {
-      failureThreshold: this.#o.failureThreshold,
-      recoveryTimeoutMs: this.#o.recoveryTimeoutMs,
-      clock: this.#o.clock,
-    });
-    const breaker = b;
-    b.onStateChange((change) => this.#o.onCircuitChange(type, breaker, this.#tripping ? { ...change, reason: 'circuit_break_step' } : change));
-    this.#breakers.set(type, b);
-    return b;
-  }
-
-  /** Every breaker created so far. */
-  breakers(): IterableIterator<[ResourceType, CircuitBreakerPolicy]> {
-    return this.#breakers.entries();
-  }
-
-  /** Whether the resource's breaker is open (an expired open period turns half-open here). */
-  isOpen(type: ResourceType): boolean {
-    return this.#breakers.get(type)?.state === CircuitState.Open;
-  }
-
-  /**
-   * Open the resource's breaker for its recovery timeout (CIRCUIT_BREAK). The breaker has no
-   * "open now" operation, so this restores a snapshot of itself in the open state: the same path
-   * persistence uses, which keeps its counters and gives it a proper half-open time.
-   */
-  trip(type: ResourceType): BrokenCircuitError {
-    const b = this.breaker(type);
-    const name = b?.name ?? `${this.#o.team}/${type}`;
-    if (!b) return new BrokenCircuitError(name, undefined, `Resource ${type} has no circuit breaker`);
-    if (b.state !== CircuitState.Open) {
-      const wall = this.#o.clock.wallNow();
-      const halfOpenAt = wall + this.#o.recoveryTimeoutMs;
-      this.#tripping = true;
-      try {
-        b.restore({ ...b.snapshot(), state: CircuitState.Open, isolated: false, halfOpenAt, lastTransitionAt: wall });
-      } finally {
-        this.#tripping = false;
-      }
-    }
-    return new BrokenCircuitError(name, b.halfOpenAt);
   }
 
   inFlight(type: ResourceType): number {
@@ -127,9 +67,12 @@ export class ResourceGuards {
     return { from, to };
   }
 
-  /** Run one invocation through the resource's bulkhead and, when `viaBreaker`, its breaker. */
-  async run<T>(type: ResourceType, fn: () => PromiseLike<T> | T, signal: AbortSignal | undefined, viaBreaker: boolean): Promise<T> {
-    const breaker = viaBreaker ? this.#breakers.get(type) ?? this.breaker(type) : undefined;
+  /**
+   * Run one invocation through the resource's bulkhead and the breaker of `circuit` (the provider
+   * invoked; undefined = the resource-level breaker of a type without providers).
+   */
+  async run<T>(type: ResourceType, fn: () => PromiseLike<T> | T, signal: AbortSignal | undefined, circuit: string | undefined): Promise<T> {
+    const breaker = this.breakers.breaker(type, circuit);
     const guarded = breaker ? () => breaker.execute(fn) : fn;
     const bulkhead = this.#bulkheads.get(type);
     this.#inFlight.set(type, this.inFlight(type) + 1);

@@ -22,15 +22,22 @@ export interface RequestQueueOptions {
   readonly resultRetentionMs: number;
   readonly clock: Clock;
   readonly store: StateStore | undefined;
-  /** Resources with monitors are replayed when those report healthy (the owner calls drain()); others on a timer. */
-  readonly hasMonitors: (resource: ResourceType) => boolean;
+  /**
+   * Whether a resource's queue is replayed on the `retryIntervalMs` timer. The owner says no for a
+   * resource whose monitors report its recovery (it calls drain() then), and yes for one without
+   * monitors or with providers (a provider's cooldown or open breaker ends without any event).
+   */
+  readonly pollOnTimer: (resource: ResourceType) => boolean;
+  /** At a timer tick, whether replaying is worth it now (e.g. some provider is available again). */
+  readonly replayDue: (resource: ResourceType) => boolean;
   readonly redact: (text: string) => string;
 }
 
 /**
  * QUEUE_REQUEST's queues: one bounded priority queue per resource type. Parked calls are replayed
  * by {@link drain} (the manager calls it when a resource's monitors report healthy), or every
- * `retryIntervalMs` for resources without monitors; after `maxWaitMs` they fail with
+ * `retryIntervalMs` for resources the owner polls (without monitors, or with providers) once
+ * `replayDue` says the resource can serve again; after `maxWaitMs` they fail with
  * QueueTimeoutError. With a store, calls of decorated methods whose arguments are plain JSON are
  * persisted and replayed after a restart once their method is attached again ({@link attachTarget}).
  * Two timers at most (earliest deadline, retry interval), both released by {@link stop}.
@@ -64,7 +71,7 @@ export class RequestQueue {
         this.#expire();
         this.#arm();
       },
-      () => this.#retryUnmonitored(),
+      () => this.#retryPolled(),
     );
   }
 
@@ -272,21 +279,21 @@ export class RequestQueue {
     return q;
   }
 
-  /** (Re)arm the timers for the earliest deadline and, if a resource has no monitors, the retry interval. */
+  /** (Re)arm the timers for the earliest deadline and, if a queued resource is polled, the retry interval. */
   #arm(): void {
     if (this.#stopped) return;
     let earliest = Number.POSITIVE_INFINITY;
     let needsRetry = false;
     for (const e of this.#entries.values()) {
       earliest = Math.min(earliest, e.record.deadline);
-      if (!this.#o.hasMonitors(e.record.resource)) needsRetry = true;
+      if (this.#o.pollOnTimer(e.record.resource)) needsRetry = true;
     }
     this.#timers.arm(earliest, needsRetry ? this.#o.retryIntervalMs : undefined);
   }
 
-  #retryUnmonitored(): void {
+  #retryPolled(): void {
     const resources = new Set([...this.#entries.values()].map((e) => e.record.resource));
-    const drains = [...resources].filter((r) => !this.#o.hasMonitors(r)).map((r) => this.drain(r));
+    const drains = [...resources].filter((r) => this.#o.pollOnTimer(r) && this.#o.replayDue(r)).map((r) => this.drain(r));
     void Promise.allSettled(drains).then(() => this.#arm());
   }
 

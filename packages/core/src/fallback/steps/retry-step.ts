@@ -25,8 +25,9 @@ function backoffFor(action: FallbackAction, env: ChainEnvironment): Backoff {
  * RETRY: re-invoke with the same provider and degradation, `maxAttempts` times (default
  * RETRY_MAX_ATTEMPTS − 1) with backoff, through core's retry policy. The policy sees the failure
  * that started the chain as attempt 1, so it honours that error's retry-after. Permanent errors are
- * not retried. Skipped when the chain runs proactively (the primary is known to be down) and after
- * a provider-scoped permanent error (retrying that provider cannot help).
+ * not retried, and retrying stops once that provider's circuit breaker opens. Skipped when the
+ * chain runs proactively (the primary is known to be down) and after a provider-scoped permanent
+ * error (retrying that provider cannot help).
  */
 export const retryStep: FallbackStepHandler = {
   strategy: FallbackStrategy.RETRY,
@@ -39,15 +40,16 @@ export const retryStep: FallbackStepHandler = {
     if (run.lastClassification?.kind === 'permanent') {
       return { answered: false, error: run.lastError, skipped: true };
     }
+    const seed = run.lastError;
+    const provider = run.provider;
     const policy = createRetry({
       maxAttempts: retries + 1,
       strategy: backoffFor(action, env),
       maxRetryAfterMs: Math.max(env.retryDefaults.maxDelayMs, action.maxDelayMs ?? 0),
       clock: env.clock,
-      retryOn: (err) => run.fatal === undefined && classifyError(err).kind !== 'permanent',
+      // no more attempts once that provider's breaker has opened: it refuses them until its recovery timeout
+      retryOn: (err) => run.fatal === undefined && classifyError(err).kind !== 'permanent' && !env.isCircuitOpen(call.resource, provider),
     });
-    const seed = run.lastError;
-    const provider = run.provider;
     try {
       const value = await policy.execute(
         (ctx) => {

@@ -4,10 +4,29 @@ import type { ChainEnvironment, ChainRun, FallbackCall, FallbackStepHandler, Ste
 import { NoProviderAvailableError } from './no-provider-available-error.js';
 
 /**
+ * The later step of the chain that can answer the call without waiting for a provider, if any:
+ * a USE_CACHE step holding an entry it would serve for this call now (fresh, or stale after a
+ * failure), or a QUEUE_REQUEST step (the queue waits for the resource's recovery itself, and
+ * replays the call then).
+ */
+export function laterAnswer(call: FallbackCall<unknown>, run: ChainRun, env: ChainEnvironment): FallbackStrategy | undefined {
+  for (const a of run.later) {
+    if (a.strategy === FallbackStrategy.QUEUE_REQUEST) return a.strategy;
+    if (a.strategy === FallbackStrategy.USE_CACHE && call.cacheKey !== undefined && env.cacheHas(call.cacheKey, run.firstError !== undefined)) return a.strategy;
+  }
+  return undefined;
+}
+
+/**
  * SWITCH_PROVIDER: re-invoke with the next provider of the resource's list (or only `target`),
- * skipping those already tried, cooling down, or whose `${type}:${provider}` monitor reports
- * critical/unavailable. When every remaining provider is cooling down, wait for the first to come
- * back if that happens before the call's deadline, instead of failing at once.
+ * skipping those already tried and those unavailable: cooling down, their `${type}:${provider}`
+ * monitor reporting critical/unavailable, or their circuit breaker open.
+ *
+ * The wait rule: when no provider is usable now, the step waits for the first one to come back
+ * (the end of its cooldown or its breaker's half-open time), within the call's deadline, only if
+ * no later step of the chain could answer sooner — that is, when the chain has no later USE_CACHE
+ * step with a usable cached entry for this call and no later QUEUE_REQUEST step (see
+ * {@link laterAnswer}). Otherwise it fails at once and the chain moves on.
  */
 export const switchProviderStep: FallbackStepHandler = {
   strategy: FallbackStrategy.SWITCH_PROVIDER,
@@ -38,17 +57,22 @@ export const switchProviderStep: FallbackStepHandler = {
           continue;
         }
       }
-      // Nothing usable now: wait for the provider whose cooldown ends first, within the deadline.
+      // Nothing usable now: find the provider that comes back first.
       let soonest: string | undefined;
       let soonestMs = Number.POSITIVE_INFINITY;
       for (const p of all) {
         if (run.excluded.has(p)) continue;
-        const left = env.cooldownRemainingMs(resource, p);
+        const left = env.providerBackInMs(resource, p);
         if (left > 0 && left < soonestMs) [soonest, soonestMs] = [p, left];
       }
-      if (soonest === undefined || waits-- <= 0 || env.clock.now() + soonestMs > call.deadline) {
-        return { answered: false, error: lastError ?? new NoProviderAvailableError(resource, all, soonestMs), provider: lastProvider };
-      }
+      const giveUp = (reason: 'deadline' | FallbackStrategy): StepOutcome<T> => ({
+        answered: false,
+        error: lastError ?? new NoProviderAvailableError(resource, all, soonestMs, reason),
+        provider: lastProvider,
+      });
+      if (soonest === undefined || waits-- <= 0 || env.clock.now() + soonestMs > call.deadline) return giveUp('deadline');
+      const sooner = laterAnswer(call, run, env);
+      if (sooner !== undefined) return giveUp(sooner);
       await env.clock.sleep(soonestMs, env.waitSignal(call));
       run.tried.delete(soonest);
     }

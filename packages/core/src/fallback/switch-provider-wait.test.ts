@@ -1,0 +1,132 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { drive, httpError, SimulatedProviders, testManager } from '../manager/__fixtures__/manager-fixtures.js';
+import type { ResilienceConfig } from '../manager/resilience-config.js';
+import type { ResilienceManager } from '../manager/resilience-manager.js';
+import { FallbackStrategy, ResourceType } from '../resource/resource-types.js';
+import type { FallbackStepEvent } from './chain-types.js';
+import { FallbackAction } from './fallback-action.js';
+import { NoProviderAvailableError } from './steps/no-provider-available-error.js';
+
+const { SWITCH_PROVIDER, USE_CACHE, QUEUE_REQUEST } = FallbackStrategy;
+const managers: ResilienceManager[] = [];
+afterEach(async () => {
+  await Promise.all(managers.splice(0).map((m) => m.stop()));
+});
+
+function setup(type: ResourceType, config: ResilienceConfig, primary: string) {
+  const t = testManager(config);
+  managers.push(t.manager);
+  const sim = new SimulatedProviders(primary);
+  const steps: FallbackStepEvent[] = [];
+  t.manager.onFallbackStep((e) => steps.push(e));
+  const call = (input: string) => t.manager.execute(type, sim.call, { key: 'call', args: [input] });
+  /** Run a call to the end; resolves with its answer and the fake time it took. */
+  const timed = async (input: string) => {
+    const started = t.clock.now();
+    const value = await drive(t.clock, call(input));
+    return { value, tookMs: t.clock.now() - started };
+  };
+  return { ...t, sim, steps, call, timed };
+}
+
+const slowDown = () => httpError(429, 'slow down', 30_000);
+
+describe('SWITCH_PROVIDER waits for a provider only when no later step can answer sooner', () => {
+  it('database default chain, every server down: a cached read is answered by USE_CACHE at once, not after the 30 s cooldown (regression)', async () => {
+    const { clock, sim, steps, timed } = setup(ResourceType.DATABASE, { providerCooldownMs: 30_000 }, 'primary');
+    expect((await timed('SELECT 1')).value).toBe('primary/0:SELECT 1');
+    await clock.tickAsync(1_000);
+    for (const s of ['primary', 'replica1', 'replica2']) sim.fail(s, httpError(503, `${s} down`));
+    const cached = await timed('SELECT 1');
+    expect(cached.value).toBe('primary/0:SELECT 1');
+    expect(cached.tookMs).toBeLessThan(1_000); // only the retry backoffs (100 + 200 + 400 ms)
+    expect(steps.filter((e) => e.outcome !== 'skipped').map((e) => `${e.strategy}:${e.outcome}`)).toEqual([
+      'primary:failed',
+      'retry:failed',
+      'switch_provider:failed', // replica1
+      'switch_provider:failed', // replica2
+      'switch_provider:failed', // the step: nothing left, and USE_CACHE can answer
+      'use_cache:answered',
+    ]);
+    // a read with nothing cached has nothing sooner: SWITCH_PROVIDER waits for the first server back
+    for (const s of ['primary', 'replica1', 'replica2']) sim.fail(s, [httpError(503, `${s} down`)]);
+    sim.heal('primary');
+    sim.fail('replica1', [httpError(503)]);
+    const uncached = await timed('SELECT 2');
+    expect(uncached.value).toBe('primary/0:SELECT 2');
+    expect(uncached.tookMs).toBeGreaterThanOrEqual(29_000);
+  });
+
+  it('proactively (every provider cooling down), moves on to a fresh cached entry at once, but waits when the entry is stale', async () => {
+    const { manager, clock, sim, steps, timed } = setup(
+      ResourceType.API_QUOTA,
+      {
+        providers: { api_quota: ['a', 'b'] },
+        cache: { ttlMs: 5_000 },
+        fallbackStrategies: { api_quota: [new FallbackAction(SWITCH_PROVIDER), new FallbackAction(USE_CACHE)] },
+      },
+      'a',
+    );
+    await timed('x');
+    manager.reportProviderFailure(ResourceType.API_QUOTA, 'a', { cooldownMs: 20_000 });
+    manager.reportProviderFailure(ResourceType.API_QUOTA, 'b', { cooldownMs: 10_000 });
+    steps.length = 0;
+    expect(await timed('x')).toEqual({ value: 'a/0:x', tookMs: 0 });
+    const skipped = steps.find((e) => e.strategy === 'switch_provider')!.error as NoProviderAvailableError;
+    expect(skipped).toBeInstanceOf(NoProviderAvailableError);
+    expect(skipped.notWaitingFor).toBe('use_cache');
+    expect(skipped.message).toBe("No api_quota provider available among a, b (next one back in 10000 ms; not waiting: the chain's later use_cache step can answer sooner)");
+
+    await clock.tickAsync(5_000); // the entry is stale now: a proactive USE_CACHE would not serve it
+    sim.calls.length = 0;
+    const waited = await timed('x');
+    expect(waited.value).toBe('b/0:x');
+    expect(waited.tookMs).toBeGreaterThanOrEqual(5_000 - 50);
+    expect(sim.trail()).toEqual(['b/switch_provider']);
+  });
+
+  it('moves on at once to a later QUEUE_REQUEST step, which replays the call once a provider is back (monitors or not)', async () => {
+    const { manager, sim, steps, timed } = setup(
+      ResourceType.API_QUOTA,
+      {
+        checkIntervalMs: 3_600_000, // no round of checks during the test: only the queue's own polling can replay
+        providers: { api_quota: ['a', 'b'] },
+        queue: { retryIntervalMs: 1_000 },
+        fallbackStrategies: { api_quota: [new FallbackAction(SWITCH_PROVIDER), new FallbackAction(QUEUE_REQUEST)] },
+      },
+      'a',
+    );
+    manager.registerApiQuotaMonitor('a', () => ({ remaining: 90, limit: 100 })); // healthy all along: no event announces the recovery
+    await manager.start();
+    sim.fail('a', [slowDown()]);
+    sim.fail('b', [slowDown()]);
+    const { value, tookMs } = await timed('x');
+    expect(value).toBe('a/0:x');
+    expect(tookMs).toBeGreaterThanOrEqual(30_000); // a's cooldown
+    expect(tookMs).toBeLessThanOrEqual(31_100); // + at most one polling interval
+    expect(sim.trail()).toEqual(['a/plain', 'b/switch_provider', 'a/queue_request']); // no replay while both cool down
+    expect(steps.filter((e) => e.outcome !== 'skipped').map((e) => `${e.strategy}:${e.outcome}`)).toEqual([
+      'primary:failed',
+      'switch_provider:failed', // b
+      'switch_provider:failed', // the step: nothing left, and QUEUE_REQUEST follows
+      'queue_request:answered',
+    ]);
+  });
+
+  it('without a later cache entry or queue, waits for the first provider back within the deadline', async () => {
+    const { sim, timed } = setup(
+      ResourceType.API_QUOTA,
+      {
+        providers: { api_quota: ['a', 'b'] },
+        fallbackStrategies: { api_quota: [new FallbackAction(SWITCH_PROVIDER), new FallbackAction(USE_CACHE)] },
+      },
+      'a',
+    );
+    sim.fail('a', [slowDown()]);
+    sim.fail('b', [httpError(429, 'slow down', 3_000)]);
+    const { value, tookMs } = await timed('never cached');
+    expect(value).toBe('b/0:never cached');
+    expect(tookMs).toBeGreaterThanOrEqual(3_000);
+    expect(tookMs).toBeLessThan(30_000);
+  });
+});
