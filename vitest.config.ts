@@ -28,6 +28,7 @@ const shared = { alias, restoreMocks: true, testTimeout: 20_000, hookTimeout: 30
 
 export default defineConfig({
   test: {
+    reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       {
         plugins: [standard],

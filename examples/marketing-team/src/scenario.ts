@@ -64,8 +64,11 @@ export async function runDemo(options: { log?: (line: DemoLine) => void; simulat
     lines.push(line);
     options.log?.(line);
   };
-  const content = (r: { provider: string; model: string; cached: boolean; degraded: boolean; text: string }) =>
-    `${r.provider}/${r.model}${r.cached ? ' (cache)' : ''}${r.degraded ? ' (degraded)' : ''}: ${r.text.slice(0, 48)}`;
+  const content = (r: { provider: string; model: string; cached: boolean; degraded: boolean; text: string }) => {
+    const who = `${r.provider}/${r.model}`;
+    const text = r.text.startsWith(`${who}: `) ? r.text.slice(who.length + 2) : r.text; // the mock server echoes who answered
+    return `${who}${r.cached ? ' (cache)' : ''}${r.degraded ? ' (degraded)' : ''}: ${text.slice(0, 48)}`;
+  };
 
   try {
     await team.start();
