@@ -5,7 +5,7 @@ export const CALLS_PER_SAMPLE = 1_000;
 
 export interface Case {
   name: string;
-  /** One call; awaited `CALLS_PER_SAMPLE` times per sample. */
+  /** One call; awaited `CALLS_PER_SAMPLE` times per sample. Fast-fail cases may reject. */
   call: () => Promise<unknown>;
 }
 
@@ -15,38 +15,72 @@ export interface CaseResult {
   opsPerSec: number;
 }
 
-/** Run every case in one tinybench run (same process, interleaved warm-up) and return ns/call. */
-export async function runCases(cases: Case[], options: { timeMs?: number } = {}): Promise<CaseResult[]> {
-  const bench = new Bench({ time: options.timeMs ?? 500, warmupTime: 100 });
-  for (const c of cases) {
-    bench.add(c.name, async () => {
-      for (let i = 0; i < CALLS_PER_SAMPLE; i++) {
+/** Several runs of the same cases: each run's figures, and each case's median over the runs. */
+export interface Runs {
+  runs: CaseResult[][];
+  median: CaseResult[];
+}
+
+type Loop = () => Promise<void>;
+
+/**
+ * The sample loop of one case, compiled anew for that case (`new Function` creates a fresh
+ * function, not another closure of one literal). Closures of one literal share V8's type
+ * feedback: a single shared loop would see every case's `call` and turn megamorphic after the
+ * first, charging later cases for the earlier ones (and making the order of cases matter).
+ */
+function loopOf(call: () => Promise<unknown>): Loop {
+  const make = new Function(
+    'call',
+    'n',
+    `return async function sample() {
+      for (let i = 0; i < n; i++) {
         try {
-          await c.call();
+          await call();
         } catch {
           // fast-fail cases reject on purpose
         }
       }
-    });
-  }
+    };`,
+  ) as (call: () => Promise<unknown>, n: number) => Loop;
+  return make(call, CALLS_PER_SAMPLE);
+}
+
+/** A full GC when node runs with --expose-gc, so no case pays for the garbage of the one before. */
+function collect(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** Run every case once in one tinybench run (same process) and return the median ns/call of each. */
+export async function runCases(cases: Case[], options: { timeMs?: number } = {}): Promise<CaseResult[]> {
+  // time-bound: tinybench's default minimum of 64 samples would take seconds for the peers'
+  // slow cases (a cockatiel timeout sample is ~40 ms)
+  const bench = new Bench({ time: options.timeMs ?? 500, warmupTime: 100, iterations: 5, warmupIterations: 2 });
+  for (const c of cases) bench.add(c.name, loopOf(c.call), { beforeAll: collect });
   await bench.run();
   return bench.tasks.map((task) => {
-    const r = task.result as { latency?: { p50: number; mean: number } } | undefined;
+    const r = task.result as { latency?: { p50: number } } | undefined;
     const msPerSample = r?.latency?.p50 ?? Number.NaN;
     const nsPerCall = (msPerSample * 1e6) / CALLS_PER_SAMPLE;
     return { name: task.name, nsPerCall, opsPerSec: 1e9 / nsPerCall };
   });
 }
 
-/** Median of several runs of the same cases, per case (the machine is noisy). */
-export async function medianOfRuns(cases: Case[], runs: number, timeMs?: number): Promise<CaseResult[]> {
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** `runs` runs of the same cases (the machine is noisy): every run's figures and the per-case medians. */
+export async function measureRuns(cases: Case[], runs: number, timeMs?: number): Promise<Runs> {
   const all: CaseResult[][] = [];
   for (let i = 0; i < runs; i++) all.push(await runCases(cases, timeMs === undefined ? {} : { timeMs }));
-  return cases.map((c, i) => {
-    const values = all.map((r) => r[i]!.nsPerCall).sort((a, b) => a - b);
-    const ns = values[Math.floor(values.length / 2)]!;
+  const med = cases.map((c, i) => {
+    const ns = median(all.map((r) => r[i]!.nsPerCall));
     return { name: c.name, nsPerCall: ns, opsPerSec: 1e9 / ns };
   });
+  return { runs: all, median: med };
 }
 
 export function formatTable(rows: string[][]): string {

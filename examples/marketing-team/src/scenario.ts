@@ -25,7 +25,7 @@ function answeredBy(steps: FallbackStepEvent[]): string {
 function simulatedProviders(server: MockProviderServer): ProviderConfig[] {
   return [
     { name: 'openai', kind: 'openai', model: 'gpt-4o', degradedModel: 'gpt-4o-mini', baseURL: server.openaiBaseURL('openai'), apiKey: 'sk-demo-openai', timeoutMs: 2_000 },
-    { name: 'anthropic', kind: 'anthropic', model: 'claude-sonnet-4-5', degradedModel: 'claude-haiku-4-5', baseURL: server.anthropicBaseURL('anthropic'), apiKey: 'sk-ant-demo', timeoutMs: 2_000 },
+    { name: 'anthropic', kind: 'anthropic', model: 'claude-sonnet-4-6', degradedModel: 'claude-haiku-4-5', baseURL: server.anthropicBaseURL('anthropic'), apiKey: 'sk-ant-demo', timeoutMs: 2_000 },
     { name: 'local', kind: 'openai-compatible', model: 'llama3.1', baseURL: server.openaiBaseURL('local'), apiKey: 'local', timeoutMs: 2_000 },
   ];
 }
@@ -33,7 +33,7 @@ function simulatedProviders(server: MockProviderServer): ProviderConfig[] {
 function realProviders(env: NodeJS.ProcessEnv): ProviderConfig[] {
   const providers: ProviderConfig[] = [];
   if (env.OPENAI_API_KEY) providers.push({ name: 'openai', kind: 'openai', model: 'gpt-4o', degradedModel: 'gpt-4o-mini' });
-  if (env.ANTHROPIC_API_KEY) providers.push({ name: 'anthropic', kind: 'anthropic', model: 'claude-sonnet-4-5', degradedModel: 'claude-haiku-4-5' });
+  if (env.ANTHROPIC_API_KEY) providers.push({ name: 'anthropic', kind: 'anthropic', model: 'claude-sonnet-4-6', degradedModel: 'claude-haiku-4-5' });
   return providers;
 }
 

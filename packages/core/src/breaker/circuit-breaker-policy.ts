@@ -138,6 +138,25 @@ export class CircuitBreakerPolicy implements Policy {
     return this.#run(fn, signal, probe, now);
   }
 
+  /**
+   * @internal `wrap`'s fused path: admit a closed-state call without running it. Returns the
+   * period to hand to {@link _settleAdmitted}, or -1 when the circuit is not closed (the caller
+   * then goes through {@link execute}). No side effects.
+   */
+  _admitClosed(): number {
+    return this.#state === CLOSED ? this.#period : -1;
+  }
+
+  /** @internal The start time of an admitted call (NaN when this breaker does not time calls). */
+  _startTime(): number {
+    return this.#measuring() ? this.#clock.now() : Number.NaN;
+  }
+
+  /** @internal Record the outcome of a call admitted by {@link _admitClosed}, as `execute` would. */
+  _settleAdmitted(ok: boolean, error: unknown, period: number, start: number): void {
+    this.#settle(ok, error, period, 0, start);
+  }
+
   /** Open the circuit until {@link reset} (no half-open probes meanwhile). */
   isolate(): void {
     if (this.#isolated) return;

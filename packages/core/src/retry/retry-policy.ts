@@ -132,6 +132,18 @@ export class RetryPolicy implements Policy {
     return Promise.resolve(result);
   }
 
+  /**
+   * @internal `wrap`'s fused path ran attempt 1 itself and it failed with `error`: decide and run
+   * attempts 2..maxAttempts exactly as {@link execute} would have.
+   */
+  _afterFirstFailure<T>(
+    fn: (context: PolicyContext) => PromiseLike<T> | T,
+    options: LayerExecuteOptions | undefined,
+    error: unknown,
+  ): Promise<T> {
+    return this.#retry(fn, options, error);
+  }
+
   /** The failure path: attempts 2..maxAttempts. */
   async #retry<T>(
     fn: (context: PolicyContext) => PromiseLike<T> | T,

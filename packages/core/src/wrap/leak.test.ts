@@ -1,6 +1,7 @@
 import { getEventListeners, setMaxListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { FixedBackoff } from '../backoff/fixed-backoff.js';
+import { CircuitBreakerPolicy } from '../breaker/circuit-breaker-policy.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import type { PolicyContext } from '../policy/policy.js';
 import { createRetry } from '../retry/retry-policy.js';
@@ -33,6 +34,11 @@ const transient = () => Object.assign(new Error('flaky'), { status: 503 });
 describe('no leaks after thousands of calls through retry + timeout', () => {
   it.each([
     ['wrap(retry, timeout)', (clock: FakeClock) => wrap(retryOf(clock), createTimeout({ timeoutMs: 50, clock }))],
+    [
+      'wrap(retry, breaker, timeout), fused',
+      (clock: FakeClock) =>
+        wrap(retryOf(clock), new CircuitBreakerPolicy('leak', { failureThreshold: 1000, clock }), createTimeout({ timeoutMs: 50, clock })),
+    ],
     ['wrap(timeout, retry)', (clock: FakeClock) => wrap(createTimeout({ timeoutMs: 500, clock }), retryOf(clock))],
     [
       'retry(timeout) by hand',

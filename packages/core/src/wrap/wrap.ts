@@ -6,9 +6,9 @@ import {
   NO_SIGNAL_OPTIONS,
   type LayerExecuteOptions,
 } from './execute-options.js';
+import { fusedRunner } from './fused-chain.js';
 import { LayerOptions } from './layer-options.js';
-
-type Fn<T> = (context: PolicyContext) => PromiseLike<T> | T;
+import type { Fn, Runner } from './runner.js';
 
 interface Branded {
   [COUNTS_ATTEMPTS]?: boolean;
@@ -29,9 +29,6 @@ function info(policy: Policy): LayerInfo {
   const counts = b[COUNTS_ATTEMPTS] === true;
   return Object.freeze({ policy, counts, direct: counts || b[FORWARDS_ATTEMPT] === true });
 }
-
-/** Runs fn through the layers: (fn, caller options, carried attempt, caller weight). */
-type Runner = <T>(fn: Fn<T>, options: LayerExecuteOptions, attempt: number, weight: number | undefined) => Promise<T>;
 
 /** The options for the next layer: the context itself when it already says everything. */
 function pass(ctx: PolicyContext, attempt: number, weight: number | undefined): LayerExecuteOptions {
@@ -101,7 +98,7 @@ function build4(l: readonly LayerInfo[]): Runner {
     }, o);
 }
 
-function build(layers: readonly LayerInfo[]): Runner | undefined {
+function layered(layers: readonly LayerInfo[]): Runner | undefined {
   switch (layers.length) {
     case 0:
       return undefined;
@@ -121,12 +118,24 @@ function build(layers: readonly LayerInfo[]): Runner | undefined {
   }
 }
 
+/** The runner for `policies`: fused when they are wrap(retry?, breaker?, timeout), else layered. */
+function build(policies: readonly Policy[]): Runner | undefined {
+  const layers = policies.map(info);
+  const run = layered(layers);
+  if (run === undefined) return undefined;
+  return fusedRunner(policies, run, () => layered(layers.slice(1))!) ?? run;
+}
+
 /**
  * Several policies as one, outermost first: `wrap(retry, breaker, timeout)` retries calls that go
  * through the breaker, each attempt under its own deadline. The caller's signal reaches every
  * layer (each layer's `ctx.signal` is handed inward lazily, so no AbortController is created
  * unless some function reads one), and `ctx.attempt` of the innermost function is the enclosing
  * retry's attempt. A `weight` in the caller's options reaches a rate limiter at any depth.
+ *
+ * wrap(retry, breaker, timeout) (and wrap(retry, timeout), wrap(breaker, timeout)) of Rampart's
+ * own policies runs its first attempt fused: one promise for the caller instead of one per layer
+ * (see fused-chain.ts), with the same outcomes, events and breaker counts as the layered path.
  * Build with {@link wrap}.
  */
 export class WrappedPolicy implements Policy {
@@ -137,7 +146,7 @@ export class WrappedPolicy implements Policy {
 
   constructor(policies: readonly Policy[]) {
     this.policies = Object.freeze([...policies]);
-    this.#run = build(policies.map(info));
+    this.#run = build(this.policies);
   }
 
   execute<T>(fn: Fn<T>, options?: LayerExecuteOptions): Promise<T> {
