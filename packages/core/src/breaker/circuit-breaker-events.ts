@@ -5,6 +5,7 @@ import type { CircuitState } from './circuit-state.js';
 /** Why the circuit changed state. `threshold`: the breaker kind's failure (or slow-call) threshold was reached. */
 export type CircuitTransitionReason =
   | 'threshold'
+  | 'tripped'
   | 'recovery_timeout'
   | 'probe_succeeded'
   | 'probe_failed'

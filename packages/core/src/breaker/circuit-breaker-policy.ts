@@ -164,6 +164,16 @@ export class CircuitBreakerPolicy implements Policy {
     this.#transition(OPEN, 'isolated', undefined);
   }
 
+  /**
+   * Open the circuit now, for its recovery timeout, after which it half-opens as if its threshold
+   * had been reached (the CIRCUIT_BREAK fallback strategy). No-op while open or isolated.
+   */
+  trip(): void {
+    this.#refresh();
+    if (this.#isolated || this.#state === OPEN) return;
+    this.#open('tripped');
+  }
+
   /** Close the circuit (ending isolation) and forget the breaker kind's recorded outcomes. */
   reset(): void {
     this.#isolated = false;
