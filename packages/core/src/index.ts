@@ -180,3 +180,14 @@ export { ChaosPolicy, createChaos, type ChaosOptions, type ChaosEvent } from './
 export { InjectedFaultError } from './chaos/injected-fault-error.js';
 export { WrappedPolicy, wrap } from './wrap/wrap.js';
 export { NEVER_ABORTED_SIGNAL } from './wrap/execute-options.js';
+export { runWithDeadline } from './clock/run-with-deadline.js';
+export {
+  nonEmptyString,
+  positiveNumber,
+  nonNegativeNumber,
+  positiveInt,
+  nonNegativeInt,
+  fraction,
+  optionsObject,
+  type NumberCheckOptions,
+} from './config/validate.js';

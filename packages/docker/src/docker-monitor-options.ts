@@ -1,6 +1,6 @@
 import { ConfigError, systemClock, type Clock } from '@rampart/core';
 import { DEFAULT_DOCKER_THRESHOLDS, type DockerThresholds } from './container-health.js';
-import { nonEmptyString, optionsObject, positiveInt, positiveNumber } from './internal/validate.js';
+import { nonEmptyString, optionsObject, positiveInt, positiveNumber } from '@rampart/core';
 
 export interface DockerMonitorOptions {
   /** Reported as `docker:<name>`. */

@@ -3,7 +3,7 @@ import { evaluateContainer, missingContainer, type ContainerReport } from './con
 import { DockerEngineClient } from './docker-engine-client.js';
 import { resolveDockerMonitorOptions, type DockerMonitorOptions, type ResolvedDockerMonitorOptions } from './docker-monitor-options.js';
 import type { ContainerStatus } from './engine-types.js';
-import { runWithDeadline } from './internal/check-deadline.js';
+import { runWithDeadline } from '@rampart/core';
 
 /** States of containers that were stopped (on purpose or not); only watched by name. */
 const STOPPED: ReadonlySet<ContainerStatus> = new Set(['exited', 'created', 'dead']);

@@ -1,5 +1,5 @@
 import { ConfigError, systemClock, type Clock } from '@rampart/core';
-import { nonEmptyString, optionsObject, positiveInt, positiveNumber } from './internal/validate.js';
+import { nonEmptyString, optionsObject, positiveInt, positiveNumber } from '@rampart/core';
 import { DEFAULT_POD_THRESHOLDS, type PodThresholds } from './pod-health.js';
 
 export interface KubernetesPodMonitorOptions {

@@ -1,7 +1,7 @@
 import { ConfigError, systemClock, type Clock } from '@rampart/core';
 import type { Pool } from 'pg';
 import { validateConnectionString } from './connection-string.js';
-import { nonEmptyString, optionsObject, positiveNumber, positiveNumberOrInfinity } from './internal/validate.js';
+import { nonEmptyString, optionsObject, positiveNumber } from '@rampart/core';
 import { DEFAULT_POSTGRES_THRESHOLDS, type PostgresThresholds } from './postgres-health.js';
 
 export interface PostgresMonitorOptions {
@@ -57,7 +57,7 @@ export function resolvePostgresMonitorOptions(options: PostgresMonitorOptions): 
   const t = optionsObject('thresholds', o.thresholds);
   const thresholds = { ...DEFAULT_POSTGRES_THRESHOLDS };
   for (const key of Object.keys(DEFAULT_POSTGRES_THRESHOLDS) as Array<keyof PostgresThresholds>) {
-    if (t[key] !== undefined) thresholds[key] = positiveNumberOrInfinity(`thresholds.${key}`, t[key]);
+    if (t[key] !== undefined) thresholds[key] = positiveNumber(`thresholds.${key}`, t[key], { allowInfinity: true });
   }
   for (const [lo, hi] of [
     ['latencyDegradedMs', 'latencyCriticalMs'],

@@ -2,7 +2,7 @@ import { ResourceStatus, ResourceType, type MonitorCheckResult, type ResourceMon
 import pg, { type Pool } from 'pg';
 import { classifyPgError } from './classify-pg-error.js';
 import { connectionStringPassword, describeConnectionString, redactSecrets } from './connection-string.js';
-import { runWithDeadline } from './internal/check-deadline.js';
+import { runWithDeadline } from '@rampart/core';
 import { evaluatePostgres, type PoolCounters } from './postgres-health.js';
 import { resolvePostgresMonitorOptions, type PostgresMonitorOptions, type ResolvedPostgresMonitorOptions } from './postgres-monitor-options.js';
 import { queryWithSignal } from './query-with-signal.js';

@@ -1,7 +1,7 @@
 import { ConfigError, type ResilienceManager } from '@rampart/core';
 import type { Pool } from 'pg';
 import { validateConnectionString } from './connection-string.js';
-import { nonEmptyString, optionsObject, positiveInt, positiveNumber } from './internal/validate.js';
+import { nonEmptyString, optionsObject, positiveInt, positiveNumber } from '@rampart/core';
 import type { PostgresThresholds } from './postgres-health.js';
 
 /** One database server: a connection string, or an object naming it, or an existing pg Pool. */

@@ -2,7 +2,7 @@ import { currentFallback, RampartError, ResourceType, type ResilienceManager } f
 import pg, { type Pool, type QueryResult, type QueryResultRow } from 'pg';
 import { classifyPgError } from './classify-pg-error.js';
 import { describeConnectionString } from './connection-string.js';
-import { runWithDeadline } from './internal/check-deadline.js';
+import { runWithDeadline } from '@rampart/core';
 import { PostgresMonitor } from './postgres-monitor.js';
 import { PrimaryUnavailableError } from './primary-unavailable-error.js';
 import { queryWithSignal } from './query-with-signal.js';

@@ -23,7 +23,15 @@ function describe(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) {
     return String(value);
   }
-  return typeof value;
+  return Array.isArray(value) ? 'an array' : typeof value;
+}
+
+/** A non-empty string. Throws {@link ConfigError} naming `path`. */
+export function nonEmptyString(path: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ConfigError(path, `must be a non-empty string, got ${describe(value)}`, value);
+  }
+  return value;
 }
 
 /** A number > 0 (finite unless `allowInfinity`). Throws {@link ConfigError} naming `path`. */
@@ -76,7 +84,7 @@ export function functionValue<F = (...args: never[]) => unknown>(path: string, v
 /** A plain options object (or undefined → `{}`). Throws {@link ConfigError} naming `path`. */
 export function optionsObject<T extends object>(path: string, value: T | undefined): Partial<T> {
   if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null) {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ConfigError(path, `must be an options object, got ${describe(value)}`, value);
   }
   return value;

@@ -1,4 +1,5 @@
-import { TimeoutError, type Clock } from '@rampart/core';
+import { TimeoutError } from '../errors/timeout-error.js';
+import type { Clock } from './clock.js';
 
 /**
  * Run `task` under the caller's `signal` and this check's own deadline of `timeoutMs`, scheduled
