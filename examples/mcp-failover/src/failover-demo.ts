@@ -81,7 +81,7 @@ export async function runFailoverDemo(options: FailoverDemoOptions = {}): Promis
 
     await manager.checkNow();
     const health = await manager.getHealthReport();
-    if (!manager.isProviderAvailable(ResourceType.MCP_SERVER, 'primary')) throw new Error('primary should be available again');
+    if (!manager.isProviderAvailable(ResourceType.MCP_SERVER, 'supabase/primary')) throw new Error('supabase/primary should be available again');
     return { steps, health };
   } finally {
     await mcp.close();

@@ -35,4 +35,4 @@ export {
   type McpExecuteOptions,
 } from './client/resilient-mcp-client-options.js';
 export { toOfflineResult, OFFLINE_META_KEY, type McpOfflineResponder } from './client/offline-responder.js';
-export { MCP_OFFLINE_PROVIDER, rankName, rankIndex, mergeProviders } from './client/provider-ranks.js';
+export { MCP_OFFLINE_PROVIDER, rankName, rankIndex, mergeProviders, qualifiedProviders, targetOf, type McpTarget } from './client/provider-ranks.js';

@@ -78,7 +78,7 @@ export async function runFallbackChain<T>(
       return await env.invoke(call, run, undefined, undefined, 0);
     } catch (err) {
       if (run.fatal) throw run.fatal.error;
-      const primary = env.providers(resource)[0];
+      const primary = env.providers(call)[0];
       run.steps.push({ strategy: 'primary', provider: primary, degradation: 0, error: err });
       env.step({ resource, strategy: 'primary', outcome: 'failed', provider: primary, degradation: 0, attempt: run.attempt, error: err, proactive: false });
     }

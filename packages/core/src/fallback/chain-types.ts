@@ -17,6 +17,11 @@ export interface FallbackCall<T> {
   /** The guarded function, `this` already bound; called with `args`. */
   readonly fn: (...args: unknown[]) => PromiseLike<T> | T;
   readonly args: readonly unknown[];
+  /**
+   * The call's own ordered providers (`execute`'s `providers` option), validated and frozen;
+   * undefined = the resource type's registered list.
+   */
+  readonly providers: readonly string[] | undefined;
   /** USE_CACHE / coalescing key (method + canonical args); undefined = not cacheable. */
   readonly cacheKey: string | undefined;
   /** Canonical JSON of `args`, or undefined when they do not serialise. */
@@ -96,8 +101,8 @@ export interface ChainEnvironment {
   readonly stopSignal: AbortSignal;
   /** The signal for a call's waits: its own signal combined with {@link stopSignal}. */
   waitSignal(call: FallbackCall<unknown>): AbortSignal;
-  /** Ordered providers of a resource type. */
-  providers(resource: ResourceType): readonly string[];
+  /** Ordered providers of a call: its own list, else its resource type's registered one. */
+  providers(call: FallbackCall<unknown>): readonly string[];
   /** Not cooling down, its monitor not critical/unavailable, and its circuit breaker not open. */
   isProviderAvailable(resource: ResourceType, provider: string): boolean;
   cooldownRemainingMs(resource: ResourceType, provider: string): number;
@@ -106,8 +111,8 @@ export interface ChainEnvironment {
    * cooldown's end and its open breaker's half-open time; Infinity when only its monitor can tell.
    */
   providerBackInMs(resource: ResourceType, provider: string): number;
-  /** Whether the breaker of `provider` (undefined = the primary, or the resource's without providers) is open. */
-  isCircuitOpen(resource: ResourceType, provider: string | undefined): boolean;
+  /** Whether the breaker of `provider` (undefined = the call's primary, or the resource's without providers) is open. */
+  isCircuitOpen(call: FallbackCall<unknown>, provider: string | undefined): boolean;
   /** Put the provider in cooldown after `error` (ignored when the error is its own breaker refusing the call). */
   reportProviderFailure(resource: ResourceType, provider: string, error: unknown): void;
   /**
@@ -130,11 +135,11 @@ export interface ChainEnvironment {
   /** Lower the resource's concurrency; returns the new limit. */
   scaleDown(resource: ResourceType, action: FallbackAction): number;
   /**
-   * CIRCUIT_BREAK: open the breakers of `providers` (those that failed in this run) — or, for a
-   * resource without providers, its resource-level breaker. Returns the error that describes what
-   * is now open, or undefined when there was nothing to open.
+   * CIRCUIT_BREAK: open the breakers of `failed` (the call's providers that failed in this run) —
+   * or, for a call without providers, its resource-level breaker. Returns the error that describes
+   * what is now open, or undefined when there was nothing to open.
    */
-  tripBreakers(resource: ResourceType, providers: readonly string[]): unknown;
+  tripBreakers(call: FallbackCall<unknown>, failed: readonly string[]): unknown;
   step(event: FallbackStepEvent): void;
 }
 

@@ -19,14 +19,32 @@ export interface FallbackContext {
   readonly attempt: number;
 }
 
-const storage = new AsyncLocalStorage<FallbackContext | undefined>();
+/**
+ * A guarded invocation in progress: a chain of `owner` (a manager) for `resource` is running its
+ * function. Frames link to the invocation they were started in; `settled` turns true when the
+ * invocation ends, so work it left behind (a detached promise, a timer) is no longer inside it.
+ */
+interface GuardFrame {
+  readonly owner: object;
+  readonly resource: ResourceType;
+  readonly parent: GuardFrame | undefined;
+  settled: boolean;
+}
+
+/** One AsyncLocalStorage for both: the public fallback context and the guarded invocations around it. */
+interface Scope {
+  readonly context: FallbackContext | undefined;
+  readonly guard: GuardFrame | undefined;
+}
+
+const storage = new AsyncLocalStorage<Scope>();
 
 /**
  * The fallback decision for the current invocation, or undefined on a plain first attempt (no
  * chain involved). Reads an AsyncLocalStorage, so it follows awaits and callbacks.
  */
 export function currentFallback(): FallbackContext | undefined {
-  return storage.getStore();
+  return storage.getStore()?.context;
 }
 
 /**
@@ -34,6 +52,45 @@ export function currentFallback(): FallbackContext | undefined {
  * plain attempt even when an outer chain is active (a nested guarded call starts fresh).
  */
 export function runWithFallbackContext<T>(context: FallbackContext | undefined, fn: () => T): T {
-  if (context === undefined && storage.getStore() === undefined) return fn();
-  return storage.run(context, fn);
+  const scope = storage.getStore();
+  if (context === undefined && scope?.context === undefined) return fn();
+  return storage.run({ context, guard: scope?.guard }, fn);
+}
+
+/**
+ * Invoke `fn` as one guarded invocation of `owner`'s chain for `resource`, with `context` as
+ * {@link currentFallback} (undefined on the plain first attempt). Until it settles,
+ * {@link isGuardedInvocation}(owner, resource) is true inside it. Internal to the manager.
+ */
+export function runGuardedInvocation<T>(
+  owner: object,
+  resource: ResourceType,
+  context: FallbackContext | undefined,
+  fn: () => PromiseLike<T> | T,
+): Promise<T> {
+  const frame: GuardFrame = { owner, resource, parent: storage.getStore()?.guard, settled: false };
+  const settle = () => {
+    frame.settled = true;
+  };
+  let result: Promise<T>;
+  try {
+    result = Promise.resolve(storage.run({ context, guard: frame }, fn));
+  } catch (err) {
+    settle();
+    return Promise.reject(err);
+  }
+  // (not an async function: this hot path saves a promise and a tick per invocation)
+  result.then(settle, settle);
+  return result;
+}
+
+/**
+ * Whether the caller runs inside an unsettled guarded invocation of `owner`'s chain for
+ * `resource` (at any depth): a nested call that this chain already decides for.
+ */
+export function isGuardedInvocation(owner: object, resource: ResourceType): boolean {
+  for (let f = storage.getStore()?.guard; f !== undefined; f = f.parent) {
+    if (!f.settled && f.owner === owner && f.resource === resource) return true;
+  }
+  return false;
 }

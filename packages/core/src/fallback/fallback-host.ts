@@ -20,6 +20,13 @@ export interface ExecuteWithFallbackOptions {
   identity?: CallIdentity | undefined;
   /** Calls the same method on the same instance again (for replays of persisted requests). */
   replay?: ((args: unknown[]) => unknown) | undefined;
+  /**
+   * The ordered targets of this call (primary first), instead of the resource type's registered
+   * list: the plain attempt uses the first, SWITCH_PROVIDER walks them, and cooldowns, circuit
+   * breakers and `${type}:${provider}` monitors work on these names (so integrations can keep their
+   * logical targets apart, e.g. `['supabase/primary', 'supabase/secondary']`). Names may contain '/'.
+   */
+  providers?: readonly string[] | undefined;
 }
 
 /** What `@withFallback` needs from the manager it finds on an instance. */

@@ -57,6 +57,29 @@ describe('@withFallback', () => {
     expect(team.contexts[3]).toEqual({ resource: 'api_quota', strategy: 'switch_provider', provider: 'anthropic', degradation: 0, attempt: 4 });
   });
 
+  it('a guarded method calling an integration on the same manager and type: only the method’s chain runs', async () => {
+    const { manager, clock } = make({ providers: { api_quota: ['openai', 'anthropic'] } });
+    const requests: string[] = [];
+    // what ResilientLLM does: every call goes through manager.execute(API_QUOTA, …)
+    const invoke = (prompt: string) =>
+      manager.execute(ResourceType.API_QUOTA, async (p: string) => {
+        const provider = currentFallback()?.provider ?? 'openai';
+        requests.push(provider);
+        if (provider === 'openai') throw httpError(429, 'quota exhausted');
+        return `${provider}:${p}`;
+      }, { args: [prompt] });
+    class MarketingTeam {
+      resilience = manager;
+      @withFallback(ResourceType.API_QUOTA)
+      async generateContent(prompt: string): Promise<string> {
+        return invoke(prompt);
+      }
+    }
+    await expect(drive(clock, new MarketingTeam().generateContent('shoes'))).resolves.toBe('anthropic:shoes');
+    // the default chain once: the plain call, 2 retries, the switch (a nested chain would double it)
+    expect(requests).toEqual(['openai', 'openai', 'openai', 'anthropic']);
+  });
+
   it('finds a manager held by any property, and names the class when there is none', async () => {
     const { manager } = make();
     class Other {

@@ -4,11 +4,16 @@ import { ResourceStatus, worstStatus } from '../resource/resource-types.js';
 export interface ResourceReport {
   status: ResourceStatus;
   usage?: number;
-  /** ISO 8601 time of the last completed check. */
+  /** ISO 8601 time of the last completed check (of a `pending` entry: when it was registered). */
   checked_at: string;
   duration_ms: number;
   error?: string;
   details?: Record<string, unknown>;
+  /**
+   * The monitor was registered asynchronously (`registerMcpMonitor` after `start()`) and has not
+   * completed a check yet: `status` is `unavailable` and `error` says why, until its first check.
+   */
+  pending?: true;
 }
 
 /**

@@ -4,7 +4,7 @@ import { BrokenCircuitError } from '../errors/broken-circuit-error.js';
 import type { CacheHit, ResultCache } from '../cache/result-cache.js';
 import type { ChainEnvironment, ChainRun, FallbackCall, FallbackStepEvent } from '../fallback/chain-types.js';
 import type { FallbackAction } from '../fallback/fallback-action.js';
-import { runWithFallbackContext, type FallbackContext } from '../fallback/fallback-context.js';
+import { runGuardedInvocation, type FallbackContext } from '../fallback/fallback-context.js';
 import { preferredProvider } from '../fallback/steps/degrade-service-step.js';
 import type { RequestQueue } from '../queue/request-queue.js';
 import { FallbackStrategy, type ResourceType } from '../resource/resource-types.js';
@@ -13,6 +13,8 @@ import type { ResourceGuards } from './resource-guards.js';
 
 /** The parts of a manager the chain environment works with. */
 export interface ChainEnvironmentParts {
+  /** The manager whose chains these are: invocations are marked as guarded by it (nested calls on it run inside them). */
+  readonly owner: object;
   readonly clock: Clock;
   readonly retryDefaults: ChainEnvironment['retryDefaults'];
   /** The current lifecycle's signal (a new one after each restart). */
@@ -49,8 +51,8 @@ export class ManagerChainEnvironment implements ChainEnvironment {
     return call.signal ? AbortSignal.any([call.signal, this.stopSignal]) : this.stopSignal;
   }
 
-  providers(resource: ResourceType): readonly string[] {
-    return this.#p.providers.get(resource);
+  providers(call: FallbackCall<unknown>): readonly string[] {
+    return call.providers ?? this.#p.providers.get(call.resource);
   }
 
   isProviderAvailable(resource: ResourceType, provider: string): boolean {
@@ -65,8 +67,8 @@ export class ManagerChainEnvironment implements ChainEnvironment {
     return this.#p.providers.unavailableForMs(resource, provider);
   }
 
-  isCircuitOpen(resource: ResourceType, provider: string | undefined): boolean {
-    return this.#p.guards.breakers.isOpen(resource, provider ?? this.#p.providers.primary(resource));
+  isCircuitOpen(call: FallbackCall<unknown>, provider: string | undefined): boolean {
+    return this.#p.guards.breakers.isOpen(call.resource, provider ?? this.providers(call)[0]);
   }
 
   reportProviderFailure(resource: ResourceType, provider: string, error: unknown): void {
@@ -88,11 +90,11 @@ export class ManagerChainEnvironment implements ChainEnvironment {
     run.degradation = degradation;
     const context: FallbackContext | undefined =
       strategy === undefined ? undefined : Object.freeze({ resource, strategy, provider, degradation, attempt: run.attempt });
-    const primary = this.#p.providers.primary(resource);
     // the circuit of the provider invoked (undefined = primary); without providers, the resource's
-    const circuit = provider ?? primary;
+    const circuit = provider ?? this.providers(call)[0];
+    const owner = this.#p.owner;
     try {
-      const value = await this.#p.guards.run(resource, () => runWithFallbackContext(context, () => call.fn(...call.args)), call.signal, circuit);
+      const value = await this.#p.guards.run(resource, () => runGuardedInvocation(owner, resource, context, () => call.fn(...call.args)), call.signal, circuit);
       if (provider !== undefined) this.#p.providers.reportSuccess(resource, provider);
       if (degradation === 0 && call.cacheKey !== undefined) this.#p.cache.set(call.cacheKey, value);
       return value;
@@ -139,9 +141,10 @@ export class ManagerChainEnvironment implements ChainEnvironment {
     return to;
   }
 
-  tripBreakers(resource: ResourceType, failed: readonly string[]): unknown {
+  tripBreakers(call: FallbackCall<unknown>, failed: readonly string[]): unknown {
+    const { resource } = call;
     const breakers = this.#p.guards.breakers;
-    const list = this.#p.providers.get(resource);
+    const list = this.providers(call);
     if (list.length > 0 && failed.length === 0) return undefined; // no provider failed in this run: nothing to open
     const opened = list.length === 0 ? [breakers.trip(resource, undefined)] : failed.map((p) => breakers.trip(resource, p));
     const first = opened.find((b) => b !== undefined);

@@ -15,11 +15,12 @@ export interface ChainNeeds {
 
 const MAX_PLAIN_KEY = 256;
 
-/** Build the {@link FallbackCall} of one `execute`: serialises arguments only when the chain needs them. */
+/** Build the {@link FallbackCall} of one `execute` (`providers`: its validated own list, if any): serialises arguments only when the chain needs them. */
 export function makeGuardedCall<T>(
   resource: ResourceType,
   fn: (...args: unknown[]) => PromiseLike<T> | T,
   options: ExecuteWithFallbackOptions,
+  providers: readonly string[] | undefined,
   needs: ChainNeeds,
   deadline: number,
 ): FallbackCall<T> {
@@ -41,6 +42,7 @@ export function makeGuardedCall<T>(
     resource,
     fn,
     args,
+    providers,
     cacheKey,
     argsJson,
     argsNotSerialisable,

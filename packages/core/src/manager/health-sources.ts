@@ -60,7 +60,8 @@ function resourceRow(breakers: ResourceBreakers, type: ResourceType, list: reado
 }
 
 /**
- * The circuits a team's report shows, keyed by breaker name: per resource type with providers, a
+ * The circuits a team's report shows, keyed by breaker name: per resource type with providers
+ * (registered, or named by calls' own lists), a
  * row for the resource as a whole (`${team}/${type}`, see {@link resourceRow}) then one per
  * provider breaker (`${team}/${type}/${provider}`); per type without providers, its resource-level
  * breaker (`${team}/${type}`); then the process's named breakers (`@circuitBreaker('database_query')`).
@@ -74,7 +75,7 @@ export function circuitRows(breakers: ResourceBreakers, providerRegistry: Provid
     list.push(e);
   }
   for (const [type, entries] of byType) {
-    const list = providerRegistry.get(type);
+    const list = providerRegistry.known(type);
     const perProvider = entries.filter((e) => e.provider !== undefined);
     if (list.length > 0) {
       if (perProvider.length > 0) rows.push(resourceRow(breakers, type, list));
@@ -88,11 +89,11 @@ export function circuitRows(breakers: ResourceBreakers, providerRegistry: Provid
   return rows;
 }
 
-/** Per resource type with providers, each provider's availability, remaining cooldown and (when it has a breaker) circuit state. */
+/** Per resource type with providers (registered, or named by calls' own lists), each provider's availability, remaining cooldown and (when it has a breaker) circuit state. */
 export function providerRows(providers: ProviderRegistry, breakers: ResourceBreakers): HealthReport['providers'] {
   const out: HealthReport['providers'] = {};
   for (const t of Object.values(ResourceType)) {
-    const list = providers.get(t);
+    const list = providers.known(t);
     if (list.length === 0) continue;
     out[t] = Object.fromEntries(
       list.map((p) => {

@@ -1,5 +1,9 @@
+import { redactString } from '../health/redact.js';
 import type { ResourceMonitor } from '../resource/monitor.js';
+import { ResourceType } from '../resource/resource-types.js';
 import { getMonitorPlugin, registerMonitorPlugin, type MonitorPluginContext, type MonitorPluginFactory } from './monitor-plugins.js';
+import type { PendingRegistrations } from './pending-registrations.js';
+import { UnavailableMonitor } from './unavailable-monitor.js';
 
 /** The monitor kind `registerMcpMonitor` uses. */
 export const MCP_MONITOR_KIND = 'mcp';
@@ -29,4 +33,37 @@ async function mcpFactory(): Promise<MonitorPluginFactory> {
 export async function createMcpMonitor(name: string, options: unknown, context: MonitorPluginContext): Promise<ResourceMonitor> {
   const factory = await mcpFactory();
   return factory(name, options, context);
+}
+
+/** What {@link startMcpRegistration} works with (parts of the manager). */
+export interface McpRegistrationParts {
+  readonly context: MonitorPluginContext;
+  readonly registrations: PendingRegistrations;
+  readonly register: (monitor: ResourceMonitor) => void;
+  readonly warn: (message: string, error: unknown) => void;
+}
+
+/**
+ * `registerMcpMonitor(name, options)`: create the monitor asynchronously and register it, tracked by
+ * `registrations` (pending in the health report until its first check; awaited by start/checkNow).
+ * A monitor that cannot be created is replaced by an {@link UnavailableMonitor} with the (redacted)
+ * reason; one whose registration was superseded or unregistered meanwhile is closed, not registered.
+ */
+export function startMcpRegistration(name: string, options: unknown, parts: McpRegistrationParts): void {
+  const { registrations } = parts;
+  const key = `${ResourceType.MCP_SERVER}:${name}`;
+  const token = registrations.begin(key, parts.context.clock.wallNow(), 'registration pending: creating the MCP monitor');
+  const p = createMcpMonitor(name, options, parts.context)
+    .then((m) => {
+      if (registrations.registered(key, token, 'registered; its first check has not completed yet')) parts.register(m);
+      else void Promise.resolve(m.close?.()).catch(() => undefined);
+    })
+    .catch((err: unknown) => {
+      parts.warn(`could not create the MCP monitor "${name}"`, err);
+      const reason = redactString(String((err as Error)?.message ?? err));
+      if (registrations.registered(key, token, `could not create the monitor: ${reason}`)) {
+        parts.register(new UnavailableMonitor(name, ResourceType.MCP_SERVER, reason));
+      }
+    });
+  registrations.track(p);
 }

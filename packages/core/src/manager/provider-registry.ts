@@ -32,17 +32,32 @@ export interface ProviderCircuits {
   openForMs(type: ResourceType, provider: string): number;
 }
 
+function validateNames(path: string, names: readonly string[]): void {
+  if (!Array.isArray(names)) throw new ConfigError(path, 'must be an array of provider names', names);
+  names.forEach((n, i) => {
+    if (typeof n !== 'string' || n.length === 0) throw new ConfigError(`${path}[${i}]`, 'must be a non-empty string', n);
+  });
+  if (new Set(names).size !== names.length) throw new ConfigError(path, 'must not repeat a provider', names);
+}
+
 const NO_CIRCUITS: ProviderCircuits = Object.freeze({ isOpen: () => false, openForMs: () => 0 });
 
 /**
  * Per resource type, the ordered providers SWITCH_PROVIDER walks (LLM providers, DB replicas, MCP
- * servers) and their cooldowns, shared by every caller of the team. Cooldowns are timestamps checked
+ * servers) and their cooldowns, shared by every caller of the team. A call may bring its own
+ * ordered list instead ({@link callList}); cooldowns are kept per (type, provider name) either way. Cooldowns are timestamps checked
  * lazily: no timers. `isMonitorDown(type, provider)` tells whether the provider's own monitor
  * (`${type}:${provider}`) reports critical or unavailable; `circuits` whether its circuit breaker
  * is open. A provider is available when none of the three keeps it out.
  */
 export class ProviderRegistry {
   readonly #providers = new Map<ResourceType, readonly string[]>();
+  /** Per type, the names per-call lists have used so far (for reports and the gate). */
+  readonly #callNames = new Map<ResourceType, Set<string>>();
+  /** Frozen per-call lists already validated and noted (integrations pass the same list on every call). */
+  readonly #seenLists = new WeakSet<readonly string[]>();
+  readonly #known = new Map<ResourceType, readonly string[]>();
+  #knownVersion = 0;
   readonly #cooldownUntil = new Map<string, number>();
   readonly #clock: Clock;
   readonly #defaultCooldownMs: number;
@@ -67,16 +82,53 @@ export class ProviderRegistry {
 
   set(type: ResourceType, names: readonly string[]): void {
     if (!VALID_TYPES.has(type)) throw new ConfigError('resourceType', `unknown resource type ${JSON.stringify(type)}`, type);
-    if (!Array.isArray(names)) throw new ConfigError(`providers.${type}`, 'must be an array of provider names', names);
-    names.forEach((n, i) => {
-      if (typeof n !== 'string' || n.length === 0) throw new ConfigError(`providers.${type}[${i}]`, 'must be a non-empty string', n);
-    });
-    if (new Set(names).size !== names.length) throw new ConfigError(`providers.${type}`, 'must not repeat a provider', names);
+    validateNames(`providers.${type}`, names);
     this.#providers.set(type, Object.freeze([...names]));
+    this.#known.delete(type);
+    this.#knownVersion++;
   }
 
   get(type: ResourceType): readonly string[] {
     return this.#providers.get(type) ?? [];
+  }
+
+  /**
+   * Validate the ordered providers of one call (`execute`'s `providers` option) and note their
+   * names as providers of `type` (for the gate and the health report). Returns the list, frozen
+   * (the same array when it already is: a frozen list is validated once).
+   */
+  callList(type: ResourceType, names: readonly string[]): readonly string[] {
+    if (this.#seenLists.has(names)) return names;
+    validateNames('providers', names);
+    if (names.length === 0) throw new ConfigError('providers', 'must name at least one provider (omit it to use the registered list)', names);
+    const list = Object.isFrozen(names) ? names : Object.freeze([...names]);
+    if (list === names) this.#seenLists.add(names);
+    let seen = this.#callNames.get(type);
+    for (const n of list) {
+      if (seen?.has(n)) continue;
+      if (!seen) this.#callNames.set(type, (seen = new Set()));
+      seen.add(n);
+      this.#known.delete(type);
+      this.#knownVersion++;
+    }
+    return list;
+  }
+
+  /** Every provider of a type: the registered list, then the names per-call lists have used. */
+  known(type: ResourceType): readonly string[] {
+    let list = this.#known.get(type);
+    if (!list) {
+      const registered = this.get(type);
+      const extra = [...(this.#callNames.get(type) ?? [])].filter((n) => !registered.includes(n));
+      list = extra.length === 0 ? registered : Object.freeze([...registered, ...extra]);
+      this.#known.set(type, list);
+    }
+    return list;
+  }
+
+  /** Changes whenever {@link known} may have changed: for caching aggregates. */
+  get knownVersion(): number {
+    return this.#knownVersion;
   }
 
   /** The first provider of the list (what a plain call uses), if any. */

@@ -7,6 +7,7 @@ import { EventEmitter, type Event } from '../events/event.js';
 import { newChainRun, runFallbackChain } from '../fallback/chain-runner.js';
 import type { CallIdentity, FallbackStepEvent } from '../fallback/chain-types.js';
 import { FallbackExhaustedError } from '../fallback/fallback-exhausted-error.js';
+import { isGuardedInvocation } from '../fallback/fallback-context.js';
 import { FALLBACK_HOST, type ExecuteWithFallbackOptions, type FallbackHost } from '../fallback/fallback-host.js';
 import { preferredProvider } from '../fallback/steps/degrade-service-step.js';
 import { ErrorRateWindow } from '../health/error-rate-window.js';
@@ -27,7 +28,7 @@ import type { StateStore } from '../store/state-store.js';
 import { BreakerPersistence } from './breaker-persistence.js';
 import { ManagerChainEnvironment } from './chain-environment.js';
 import { chainNeeds, makeGuardedCall, type ChainNeeds } from './guarded-call.js';
-import { createMcpMonitor } from './mcp-monitor-loader.js';
+import { startMcpRegistration } from './mcp-monitor-loader.js';
 import type { ConcurrencyChange, FallbackExhaustedEvent, ManagerEvents, ManagerWarning, ResourceCircuitChange } from './manager-events.js';
 import { validateMonitor, validateResourceType, validateTeam } from './argument-validation.js';
 import { circuitRows, providerRows } from './health-sources.js';
@@ -37,7 +38,7 @@ import { isDown, ResourceGate } from './resource-gate.js';
 import { ResourceGuards } from './resource-guards.js';
 import { resolveResilienceConfig, type ResolvedResilienceConfig } from './resolve-config.js';
 import type { ResilienceConfig } from './resilience-config.js';
-import { UnavailableMonitor } from './unavailable-monitor.js';
+import { PendingRegistrations } from './pending-registrations.js';
 
 /** What `getMonitorStatus(key)` returns: the last completed check of one monitor. */
 export interface MonitorStatus {
@@ -74,7 +75,7 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
   readonly #breakerStore: BreakerPersistence | undefined;
   readonly #needs: Record<ResourceType, ChainNeeds>;
   readonly #errors: ErrorRateWindow;
-  readonly #pending = new Set<Promise<unknown>>();
+  readonly #registrations = new PendingRegistrations();
   readonly #targets: ReplayTargets;
   #lifecycle = new AbortController();
   #starting: Promise<void> | undefined;
@@ -133,11 +134,12 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
       clock: c.clock,
       store: this.#store,
       // monitors announce a recovery; a provider's cooldown or open breaker ends silently: poll those
-      pollOnTimer: (t) => !this.#scheduler.hasMonitors(t) || this.#providers.get(t).length > 0,
-      replayDue: (t) => this.#providers.get(t).length === 0 || this.#gate.usable(t),
+      pollOnTimer: (t) => !this.#scheduler.hasMonitors(t) || this.#providers.known(t).length > 0,
+      replayDue: (t) => this.#providers.known(t).length === 0 || this.#gate.usable(t),
       redact: redactString,
     });
     this.#env = new ManagerChainEnvironment({
+      owner: this,
       clock: c.clock,
       retryDefaults: c.retry,
       stopSignal: () => this.#lifecycle.signal,
@@ -168,6 +170,7 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
       this.#startedAt = this.clock.now();
       await this.#breakerStore?.restore(this.#guards.breakers);
       await this.#queue.restore();
+      await this.#registrations.settle(); // MCP monitors registered before start() take part in its first round
       await this.#scheduler.start();
     })();
     return this.#starting;
@@ -177,7 +180,7 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
   async stop(): Promise<void> {
     await this.#starting?.catch(() => undefined);
     this.#lifecycle.abort(new RampartError(`ResilienceManager "${this.team}" stopped`));
-    await Promise.allSettled([...this.#pending]);
+    await this.#registrations.settle();
     await this.#scheduler.stop();
     await this.#queue.stop();
     await this.#breakerStore?.close();
@@ -188,7 +191,7 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
 
   /** Run a round of checks now (after pending monitor registrations). */
   async checkNow(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+    await this.#registrations.settle();
     await this.#scheduler.checkNow();
   }
 
@@ -198,6 +201,7 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
   }
 
   unregisterMonitor(key: string): boolean {
+    this.#registrations.drop(key);
     return this.#scheduler.unregister(key);
   }
 
@@ -210,18 +214,18 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
 
   /**
    * Watch an MCP server (seed: register_mcp_monitor) through the `mcp` monitor plugin, loading
-   * @rampart/mcp on demand. Registration completes asynchronously (checkNow() waits for it); if the
-   * monitor cannot be created, `mcp_server:<name>` reports unavailable with the reason.
+   * @rampart/mcp on demand. Registration completes asynchronously: `start()` and `checkNow()` wait
+   * for registrations made before them; until the monitor's first check, the health report shows
+   * `mcp_server:<name>` as `unavailable` with `pending: true` and the reason. If the monitor cannot
+   * be created, `mcp_server:<name>` reports unavailable with the reason.
    */
   registerMcpMonitor(name: string, options?: unknown): void {
-    const p = createMcpMonitor(name, options, { team: this.team, clock: this.clock, logger: this.logger })
-      .then((m) => this.registerMonitor(m))
-      .catch((err: unknown) => {
-        this.#warn(`could not create the MCP monitor "${name}"`, err);
-        this.registerMonitor(new UnavailableMonitor(name, ResourceType.MCP_SERVER, redactString(String((err as Error)?.message ?? err))));
-      });
-    this.#pending.add(p);
-    void p.finally(() => this.#pending.delete(p));
+    startMcpRegistration(name, options, {
+      context: { team: this.team, clock: this.clock, logger: this.logger },
+      registrations: this.#registrations,
+      register: (m) => this.registerMonitor(m),
+      warn: (message, error) => this.#warn(message, error),
+    });
   }
 
   /** Run `fn(...args)` under the fallback chain of `resourceType` (seed: with_resilience). */
@@ -229,16 +233,28 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
     return this.execute(resourceType, fn as unknown as (...a: never[]) => T | PromiseLike<T>, { args, key: fn.name || undefined });
   }
 
-  /** Run `fn(...options.args)` under the fallback chain of `resourceType`; what decorators and integrations call. */
+  /**
+   * Run `fn(...options.args)` under the fallback chain of `resourceType`; what decorators and
+   * integrations call. `options.providers` gives the call its own ordered providers (cooldowns,
+   * breakers and `${type}:${provider}` monitors then work on those names).
+   *
+   * A call made from inside a guarded invocation of this manager for the same resource type (an
+   * integration such as ResilientLLM called by a `@withFallback` method) runs `fn` directly: no
+   * gate, no chain, no cache or queue. Its errors reach the outer chain, which alone decides
+   * (retries, switches), and `fn` sees the outer chain's `currentFallback()`. A call for another
+   * resource type, or on another manager, runs its own chain.
+   */
   async execute<T>(resourceType: ResourceType, fn: (...args: never[]) => T | PromiseLike<T>, options: ExecuteWithFallbackOptions = {}): Promise<Awaited<T>> {
     const type = validateResourceType(resourceType);
+    if (isGuardedInvocation(this, type)) return (await (fn as (...a: unknown[]) => T | PromiseLike<T>)(...(options.args ?? []))) as Awaited<T>;
+    const providers = options.providers === undefined ? undefined : this.#providers.callList(type, options.providers);
     if (options.identity && options.replay) this.#targets.offer(type, options.identity, options.replay);
     const needs = this.#needs[type];
-    const call = makeGuardedCall(type, fn as (...a: unknown[]) => Awaited<T>, options, needs, this.clock.now() + this.config.queue.maxWaitMs);
+    const call = makeGuardedCall(type, fn as (...a: unknown[]) => Awaited<T>, options, providers, needs, this.clock.now() + this.config.queue.maxWaitMs);
     const chain = this.config.chains[type];
     const run = async () => {
       try {
-        return await runFallbackChain(call, chain, this.#gate.gate(type), this.#env);
+        return await runFallbackChain(call, chain, this.#gate.gate(type, providers), this.#env);
       } catch (err) {
         if (err instanceof FallbackExhaustedError) this.#exhausted.fire({ resource: type, key: options.key, error: err });
         throw err;
@@ -270,6 +286,16 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
 
   getProviders(resourceType: ResourceType): readonly string[] {
     return this.#providers.get(validateResourceType(resourceType));
+  }
+
+  /**
+   * Make provider names known for `resourceType` without adding them to its registered list: names
+   * that calls will pass in `execute`'s `providers` option (e.g. an MCP client's
+   * `supabase/primary`). Known providers appear in the health report, and their
+   * `${type}:${provider}` monitors count as provider monitors (not resource-level ones) from the start.
+   */
+  declareProviders(resourceType: ResourceType, names: readonly string[]): void {
+    this.#providers.callList(validateResourceType(resourceType), names);
   }
 
   /** Skip a provider for `cooldownMs` (default: the error's retry-after, else `providerCooldownMs`), for every caller. */
@@ -308,7 +334,7 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
   /** The health report in the seed's shape, from the last completed checks (cheap; no secrets). */
   async getHealthReport(): Promise<HealthReport> {
     const { calls, failures } = this.#errors.totals();
-    const view = this.#scheduler.reportView();
+    const view = this.#registrations.merge(this.#scheduler.reportView(), (key) => this.#scheduler.get(key) !== undefined);
     return buildHealthReport({
       team: this.team,
       wallNow: this.clock.wallNow(),
@@ -325,7 +351,7 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
 
   /** Replay a persisted request through the method it was made with (QUEUE_REQUEST context, guards included). */
   #replay(type: ResourceType, identity: CallIdentity, replay: (args: unknown[]) => unknown, args: unknown[]): Promise<unknown> {
-    const call = makeGuardedCall(type, (...a: unknown[]) => replay(a), { args, identity }, { cache: false, persist: false }, Number.POSITIVE_INFINITY);
+    const call = makeGuardedCall(type, (...a: unknown[]) => replay(a), { args, identity }, undefined, { cache: false, persist: false }, Number.POSITIVE_INFINITY);
     const run = newChainRun({ proactive: false, breakerOpen: false });
     return this.#env.invoke(call, run, FallbackStrategy.QUEUE_REQUEST, preferredProvider(call, run, this.#env), 0);
   }

@@ -51,7 +51,9 @@ export type LlmStats = Record<string, ProviderStatsSnapshot & { quotaUsagePercen
  * every caller), auth errors switch and never retry, bad requests fail, context-length errors switch,
  * DEGRADE_SERVICE uses each provider's cheaper model, USE_CACHE answers identical requests, and
  * QUEUE_REQUEST parks calls until a provider recovers. Inside a method guarded by
- * `@withFallback(ResourceType.API_QUOTA)` it follows that chain's `currentFallback()` instead.
+ * `@withFallback(ResourceType.API_QUOTA)` on the same manager, that method's chain alone decides
+ * (the manager runs a nested call directly): each attempt is one request to the provider named by
+ * `currentFallback()?.provider` (the primary on the plain attempt), and its failures reach that chain.
  */
 export class ResilientLLM {
   /** The manager calls run through (the one given, or the LLM's own). */
@@ -80,7 +82,9 @@ export class ResilientLLM {
     const call = this.#prepare(request, options);
     try {
       await this.#ensureStarted();
-      // inside an API_QUOTA chain (a @withFallback method), that chain decides: no second chain
+      // Inside a @withFallback(API_QUOTA) method, that method's chain alone decides: on the same
+      // manager, execute() below runs the attempt directly (also on the plain first attempt); when the
+      // chain re-invokes with a provider of ours (another manager's chain too), follow it here.
       if (this.#pool.context()) return await this.#complete(request, call.signal);
       let produced: ChatResponse | undefined;
       const useCache = options.cache ?? this.#options.cache;

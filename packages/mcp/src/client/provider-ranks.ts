@@ -22,6 +22,8 @@ export function rankIndex(provider: string): number | undefined {
 /**
  * The MCP_SERVER provider list the manager should hold: every rank up to the longest endpoint list
  * (here or already registered), other names already registered, and the offline provider last.
+ * (ResilientMCPClient no longer registers ranks: its calls name their own qualified providers, see
+ * {@link qualifiedProviders}. Kept for teams that register rank names themselves.)
  */
 export function mergeProviders(current: readonly string[], endpointCount: number, offline: boolean): string[] {
   let ranks = endpointCount;
@@ -34,4 +36,32 @@ export function mergeProviders(current: readonly string[], endpointCount: number
   const merged = Array.from({ length: ranks }, (_, i) => rankName(i)).concat(others);
   if (offline || current.includes(MCP_OFFLINE_PROVIDER)) merged.push(MCP_OFFLINE_PROVIDER);
   return merged;
+}
+
+/**
+ * The qualified MCP_SERVER providers of one logical server, in order: `${server}/primary`,
+ * `${server}/secondary`, `${server}/fallback3`… (one per endpoint), then `${server}/mock` when it
+ * has an offline responder. ResilientMCPClient passes this list with each call, so cooldowns,
+ * circuit breakers and monitors are kept per logical server.
+ */
+export function qualifiedProviders(server: string, endpointCount: number, offline: boolean): readonly string[] {
+  const names = Array.from({ length: endpointCount }, (_, i) => `${server}/${rankName(i)}`);
+  if (offline) names.push(`${server}/${MCP_OFFLINE_PROVIDER}`);
+  return Object.freeze(names);
+}
+
+/** What a provider name stands for, for one logical server: an endpoint index or its offline responder. */
+export type McpTarget = { readonly kind: 'endpoint'; readonly index: number } | { readonly kind: 'offline' };
+
+/**
+ * The target of `provider` for the logical `server`: its qualified names (`${server}/secondary`,
+ * `${server}/mock`), or a bare rank (`secondary`, `mock`: an outer chain walking the registered
+ * list of ranks). Undefined when the name is neither (e.g. another server's qualified name).
+ */
+export function targetOf(server: string, provider: string): McpTarget | undefined {
+  const prefix = `${server}/`;
+  const rank = provider.startsWith(prefix) ? provider.slice(prefix.length) : provider;
+  if (rank === MCP_OFFLINE_PROVIDER) return { kind: 'offline' };
+  const index = rankIndex(rank);
+  return index === undefined ? undefined : { kind: 'endpoint', index };
 }

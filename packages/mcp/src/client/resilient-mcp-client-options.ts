@@ -1,17 +1,20 @@
 import { ConfigError, ResourceType, type Clock } from '@rampart/core';
 import { resolveMcpServerConfig, type McpServerConfig, type ResolvedMcpServer } from '../endpoint/mcp-server-config.js';
 import type { McpOfflineResponder } from './offline-responder.js';
+import { qualifiedProviders } from './provider-ranks.js';
 
 /** Options of one guarded call (a subset of `ResilienceManager.execute`'s options). */
 export interface McpExecuteOptions {
   key?: string | undefined;
   args?: readonly unknown[] | undefined;
   signal?: AbortSignal | undefined;
+  /** The call's own ordered providers (the logical server's qualified names). */
+  providers?: readonly string[] | undefined;
 }
 
 /**
  * What {@link ResilientMCPClient} needs of a `ResilienceManager` (from @rampart/core): its
- * `execute` and its provider registry.
+ * `execute` (with per-call `providers`) and its provider bookkeeping.
  */
 export interface McpResilienceHost {
   execute<T>(resourceType: ResourceType, fn: (...args: never[]) => T | PromiseLike<T>, options?: McpExecuteOptions): Promise<Awaited<T>>;
@@ -19,6 +22,8 @@ export interface McpResilienceHost {
   getProviders(resourceType: ResourceType): readonly string[];
   reportProviderFailure(resourceType: ResourceType, provider: string, options?: { cooldownMs?: number; error?: unknown }): void;
   reportProviderSuccess(resourceType: ResourceType, provider: string): void;
+  /** Make provider names known before the first call (health report, monitors); optional. */
+  declareProviders?(resourceType: ResourceType, names: readonly string[]): void;
 }
 
 /** Options of {@link ResilientMCPClient}. */
@@ -45,6 +50,8 @@ export interface ResolvedLogicalServer {
   readonly name: string;
   readonly endpoints: readonly ResolvedMcpServer[];
   readonly offline: McpOfflineResponder | undefined;
+  /** Its qualified MCP_SERVER providers, in order: `${name}/primary`, `${name}/secondary`…, then `${name}/mock` with an offline responder. */
+  readonly providers: readonly string[];
 }
 
 export interface ResolvedResilientMCPClientOptions {
@@ -89,7 +96,7 @@ export function resolveResilientMCPClientOptions(options: ResilientMCPClientOpti
       throw new ConfigError(`servers.${name}`, 'must be a non-empty array of endpoints, primary first', typeof list);
     }
     const endpoints = Object.freeze(list.map((entry, i) => resolveMcpServerConfig(`servers.${name}[${i}]`, entry)));
-    resolved.set(name, Object.freeze({ name, endpoints, offline: offline[name] }));
+    resolved.set(name, Object.freeze({ name, endpoints, offline: offline[name], providers: qualifiedProviders(name, endpoints.length, offline[name] !== undefined) }));
   }
   return Object.freeze({
     manager,

@@ -9,6 +9,7 @@ import {
   type Clock,
   type FallbackStepEvent,
   type ResilienceConfig,
+  withFallback,
 } from '@rampart/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStdioMcpServer, startHttpMcpServer, type HttpMcpServer, type StdioMcpServer } from '../testing/index.js';
@@ -92,7 +93,7 @@ describe('ResilientMCPClient failover', () => {
       servers: { supabase: [primary.endpoint, secondary.endpoint] },
       offline: { supabase: offlineEcho },
     });
-    expect(manager.getProviders(ResourceType.MCP_SERVER)).toEqual(['primary', 'secondary', 'mock']);
+    expect(mcp.options.servers.get('supabase')?.providers).toEqual(['supabase/primary', 'supabase/secondary', 'supabase/mock']);
     const steps = recordSteps(manager);
 
     expect(answeredBy(await mcp.callTool('supabase', 'query', { sql: 'select 1' }))).toBe('primary');
@@ -108,13 +109,13 @@ describe('ResilientMCPClient failover', () => {
       [FallbackStrategy.RETRY, 'failed'],
       [FallbackStrategy.SWITCH_PROVIDER, 'answered'],
     ]);
-    expect(steps.at(-1)?.provider).toBe('secondary');
-    expect(manager.isProviderAvailable(ResourceType.MCP_SERVER, 'primary')).toBe(false);
+    expect(steps.at(-1)?.provider).toBe('supabase/secondary');
+    expect(manager.isProviderAvailable(ResourceType.MCP_SERVER, 'supabase/primary')).toBe(false);
 
     // while the primary cools down, calls go straight to the secondary
     steps.length = 0;
     expect(answeredBy(await mcp.callTool('supabase', 'echo', { text: 'hi' }))).toBe('secondary');
-    expect(steps).toMatchObject([{ strategy: FallbackStrategy.SWITCH_PROVIDER, outcome: 'answered', provider: 'secondary', proactive: true }]);
+    expect(steps).toMatchObject([{ strategy: FallbackStrategy.SWITCH_PROVIDER, outcome: 'answered', provider: 'supabase/secondary', proactive: true }]);
 
     // the secondary dies too: the offline responder answers
     await secondary.kill();
@@ -122,7 +123,7 @@ describe('ResilientMCPClient failover', () => {
     const offline = await mcp.callTool('supabase', 'echo', { text: 'anyone?' });
     expect(offline.structuredContent).toEqual({ server: 'offline', tool: 'echo', args: { text: 'anyone?' } });
     expect(offline._meta?.[OFFLINE_META_KEY]).toBe(true);
-    expect(steps.at(-1)).toMatchObject({ strategy: FallbackStrategy.SWITCH_PROVIDER, outcome: 'answered', provider: 'mock' });
+    expect(steps.at(-1)).toMatchObject({ strategy: FallbackStrategy.SWITCH_PROVIDER, outcome: 'answered', provider: 'supabase/mock' });
 
     // the primary restarts; once its cooldown is over, plain calls reach it again
     await primary.setDown(false);
@@ -195,13 +196,69 @@ describe('ResilientMCPClient failover', () => {
     });
     expect(mcp.servers).toEqual(['supabase', 'github']);
     expect(answeredBy(await mcp.callTool('github', 'echo', { text: '1' }))).toBe('github-1');
-
     await a1.setDown(true);
     await a1.kill();
     expect(answeredBy(await mcp.callTool('supabase', 'echo', { text: '2' }))).toBe('supabase-2');
-    // the primary rank cools down for everyone: github (one endpoint) keeps using its only server
     expect(answeredBy(await mcp.callTool('github', 'echo', { text: '3' }))).toBe('github-1');
     expect(answeredBy(await mcp.callTool('supabase', 'echo', { text: '4' }))).toBe('supabase-2');
+  });
+
+  it("one logical server's primary being down never makes another's skipped (providers are per server)", async () => {
+    const manager = managerFor(new JumpClock(), {
+      fallbackStrategies: { mcp_server: [{ strategy: FallbackStrategy.SWITCH_PROVIDER }, { strategy: FallbackStrategy.CIRCUIT_BREAK }] },
+    });
+    const supabase1 = await stdio('supabase-1');
+    const supabase2 = await stdio('supabase-2');
+    const github1 = await stdio('github-1');
+    const github2 = await stdio('github-2');
+    const mcp = client({ manager, servers: { supabase: [supabase1.endpoint, supabase2.endpoint], github: [github1.endpoint, github2.endpoint] } });
+    const steps = recordSteps(manager);
+
+    await supabase1.setDown(true);
+    expect(answeredBy(await mcp.callTool('supabase', 'echo', { text: 'a' }))).toBe('supabase-2');
+    expect(steps.map((s) => `${s.strategy}:${s.outcome}:${s.provider ?? ''}`)).toEqual(['primary:failed:supabase/primary', 'switch_provider:answered:supabase/secondary']);
+    expect(manager.isProviderAvailable(ResourceType.MCP_SERVER, 'supabase/primary')).toBe(false);
+
+    // github's primary is not cooling down: its call is a plain one to its primary, no fallback at all
+    steps.length = 0;
+    expect(manager.isProviderAvailable(ResourceType.MCP_SERVER, 'github/primary')).toBe(true);
+    expect(answeredBy(await mcp.callTool('github', 'echo', { text: 'b' }))).toBe('github-1');
+    expect(steps).toEqual([]);
+    expect(await github2.pids()).toEqual([]);
+
+    // the report keeps them apart too, under the qualified names
+    const report = await manager.getHealthReport();
+    expect(report.providers.mcp_server).toMatchObject({
+      'supabase/primary': { available: false },
+      'supabase/secondary': { available: true },
+      'github/primary': { available: true, cooldown_remaining_ms: 0 },
+      'github/secondary': { available: true },
+    });
+    expect(report.circuits['mcp-team/mcp_server/github/primary']).toMatchObject({ state: 'closed', failures: 0 });
+    expect(report.circuits['mcp-team/mcp_server/supabase/primary']).toMatchObject({ failures: 1 });
+  });
+
+  it("inside a @withFallback(MCP_SERVER) method, the method's chain alone decides, and its bare ranks pick this server's endpoints", async () => {
+    const manager = managerFor(new JumpClock());
+    const primary = await stdio('supabase-1');
+    const secondary = await stdio('supabase-2');
+    const mcp = client({ manager, servers: { supabase: [primary.endpoint, secondary.endpoint] } });
+    class DataTeam {
+      readonly resilience = manager;
+      @withFallback(ResourceType.MCP_SERVER)
+      async lookup(sql: string): Promise<CallToolResult> {
+        return mcp.callTool('supabase', 'query', { sql });
+      }
+    }
+    const steps = recordSteps(manager);
+    await primary.setDown(true);
+    expect(answeredBy(await new DataTeam().lookup('select 1'))).toBe('supabase-2');
+    // one chain (the method's, over the registered ranks): the plain attempt, one retry, the switch
+    expect(steps.map((s) => `${s.strategy}:${s.outcome}:${s.provider ?? ''}`)).toEqual([
+      'primary:failed:primary',
+      'retry:failed:',
+      'switch_provider:answered:secondary',
+    ]);
   });
 
   it('close() stops every server process it started and refuses later calls', async () => {
@@ -261,11 +318,11 @@ describe('ResilientMCPClient options', () => {
     await expect(mcp.callTool('nope', 'echo')).rejects.toThrow(/unknown MCP server "nope" \(known: db\)/);
   });
 
-  it('adds its provider ranks to the ones the manager already has', () => {
+  it("leaves the manager's registered list alone and declares each server's qualified providers", async () => {
     const m = managerFor(systemClock, { providers: { mcp_server: ['primary', 'custom'] } });
     client({ manager: m, servers: { a: [endpoint, endpoint, endpoint] } });
-    expect(m.getProviders(ResourceType.MCP_SERVER)).toEqual(['primary', 'secondary', 'fallback3', 'custom']);
     client({ manager: m, servers: { b: [endpoint] }, offline: { b: () => 'offline' } });
-    expect(m.getProviders(ResourceType.MCP_SERVER)).toEqual(['primary', 'secondary', 'fallback3', 'custom', 'mock']);
+    expect(m.getProviders(ResourceType.MCP_SERVER)).toEqual(['primary', 'custom']);
+    expect(Object.keys((await m.getHealthReport()).providers.mcp_server ?? {})).toEqual(['primary', 'custom', 'a/primary', 'a/secondary', 'a/fallback3', 'b/primary', 'b/mock']);
   });
 });

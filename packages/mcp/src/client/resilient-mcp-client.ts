@@ -4,7 +4,7 @@ import { McpConnection } from '../connection/mcp-connection.js';
 import { McpNoTargetError } from '../errors/mcp-no-target-error.js';
 import { McpServerError } from '../errors/mcp-server-error.js';
 import { toOfflineResult } from './offline-responder.js';
-import { MCP_OFFLINE_PROVIDER, mergeProviders, rankIndex, rankName } from './provider-ranks.js';
+import { qualifiedProviders, rankName, targetOf } from './provider-ranks.js';
 import {
   resolveResilientMCPClientOptions,
   type ResilientMCPClientOptions,
@@ -23,15 +23,19 @@ export interface McpCallToolOptions {
 /**
  * Calls tools of logical MCP servers under the team's MCP_SERVER fallback chain (seed:
  * "MCP Client Enhancement"; default chain retry with backoff → switch Primary → Secondary → Mock →
- * circuit break). Every call runs through `manager.execute(ResourceType.MCP_SERVER, …)`; the
- * endpoint is chosen from `currentFallback()?.provider`: the MCP_SERVER providers are ranks shared
- * by every logical server — `primary`, `secondary`, `fallback3`… (the endpoint at that index of
- * the server's list; a server with fewer endpoints uses its last one) and `mock`, the server's
- * offline responder. The client registers these names with `manager.setProviders`.
+ * circuit break). Every call runs through `manager.execute(ResourceType.MCP_SERVER, …, { providers })`
+ * with the logical server's own qualified providers — `supabase/primary`, `supabase/secondary`,
+ * `supabase/fallback3`… (one per endpoint) and `supabase/mock` (its offline responder, when
+ * declared) — so cooldowns, circuit breakers and `mcp_server:<provider>` monitors are kept per
+ * logical server. The endpoint is chosen from `currentFallback()?.provider` (undefined = the
+ * primary); a bare rank (`secondary`, `mock`) from an outer chain that walks the registered list is
+ * understood too. The registered MCP_SERVER list is left alone; the qualified names are declared
+ * with `manager.declareProviders` when the manager has it.
  *
  * Connections are made lazily, one per endpoint, and re-made after a server died. A server that
- * cannot be reached is reported with `reportProviderFailure` (its rank cools down for every caller);
- * a success clears the cooldown. Tool errors (`isError: true`) are answers, returned as they are.
+ * cannot be reached is reported with `reportProviderFailure` under its qualified name (it cools
+ * down for every caller of that logical server); a success clears the cooldown. Tool errors
+ * (`isError: true`) are answers, returned as they are.
  */
 export class ResilientMCPClient {
   readonly options: ResolvedResilientMCPClientOptions;
@@ -41,9 +45,7 @@ export class ResilientMCPClient {
   constructor(options: ResilientMCPClientOptions) {
     this.options = resolveResilientMCPClientOptions(options);
     const { manager, servers } = this.options;
-    const longest = Math.max(...[...servers.values()].map((s) => s.endpoints.length));
-    const offline = [...servers.values()].some((s) => s.offline !== undefined);
-    manager.setProviders(ResourceType.MCP_SERVER, mergeProviders(manager.getProviders(ResourceType.MCP_SERVER), longest, offline));
+    for (const s of servers.values()) manager.declareProviders?.(ResourceType.MCP_SERVER, s.providers);
   }
 
   /** The logical server names. */
@@ -69,6 +71,7 @@ export class ResilientMCPClient {
       key: `mcp:${server}/${tool}`,
       args: [args],
       signal: options.signal,
+      providers: logical.providers,
     });
   }
 
@@ -88,14 +91,18 @@ export class ResilientMCPClient {
     timeoutMs: number,
     signal: AbortSignal | undefined,
   ): Promise<CallToolResult> {
-    const provider = currentFallback()?.provider ?? rankName(0);
-    if (provider === MCP_OFFLINE_PROVIDER) {
-      if (!logical.offline) throw new McpNoTargetError(logical.name, provider, 'no offline responder is declared');
+    const chosen = currentFallback()?.provider;
+    const target = chosen === undefined ? ({ kind: 'endpoint', index: 0 } as const) : targetOf(logical.name, chosen);
+    if (target === undefined) {
+      throw new McpNoTargetError(logical.name, String(chosen), `not one of its providers (${logical.providers.join(', ')})`);
+    }
+    if (target.kind === 'offline') {
+      if (!logical.offline) throw new McpNoTargetError(logical.name, String(chosen), 'no offline responder is declared');
       return toOfflineResult(await logical.offline(tool, args));
     }
-    const rank = rankIndex(provider);
-    if (rank === undefined) throw new McpNoTargetError(logical.name, provider, 'not an endpoint rank (primary, secondary, fallback3…)');
-    const index = Math.min(rank, logical.endpoints.length - 1);
+    // a bare rank beyond this server's endpoints (from a shared outer list) uses its last endpoint
+    const index = Math.min(target.index, logical.endpoints.length - 1);
+    const provider = `${logical.name}/${rankName(index)}`;
     const connection = this.#connection(logical, index);
     const { manager } = this.options;
     try {

@@ -15,7 +15,7 @@ export const circuitBreakStep: FallbackStepHandler = {
   strategy: FallbackStrategy.CIRCUIT_BREAK,
   invokes: false,
   async run<T>(_action: FallbackAction, call: FallbackCall<T>, run: ChainRun, env: ChainEnvironment): Promise<StepOutcome<T>> {
-    const error = env.tripBreakers(call.resource, [...run.failed]);
+    const error = env.tripBreakers(call, [...run.failed]);
     return error === undefined ? { answered: false, error: new Error('no provider failed in this run'), skipped: true } : { answered: false, error };
   },
 };

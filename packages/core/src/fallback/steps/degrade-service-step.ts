@@ -4,7 +4,7 @@ import type { ChainEnvironment, ChainRun, FallbackCall, FallbackStepHandler, Ste
 
 /** The provider a non-switching step should use: the first available one, else the last used. */
 export function preferredProvider(call: FallbackCall<unknown>, run: ChainRun, env: ChainEnvironment): string | undefined {
-  const list = env.providers(call.resource);
+  const list = env.providers(call);
   return list.find((p) => !run.excluded.has(p) && env.isProviderAvailable(call.resource, p)) ?? run.provider;
 }
 

@@ -48,7 +48,7 @@ export const retryStep: FallbackStepHandler = {
       maxRetryAfterMs: Math.max(env.retryDefaults.maxDelayMs, action.maxDelayMs ?? 0),
       clock: env.clock,
       // no more attempts once that provider's breaker has opened: it refuses them until its recovery timeout
-      retryOn: (err) => run.fatal === undefined && classifyError(err).kind !== 'permanent' && !env.isCircuitOpen(call.resource, provider),
+      retryOn: (err) => run.fatal === undefined && classifyError(err).kind !== 'permanent' && !env.isCircuitOpen(call, provider),
     });
     try {
       const value = await policy.execute(

@@ -33,8 +33,9 @@ export const switchProviderStep: FallbackStepHandler = {
   invokes: true,
   async run<T>(action: FallbackAction, call: FallbackCall<T>, run: ChainRun, env: ChainEnvironment): Promise<StepOutcome<T>> {
     const { resource } = call;
-    const all = action.target !== undefined ? [action.target] : env.providers(resource);
-    const current = run.provider ?? env.providers(resource)[0];
+    const list = env.providers(call);
+    const all = action.target !== undefined ? [action.target] : list;
+    const current = run.provider ?? list[0];
     if (current !== undefined && run.lastError !== undefined && !run.tried.has(current)) {
       run.tried.add(current);
       env.reportProviderFailure(resource, current, run.lastError);
