@@ -191,3 +191,4 @@ export {
   optionsObject,
   type NumberCheckOptions,
 } from './config/validate.js';
+export { linkSignals, type LinkedSignal } from './clock/linked-signal.js';

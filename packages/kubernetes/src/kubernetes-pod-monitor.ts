@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { ResourceStatus, ResourceType, worstStatus, type MonitorCheckResult, type ResourceMonitor } from '@rampart/core';
 import { CoreV1Api, Observable, type ConfigurationOptions, type ObservableMiddleware, type V1PodList } from '@kubernetes/client-node';
-import { runWithDeadline } from '@rampart/core';
+import { linkSignals, runWithDeadline } from '@rampart/core';
 import { loadKubeConfig, type KubeConfigSource } from './load-kube-config.js';
 import { evaluatePod, type PodReport } from './pod-health.js';
 import { resolvePodMonitorOptions, type KubernetesPodMonitorOptions, type ResolvedKubernetesPodMonitorOptions } from './pod-monitor-options.js';
@@ -39,8 +39,17 @@ export class KubernetesPodMonitor implements ResourceMonitor {
   }
 
   async check(signal?: AbortSignal): Promise<MonitorCheckResult> {
+    // linkSignals, not AbortSignal.any: on Node 20 the latter leaks through the long-lived closing signal
+    const link = linkSignals(signal, this.#closing.signal);
+    try {
+      return await this.#check(link.signal);
+    } finally {
+      link.dispose();
+    }
+  }
+
+  async #check(outer: AbortSignal): Promise<MonitorCheckResult> {
     const { clock, timeoutMs, namespace, labelSelector } = this.options;
-    const outer = signal ? AbortSignal.any([signal, this.#closing.signal]) : this.#closing.signal;
     let list: V1PodList;
     try {
       list = await runWithDeadline(clock, timeoutMs, outer, (s) => this.#api.listNamespacedPod({ namespace, labelSelector }, withSignal(s)));

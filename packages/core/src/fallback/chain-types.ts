@@ -1,3 +1,4 @@
+import type { LinkedSignal } from '../clock/linked-signal.js';
 import type { ErrorClassification } from '../classify/error-classification.js';
 import type { Clock } from '../clock/clock.js';
 import type { FallbackStrategy, ResourceType } from '../resource/resource-types.js';
@@ -99,8 +100,8 @@ export interface ChainEnvironment {
   readonly retryDefaults: Readonly<{ maxAttempts: number; baseDelayMs: number; maxDelayMs: number }>;
   /** Aborts when the manager stops: chain waits (backoff, provider cooldown) end with it. */
   readonly stopSignal: AbortSignal;
-  /** The signal for a call's waits: its own signal combined with {@link stopSignal}. */
-  waitSignal(call: FallbackCall<unknown>): AbortSignal;
+  /** The signal for a call's waits: its own signal combined with {@link stopSignal}; dispose it after the wait. */
+  waitSignal(call: FallbackCall<unknown>): LinkedSignal;
   /** Ordered providers of a call: its own list, else its resource type's registered one. */
   providers(call: FallbackCall<unknown>): readonly string[];
   /** Not cooling down, its monitor not critical/unavailable, and its circuit breaker not open. */

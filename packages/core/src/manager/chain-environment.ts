@@ -1,3 +1,4 @@
+import { linkSignals, type LinkedSignal } from '../clock/linked-signal.js';
 import { classifyError } from '../classify/classify-error.js';
 import type { Clock } from '../clock/clock.js';
 import { BrokenCircuitError } from '../errors/broken-circuit-error.js';
@@ -47,8 +48,8 @@ export class ManagerChainEnvironment implements ChainEnvironment {
     return this.#p.stopSignal();
   }
 
-  waitSignal(call: FallbackCall<unknown>): AbortSignal {
-    return call.signal ? AbortSignal.any([call.signal, this.stopSignal]) : this.stopSignal;
+  waitSignal(call: FallbackCall<unknown>): LinkedSignal {
+    return linkSignals(call.signal, this.stopSignal);
   }
 
   providers(call: FallbackCall<unknown>): readonly string[] {

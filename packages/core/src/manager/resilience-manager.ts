@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { Coalescer } from '../cache/coalescer.js';
 import { ResultCache } from '../cache/result-cache.js';
@@ -50,6 +51,17 @@ export interface MonitorStatus {
 }
 
 /**
+ * The manager's stop signal: every in-flight chain wait (retry backoff, provider cooldown, queue)
+ * listens to it at once, so more than Node's default 10 listeners is normal here, not a leak; each
+ * wait removes its listener when it ends (see linkSignals).
+ */
+function lifecycleController(): AbortController {
+  const c = new AbortController();
+  setMaxListeners(0, c.signal);
+  return c;
+}
+
+/**
  * A team's resilience: resource monitors, per-resource fallback chains, provider switching,
  * caching, queuing, breakers and a health report (seed 001's ResourceManager). It composes small
  * parts (scheduler, provider registry, guards, cache, queue, stores) and owns their lifecycle:
@@ -77,7 +89,7 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
   readonly #errors: ErrorRateWindow;
   readonly #registrations = new PendingRegistrations();
   readonly #targets: ReplayTargets;
-  #lifecycle = new AbortController();
+  #lifecycle = lifecycleController();
   #starting: Promise<void> | undefined;
   #startedAt: number | undefined;
   readonly #steps = new EventEmitter<FallbackStepEvent>();
@@ -166,7 +178,7 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
   /** Restore persisted breakers and queued requests, then run a first round of checks and keep checking. */
   start(): Promise<void> {
     this.#starting ??= (async () => {
-      if (this.#lifecycle.signal.aborted) this.#lifecycle = new AbortController();
+      if (this.#lifecycle.signal.aborted) this.#lifecycle = lifecycleController();
       this.#startedAt = this.clock.now();
       await this.#breakerStore?.restore(this.#guards.breakers);
       await this.#queue.restore();

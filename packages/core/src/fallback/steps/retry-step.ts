@@ -50,17 +50,20 @@ export const retryStep: FallbackStepHandler = {
       // no more attempts once that provider's breaker has opened: it refuses them until its recovery timeout
       retryOn: (err) => run.fatal === undefined && classifyError(err).kind !== 'permanent' && !env.isCircuitOpen(call, provider),
     });
+    const wait = env.waitSignal(call);
     try {
       const value = await policy.execute(
         (ctx) => {
           if (ctx.attempt === 1) throw seed; // the failure that started the chain
           return env.invoke(call, run, FallbackStrategy.RETRY, provider, run.degradation);
         },
-        { signal: env.waitSignal(call) },
+        { signal: wait.signal },
       );
       return { answered: true, value };
     } catch (err) {
       return { answered: false, error: err === seed ? run.lastError : err, provider };
+    } finally {
+      wait.dispose();
     }
   },
 };

@@ -74,7 +74,12 @@ export const switchProviderStep: FallbackStepHandler = {
       if (soonest === undefined || waits-- <= 0 || env.clock.now() + soonestMs > call.deadline) return giveUp('deadline');
       const sooner = laterAnswer(call, run, env);
       if (sooner !== undefined) return giveUp(sooner);
-      await env.clock.sleep(soonestMs, env.waitSignal(call));
+      const wait = env.waitSignal(call);
+      try {
+        await env.clock.sleep(soonestMs, wait.signal);
+      } finally {
+        wait.dispose();
+      }
       run.tried.delete(soonest);
     }
   },
