@@ -2,10 +2,16 @@ import { FallbackStrategy } from '../../resource/resource-types.js';
 import type { FallbackAction } from '../fallback-action.js';
 import type { ChainEnvironment, ChainRun, FallbackCall, FallbackStepHandler, StepOutcome } from '../chain-types.js';
 
-/** The provider a non-switching step should use: the first available one, else the last used. */
+/**
+ * The provider a non-switching step should use: the first available one, else the last used —
+ * never one excluded in this run by a provider-scoped permanent error (a rejected API key does not
+ * work better with a cheaper model).
+ */
 export function preferredProvider(call: FallbackCall<unknown>, run: ChainRun, env: ChainEnvironment): string | undefined {
   const list = env.providers(call);
-  return list.find((p) => !run.excluded.has(p) && env.isProviderAvailable(call.resource, p)) ?? run.provider;
+  const available = list.find((p) => !run.excluded.has(p) && env.isProviderAvailable(call.resource, p));
+  if (available !== undefined) return available;
+  return run.provider !== undefined && !run.excluded.has(run.provider) ? run.provider : undefined;
 }
 
 /**
@@ -17,6 +23,10 @@ export const degradeServiceStep: FallbackStepHandler = {
   invokes: true,
   async run<T>(action: FallbackAction, call: FallbackCall<T>, run: ChainRun, env: ChainEnvironment): Promise<StepOutcome<T>> {
     const levels = action.levels ?? 1;
+    if (env.providers(call).length > 0 && preferredProvider(call, run, env) === undefined) {
+      // every provider of this call was ruled out for it: degrading would call one that cannot answer
+      return { answered: false, error: run.lastError, skipped: true };
+    }
     let error: unknown;
     for (let i = 0; i < levels; i++) {
       const degradation = run.degradation + 1;
