@@ -1,0 +1,52 @@
+import { ConfigError } from '@rampart/core';
+import { Redis } from 'ioredis';
+
+/** A Redis connection option: an ioredis client (the caller owns it) or a `redis://` / `rediss://` URL. */
+export type RedisConnection = Redis | string;
+
+/** The URL used when no connection is given. */
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** A client and whether this package opened it (and so must quit it). */
+export interface ResolvedRedisClient {
+  readonly client: Redis;
+  readonly owned: boolean;
+}
+
+/** An ioredis client, also from another copy of ioredis (so not checked with `instanceof`). */
+export function isRedisClient(value: unknown): value is Redis {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.duplicate === 'function' && typeof v.quit === 'function' && typeof v.publish === 'function' && typeof v.scan === 'function';
+}
+
+/** `redis://user:secret@host` → `redis://user:***@host`, for errors (never log a password). */
+export function redactRedisUrl(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
+}
+
+/** Check a connection option at construction; throws ConfigError naming `path` (with the URL redacted). */
+export function validateRedisConnection(path: string, value: unknown): void {
+  if (value === undefined || isRedisClient(value)) return;
+  if (typeof value === 'string') {
+    if (/^rediss?:\/\//i.test(value)) return;
+    throw new ConfigError(path, 'must be a redis:// or rediss:// URL', redactRedisUrl(value));
+  }
+  throw new ConfigError(path, 'must be an ioredis client or a redis:// URL', typeof value);
+}
+
+/** Open a client for a URL (owned), or use the caller's client (not owned). */
+export function openRedisClient(value: RedisConnection | undefined): ResolvedRedisClient {
+  if (isRedisClient(value)) return { client: value, owned: false };
+  return { client: new Redis(value ?? DEFAULT_REDIS_URL), owned: true };
+}
+
+/** Quit a client, ending the connection even when QUIT cannot be sent (already closed or never connected). */
+export async function quitRedisClient(client: Redis): Promise<void> {
+  if (client.status === 'end') return;
+  try {
+    await client.quit();
+  } catch {
+    client.disconnect();
+  }
+}

@@ -1,0 +1,113 @@
+import { ConfigError, type StateStore } from '@rampart/core';
+import type { Redis } from 'ioredis';
+import { openRedisClient, quitRedisClient, validateRedisConnection, type RedisConnection } from './redis-connection.js';
+
+/** Options of {@link RedisStateStore}. */
+export interface RedisStateStoreOptions {
+  /** An ioredis client (left open by `close()`) or a URL to connect to (closed by `close()`). Default `redis://127.0.0.1:6379`. */
+  redis?: RedisConnection;
+  /** Prepended to every key, so several applications can share one database. Default `'rampart:'`. */
+  keyPrefix?: string;
+  /** Keys fetched per SCAN and MGET round trip by `entries`. Default 200. */
+  batchSize?: number;
+  /** Called for an entry whose value is not JSON; `entries` skips it. */
+  onCorruptEntry?: (key: string, error: unknown) => void;
+}
+
+/** {@link RedisStateStoreOptions} after validation. */
+export interface ResolvedRedisStateStoreOptions {
+  readonly keyPrefix: string;
+  readonly batchSize: number;
+  readonly onCorruptEntry: ((key: string, error: unknown) => void) | undefined;
+}
+
+/** Validate options and resolve defaults into a new frozen object; throws ConfigError naming the bad option. */
+export function resolveRedisStateStoreOptions(options: RedisStateStoreOptions = {}): ResolvedRedisStateStoreOptions {
+  validateRedisConnection('redisStateStore.redis', options.redis);
+  const keyPrefix = options.keyPrefix ?? 'rampart:';
+  if (typeof keyPrefix !== 'string') throw new ConfigError('redisStateStore.keyPrefix', 'must be a string', keyPrefix);
+  const batchSize = options.batchSize ?? 200;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError('redisStateStore.batchSize', 'must be a positive integer', batchSize);
+  if (options.onCorruptEntry !== undefined && typeof options.onCorruptEntry !== 'function') {
+    throw new ConfigError('redisStateStore.onCorruptEntry', 'must be a function', options.onCorruptEntry);
+  }
+  return Object.freeze({ keyPrefix, batchSize, onCorruptEntry: options.onCorruptEntry });
+}
+
+/** Escape Redis glob characters so a prefix matches literally in `SCAN MATCH`. */
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\^]/g, '\\$&');
+}
+
+/**
+ * A {@link StateStore} in Redis: one string key per entry holding the value's JSON, under
+ * `keyPrefix` (the manager's keys already start with its team, e.g. `rampart:ops/queue/...`).
+ * Each write is a single `SET` or `DEL`, so it is atomic, and writes through one store reach the
+ * server in call order, so the last of concurrent writes to a key wins. A write is acknowledged once
+ * Redis holds it in memory: how durable that is depends on the server's persistence (`appendonly yes`
+ * with `appendfsync always` to match the file backend's fsync). Several processes may share a store.
+ */
+export class RedisStateStore implements StateStore {
+  readonly options: ResolvedRedisStateStoreOptions;
+  readonly #redis: Redis;
+  readonly #owned: boolean;
+  /** The client's own ioredis `keyPrefix`, which SCAN results include but commands add themselves. */
+  readonly #clientPrefix: string;
+
+  constructor(options: RedisStateStoreOptions = {}) {
+    this.options = resolveRedisStateStoreOptions(options);
+    const { client, owned } = openRedisClient(options.redis);
+    this.#redis = client;
+    this.#owned = owned;
+    this.#clientPrefix = client.options.keyPrefix ?? '';
+  }
+
+  async get(key: string): Promise<unknown | undefined> {
+    const raw = await this.#redis.get(this.options.keyPrefix + key);
+    return raw === null ? undefined : JSON.parse(raw);
+  }
+
+  async set(key: string, value: unknown): Promise<void> {
+    const text = JSON.stringify(value);
+    if (text === undefined) throw new TypeError(`state store value for ${JSON.stringify(key)} does not serialise to JSON`);
+    await this.#redis.set(this.options.keyPrefix + key, text);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.#redis.del(this.options.keyPrefix + key);
+  }
+
+  async entries(prefix: string): Promise<Array<[string, unknown]>> {
+    const full = this.#clientPrefix + this.options.keyPrefix;
+    const match = `${globEscape(full + prefix)}*`;
+    const found = new Set<string>(); // SCAN may return a key twice
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.#redis.scan(cursor, 'MATCH', match, 'COUNT', this.options.batchSize);
+      cursor = next;
+      for (const k of keys) found.add(k.slice(this.#clientPrefix.length));
+    } while (cursor !== '0');
+    const keys = [...found];
+    const out: Array<[string, unknown]> = [];
+    for (let i = 0; i < keys.length; i += this.options.batchSize) {
+      const batch = keys.slice(i, i + this.options.batchSize);
+      const values = await this.#redis.mget(batch);
+      batch.forEach((k, j) => {
+        const raw = values[j];
+        if (raw === null || raw === undefined) return; // deleted meanwhile
+        const key = k.slice(this.options.keyPrefix.length);
+        try {
+          out.push([key, JSON.parse(raw)]);
+        } catch (err) {
+          this.options.onCorruptEntry?.(key, err);
+        }
+      });
+    }
+    return out;
+  }
+
+  /** Quit the connection this store opened; a client passed in `redis` stays open (its owner closes it). */
+  async close(): Promise<void> {
+    if (this.#owned) await quitRedisClient(this.#redis);
+  }
+}
