@@ -112,10 +112,8 @@ describe('execute(type, fn, { providers }): per-call provider lists', () => {
     // declared up front (as ResilientMCPClient does): known before any call uses them
     manager.declareProviders(MCP_SERVER, SUPABASE);
     manager.declareProviders(MCP_SERVER, GITHUB);
+    // the seed's default MCP list (primary, secondary, mock) is not in use: only the declared names count
     expect(Object.keys((await manager.getHealthReport()).providers.mcp_server ?? {})).toEqual([
-      'primary',
-      'secondary',
-      'mock',
       'supabase/primary',
       'supabase/secondary',
       'github/primary',
@@ -175,5 +173,22 @@ describe('execute(type, fn, { providers }): per-call provider lists', () => {
     await expect(run(list)).resolves.toBe(1);
     list.push('x/1');
     await expect(run(list)).rejects.toBeInstanceOf(ConfigError);
+  });
+});
+
+describe('provider lists in the health report', () => {
+  it("lists a type's default providers only once a call uses them; config-named ones from the start", async () => {
+    const { manager } = setup();
+    await manager.start();
+    const before = (await manager.getHealthReport()).providers;
+    expect(before.database).toBeUndefined();
+    expect(before.api_quota).toBeUndefined();
+    await manager.execute(ResourceType.DATABASE, async () => 'ok');
+    expect(Object.keys((await manager.getHealthReport()).providers.database ?? {})).toEqual(['primary', 'replica1', 'replica2']);
+
+    const configured = testManager({ providers: { api_quota: ['a', 'b'] } });
+    managers.push(configured.manager);
+    await configured.manager.start();
+    expect(Object.keys((await configured.manager.getHealthReport()).providers.api_quota ?? {})).toEqual(['a', 'b']);
   });
 });

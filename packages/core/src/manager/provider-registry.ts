@@ -57,6 +57,13 @@ export class ProviderRegistry {
   /** Frozen per-call lists already validated and noted (integrations pass the same list on every call). */
   readonly #seenLists = new WeakSet<readonly string[]>();
   readonly #known = new Map<ResourceType, readonly string[]>();
+  /**
+   * Types whose registered list is in use: set explicitly (config `providers`, `setProviders`), or
+   * used by a call without its own list. The seed's default lists of other types are not reported
+   * and do not count as the type's providers (an MCP client that names its own servers is not
+   * judged by the default 'primary'/'secondary'/'mock').
+   */
+  readonly #registeredInUse = new Set<ResourceType>();
   #knownVersion = 0;
   readonly #cooldownUntil = new Map<string, number>();
   readonly #clock: Clock;
@@ -84,6 +91,15 @@ export class ProviderRegistry {
     if (!VALID_TYPES.has(type)) throw new ConfigError('resourceType', `unknown resource type ${JSON.stringify(type)}`, type);
     validateNames(`providers.${type}`, names);
     this.#providers.set(type, Object.freeze([...names]));
+    this.#registeredInUse.add(type);
+    this.#known.delete(type);
+    this.#knownVersion++;
+  }
+
+  /** Note that `type`'s registered list is in use (a call without its own list, or explicit config). */
+  useRegistered(type: ResourceType): void {
+    if (this.#registeredInUse.has(type)) return;
+    this.#registeredInUse.add(type);
     this.#known.delete(type);
     this.#knownVersion++;
   }
@@ -114,11 +130,11 @@ export class ProviderRegistry {
     return list;
   }
 
-  /** Every provider of a type: the registered list, then the names per-call lists have used. */
+  /** Every provider of a type: the registered list (when in use), then the names per-call lists have used. */
   known(type: ResourceType): readonly string[] {
     let list = this.#known.get(type);
     if (!list) {
-      const registered = this.get(type);
+      const registered = this.#registeredInUse.has(type) ? this.get(type) : [];
       const extra = [...(this.#callNames.get(type) ?? [])].filter((n) => !registered.includes(n));
       list = extra.length === 0 ? registered : Object.freeze([...registered, ...extra]);
       this.#known.set(type, list);

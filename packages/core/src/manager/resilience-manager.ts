@@ -124,6 +124,8 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
       },
       { isOpen: (t, p) => this.#guards.breakers.isOpen(t, p), openForMs: (t, p) => this.#guards.breakers.openForMs(t, p) },
     );
+    // providers named in the config are in use from the start; the seed's defaults once a call uses them
+    for (const t of Object.keys(config?.providers ?? {})) this.#providers.useRegistered(t as ResourceType);
     this.#breakerStore = this.#store ? new BreakerPersistence(this.#store, this.team, (m, e) => this.#warn(m, e)) : undefined;
     this.#guards = new ResourceGuards({
       team: this.team,
@@ -260,6 +262,7 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
     const type = validateResourceType(resourceType);
     if (isGuardedInvocation(this, type)) return (await (fn as (...a: unknown[]) => T | PromiseLike<T>)(...(options.args ?? []))) as Awaited<T>;
     const providers = options.providers === undefined ? undefined : this.#providers.callList(type, options.providers);
+    if (providers === undefined) this.#providers.useRegistered(type);
     if (options.identity && options.replay) this.#targets.offer(type, options.identity, options.replay);
     const needs = this.#needs[type];
     const call = makeGuardedCall(type, fn as (...a: unknown[]) => Awaited<T>, options, providers, needs, this.clock.now() + this.config.queue.maxWaitMs);
