@@ -1,0 +1,136 @@
+import { ConfigError, ResourceStatus, type HealthReport, type ResilienceManager } from '@rampart/core';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { resolveMetricsOptions, type Instrumentation, type MetricsOptions } from './metrics-options.js';
+
+const STATUSES = Object.values(ResourceStatus);
+
+/** The manager metrics of one registry and prefix, shared by every manager instrumented on it. */
+class TeamMetrics {
+  readonly managers = new Set<ResilienceManager>();
+  readonly steps: Counter<'team' | 'resource' | 'strategy' | 'outcome'>;
+  readonly exhausted: Counter<'team' | 'resource'>;
+  readonly cooldowns: Counter<'team' | 'resource' | 'provider'>;
+  readonly #names: string[];
+
+  constructor(
+    readonly registry: Registry,
+    prefix: string,
+  ) {
+    const registers = [registry];
+    const reports = async (): Promise<HealthReport[]> => Promise.all([...this.managers].map((m) => m.getHealthReport()));
+    this.#names = ['health_status', 'resource_usage_percent', 'queue_size', 'fallback_steps_total', 'fallback_exhausted_total', 'provider_cooldowns_total'].map((n) => prefix + n);
+    for (const name of this.#names) {
+      if (registry.getSingleMetric(name)) throw new ConfigError('instrumentManager.options.registry', `already has a metric named ${name}`, name);
+    }
+    new Gauge({
+      name: `${prefix}health_status`,
+      help: 'Health of a component (overall, system, or a monitor `type:name`) from the last checks: 1 for the current status, 0 for the others.',
+      labelNames: ['team', 'component', 'status'] as const,
+      registers,
+      async collect() {
+        const all = await reports();
+        this.reset();
+        for (const r of all) {
+          const components: Array<[string, ResourceStatus]> = [
+            ['overall', r.overall_health],
+            ['system', r.components.system.status],
+            ...Object.entries(r.resources).map(([k, v]): [string, ResourceStatus] => [k, v.status]),
+          ];
+          for (const [component, current] of components) {
+            for (const status of STATUSES) this.set({ team: r.team, component, status }, status === current ? 1 : 0);
+          }
+        }
+      },
+    });
+    new Gauge({
+      name: `${prefix}resource_usage_percent`,
+      help: 'Usage (0-100) a monitor reported at its last check.',
+      labelNames: ['team', 'component'] as const,
+      registers,
+      async collect() {
+        const all = await reports();
+        this.reset();
+        for (const r of all) {
+          for (const [component, v] of Object.entries(r.resources)) if (v.usage !== undefined) this.set({ team: r.team, component }, v.usage);
+        }
+      },
+    });
+    new Gauge({
+      name: `${prefix}queue_size`,
+      help: 'Requests parked by QUEUE_REQUEST, per resource type.',
+      labelNames: ['team', 'resource'] as const,
+      registers,
+      async collect() {
+        const all = await reports();
+        this.reset();
+        for (const r of all) for (const [resource, q] of Object.entries(r.queues)) this.set({ team: r.team, resource }, q.size);
+      },
+    });
+    this.steps = new Counter({
+      name: `${prefix}fallback_steps_total`,
+      help: 'Steps of fallback chains (the primary attempt included) by strategy and outcome (answered, failed, skipped).',
+      labelNames: ['team', 'resource', 'strategy', 'outcome'] as const,
+      registers,
+    });
+    this.exhausted = new Counter({
+      name: `${prefix}fallback_exhausted_total`,
+      help: 'Calls whose fallback chain found no answer.',
+      labelNames: ['team', 'resource'] as const,
+      registers,
+    });
+    this.cooldowns = new Counter({
+      name: `${prefix}provider_cooldowns_total`,
+      help: 'Times a provider was put in cooldown (skipped by every caller for a while).',
+      labelNames: ['team', 'resource', 'provider'] as const,
+      registers,
+    });
+  }
+
+  unregister(): void {
+    for (const name of this.#names) this.registry.removeSingleMetric(name);
+  }
+}
+
+const shared = new WeakMap<Registry, Map<string, TeamMetrics>>();
+
+/**
+ * Export a manager's health, usage, queues, fallback steps and provider cooldowns (every series
+ * labelled with its `team`). Gauges are read from `getHealthReport()` at scrape time; counters
+ * follow the manager's events. Several managers (of different teams) may share one registry.
+ * `dispose()` unsubscribes; the last manager's dispose unregisters the metrics. No timers.
+ */
+export function instrumentManager(manager: ResilienceManager, options?: MetricsOptions): Instrumentation {
+  if (manager === null || typeof manager !== 'object' || typeof manager.getHealthReport !== 'function' || typeof manager.onFallbackStep !== 'function') {
+    throw new ConfigError('instrumentManager.manager', 'must be a ResilienceManager', manager);
+  }
+  const { registry, prefix } = resolveMetricsOptions(options, 'instrumentManager.options');
+  let byPrefix = shared.get(registry);
+  if (!byPrefix) shared.set(registry, (byPrefix = new Map()));
+  let metrics = byPrefix.get(prefix);
+  if (metrics && [...metrics.managers].some((m) => m.team === manager.team)) {
+    throw new ConfigError('instrumentManager.manager', `a manager of team "${manager.team}" is already instrumented on this registry`, manager.team);
+  }
+  if (!metrics) byPrefix.set(prefix, (metrics = new TeamMetrics(registry, prefix)));
+  const m = metrics;
+  const team = manager.team;
+  m.managers.add(manager);
+  const subscriptions = [
+    manager.onFallbackStep((e) => m.steps.inc({ team, resource: e.resource, strategy: e.strategy, outcome: e.outcome })),
+    manager.onFallbackExhausted((e) => m.exhausted.inc({ team, resource: e.resource })),
+    manager.onProviderCooldown((e) => m.cooldowns.inc({ team, resource: e.resource, provider: e.provider })),
+  ];
+  let disposed = false;
+  return Object.freeze({
+    registry,
+    dispose(): void {
+      if (disposed) return;
+      disposed = true;
+      for (const s of subscriptions) s.dispose();
+      m.managers.delete(manager);
+      if (m.managers.size === 0) {
+        m.unregister();
+        byPrefix.delete(prefix);
+      }
+    },
+  });
+}
