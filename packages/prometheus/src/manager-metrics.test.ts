@@ -145,6 +145,34 @@ describe('instrumentManager', () => {
     expect(await queued).toMatchObject({ name: 'QueueStoppedError' });
   });
 
+  it("exports the state of the manager's own per-provider breakers", async () => {
+    const clock = new FakeClock({ wallNow: Date.UTC(2026, 0, 1) });
+    const manager = new ResilienceManager('team-b', {
+      clock,
+      env: { RAMPART_LOG_LEVEL: 'silent' },
+      providers: { database: ['a', 'b'] },
+      fallbackStrategies: {
+        database: [new FallbackAction(FallbackStrategy.CIRCUIT_BREAK), new FallbackAction(FallbackStrategy.SWITCH_PROVIDER)],
+      },
+    });
+    managers.push(manager);
+    await manager.start();
+    const { registry } = instrument(manager);
+    const db = async (): Promise<string> => {
+      if (currentFallback()?.provider === 'b') return 'b';
+      throw httpError(503);
+    };
+    expect(await settle(clock, manager.execute(ResourceType.DATABASE, db))).toBe('b');
+    expect(await lines(registry, 'rampart_resource_circuitbreaker_state')).toEqual([
+      'rampart_resource_circuitbreaker_state{team="team-b",resource="database",provider="a",state="closed"} 0',
+      'rampart_resource_circuitbreaker_state{team="team-b",resource="database",provider="a",state="open"} 1',
+      'rampart_resource_circuitbreaker_state{team="team-b",resource="database",provider="a",state="half_open"} 0',
+      'rampart_resource_circuitbreaker_state{team="team-b",resource="database",provider="b",state="closed"} 1',
+      'rampart_resource_circuitbreaker_state{team="team-b",resource="database",provider="b",state="open"} 0',
+      'rampart_resource_circuitbreaker_state{team="team-b",resource="database",provider="b",state="half_open"} 0',
+    ]);
+  });
+
   it('shares a registry between teams; dispose() unsubscribes one team and the last one unregisters', async () => {
     const clock = new FakeClock({ wallNow: Date.UTC(2026, 0, 1) });
     const a = setup('team-a', clock).manager;

@@ -1,4 +1,4 @@
-import { ConfigError, ResourceStatus, type HealthReport, type ResilienceManager } from '@rampart/core';
+import { CircuitState, ConfigError, ResourceStatus, type HealthReport, type ResilienceManager } from '@rampart/core';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { resolveMetricsOptions, type Instrumentation, type MetricsOptions } from './metrics-options.js';
 
@@ -18,7 +18,15 @@ class TeamMetrics {
   ) {
     const registers = [registry];
     const reports = async (): Promise<HealthReport[]> => Promise.all([...this.managers].map((m) => m.getHealthReport()));
-    this.#names = ['health_status', 'resource_usage_percent', 'queue_size', 'fallback_steps_total', 'fallback_exhausted_total', 'provider_cooldowns_total'].map((n) => prefix + n);
+    this.#names = [
+      'health_status',
+      'resource_usage_percent',
+      'queue_size',
+      'resource_circuitbreaker_state',
+      'fallback_steps_total',
+      'fallback_exhausted_total',
+      'provider_cooldowns_total',
+    ].map((n) => prefix + n);
     for (const name of this.#names) {
       if (registry.getSingleMetric(name)) throw new ConfigError('instrumentManager.options.registry', `already has a metric named ${name}`, name);
     }
@@ -64,6 +72,21 @@ class TeamMetrics {
         const all = await reports();
         this.reset();
         for (const r of all) for (const [resource, q] of Object.entries(r.queues)) this.set({ team: r.team, resource }, q.size);
+      },
+    });
+    const managers = this.managers;
+    new Gauge({
+      name: `${prefix}resource_circuitbreaker_state`,
+      help: "State of the manager's own breakers, one per (resource type, provider; '' for a resource-level one): 1 for the current state, 0 for the others.",
+      labelNames: ['team', 'resource', 'provider', 'state'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const m of managers) {
+          for (const { resource, provider, breaker } of m.getCircuitBreakers()) {
+            for (const state of Object.values(CircuitState)) this.set({ team: m.team, resource, provider: provider ?? '', state }, state === breaker.state ? 1 : 0);
+          }
+        }
       },
     });
     this.steps = new Counter({

@@ -73,6 +73,11 @@ describe('circuit breakers per (resource type, provider)', () => {
     expect(report.circuits['test-team/database/a']).toMatchObject({ state: 'open', failures: 2 });
     expect(report.circuits['test-team/database']).toMatchObject({ state: 'closed', providers: { a: 'open', b: 'closed' } });
     expect(report.overall_health).toBe('degraded');
+    // the same breakers through the public handle (metrics, cross-process sharing)
+    expect(manager.getCircuitBreakers().map(({ resource, provider, breaker }) => `${resource}/${provider}:${breaker.name}:${breaker.state}`)).toEqual([
+      'database/a:test-team/database/a:open',
+      'database/b:test-team/database/b:closed',
+    ]);
 
     db.calls.length = 0;
     await expect(query('2')).resolves.toBe('b/0:2');

@@ -1,3 +1,4 @@
+import type { CircuitBreakerPolicy } from '../breaker/circuit-breaker-policy.js';
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { Coalescer } from '../cache/coalescer.js';
@@ -325,6 +326,16 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
   /** Not cooling down, its `${type}:${provider}` monitor not critical/unavailable, and its circuit breaker (if any) not open. */
   isProviderAvailable(resourceType: ResourceType, provider: string): boolean {
     return this.#providers.isAvailable(validateResourceType(resourceType), provider);
+  }
+
+  /**
+   * The manager's own circuit breakers, one per (resource type, provider) — a resource type without
+   * providers has one with `provider` undefined — created on first use, for types whose chain has
+   * CIRCUIT_BREAK. They are not in the process-wide registry; metrics and cross-process sharing read
+   * them here.
+   */
+  getCircuitBreakers(): Array<{ resource: ResourceType; provider: string | undefined; breaker: CircuitBreakerPolicy }> {
+    return [...this.#guards.breakers.entries()].map(({ resource, provider, breaker }) => ({ resource, provider, breaker }));
   }
 
   /** What happened to a request parked by QUEUE_REQUEST (also after a restart, when persisted). */
