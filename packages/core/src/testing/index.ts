@@ -1,1 +1,2 @@
 export { FakeClock, flushMicrotasks } from './fake-clock.js';
+export { HeldServer } from './held-server.js';

@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
-import type { Socket } from 'node:net';
+import { HeldServer } from '@rampart/core/testing';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeContainer, type FakeContainerSpec, type FakeContainerState } from './fake-container.js';
@@ -26,11 +26,9 @@ export class FakeDockerEngine {
   readonly #dir: string;
   readonly #apiVersion: string;
   readonly #containers: FakeContainer[] = [];
-  readonly #sockets = new Set<Socket>();
-  readonly #held: Array<() => void> = [];
+  readonly #ctl = new HeldServer();
   #server: http.Server | undefined;
   #seq = 0;
-  #holding = false;
   #serverError: string | undefined;
 
   private constructor(dir: string, options: FakeDockerEngineOptions) {
@@ -72,23 +70,22 @@ export class FakeDockerEngine {
 
   /** From now on, requests get no answer until {@link release} (or until the client gives up). */
   hold(): void {
-    this.#holding = true;
+    this.#ctl.hold();
   }
 
   /** Answer held requests and stop holding. */
   release(): void {
-    this.#holding = false;
-    for (const answer of this.#held.splice(0)) answer();
+    this.#ctl.release();
   }
 
   /** Number of requests currently held. */
   get heldCount(): number {
-    return this.#held.length;
+    return this.#ctl.heldCount;
   }
 
   /** Client connections currently open (kept-alive sockets included). */
   get connectionCount(): number {
-    return this.#sockets.size;
+    return this.#ctl.connectionCount;
   }
 
   /** Answer every request with 500 and this message (undefined: answer normally again). */
@@ -100,17 +97,7 @@ export class FakeDockerEngine {
   async listen(): Promise<void> {
     if (this.#server) return;
     const server = http.createServer((req, res) => this.#handle(req, res));
-    server.on('connection', (socket) => {
-      this.#sockets.add(socket);
-      socket.on('close', () => this.#sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.socketPath, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await this.#ctl.listen(server, 'connection', this.socketPath);
     this.#server = server;
   }
 
@@ -119,10 +106,7 @@ export class FakeDockerEngine {
     const server = this.#server;
     if (!server) return;
     this.#server = undefined;
-    this.#held.splice(0);
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const s of this.#sockets) s.destroy();
-    await closed;
+    await this.#ctl.stop(server);
   }
 
   /** Stop and remove the temporary directory. */
@@ -144,8 +128,7 @@ export class FakeDockerEngine {
     const path = url.pathname.replace(/^\/v\d+\.\d+(?=\/)/, '');
     this.requests.push(`${path}${url.search}`);
     const answer = () => this.#answer(req.method ?? 'GET', path, url.searchParams, res);
-    if (this.#holding) this.#held.push(answer);
-    else answer();
+    this.#ctl.answer(answer);
   }
 
   #answer(method: string, path: string, query: URLSearchParams, res: http.ServerResponse): void {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { HeldServer } from '@rampart/core/testing';
 import { makePod, type FakePodSpec } from './fake-pod.js';
 import { LabelSelectorError, parseLabelSelector } from './label-selector.js';
 
@@ -31,11 +32,9 @@ export class FakeKubeApiServer {
   readonly requests: RecordedKubeRequest[] = [];
   readonly #tls: FakeKubeApiServerOptions['tls'];
   readonly #pods = new Map<string, Map<string, Record<string, any>>>();
-  readonly #sockets = new Set<Socket>();
-  readonly #held: Array<() => void> = [];
+  readonly #ctl = new HeldServer();
   #server: http.Server | undefined;
   #port = 0;
-  #holding = false;
   #failure: { code: number; message: string } | undefined;
 
   private constructor(options: FakeKubeApiServerOptions) {
@@ -79,21 +78,22 @@ export class FakeKubeApiServer {
 
   /** From now on, requests get no answer until {@link release} (or until the client gives up). */
   hold(): void {
-    this.#holding = true;
+    this.#ctl.hold();
   }
 
+  /** Answer held requests and stop holding. */
   release(): void {
-    this.#holding = false;
-    for (const answer of this.#held.splice(0)) answer();
+    this.#ctl.release();
   }
 
+  /** Number of requests currently held. */
   get heldCount(): number {
-    return this.#held.length;
+    return this.#ctl.heldCount;
   }
 
-  /** Client connections currently open. */
+  /** Client connections currently open (kept-alive sockets included). */
   get connectionCount(): number {
-    return this.#sockets.size;
+    return this.#ctl.connectionCount;
   }
 
   /** Answer every request with this status code and message (undefined: answer normally). */
@@ -106,17 +106,7 @@ export class FakeKubeApiServer {
     if (this.#server) return;
     const handler = (req: http.IncomingMessage, res: http.ServerResponse) => this.#handle(req, res);
     const server = this.#tls ? https.createServer({ key: this.#tls.key, cert: this.#tls.cert }, handler) : http.createServer(handler);
-    server.on(this.#tls ? 'secureConnection' : 'connection', (socket: Socket) => {
-      this.#sockets.add(socket);
-      socket.on('close', () => this.#sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.#port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await this.#ctl.listen(server, this.#tls ? 'secureConnection' : 'connection', this.#port, '127.0.0.1');
     this.#port = (server.address() as AddressInfo).port;
     this.#server = server;
   }
@@ -126,11 +116,7 @@ export class FakeKubeApiServer {
     const server = this.#server;
     if (!server) return;
     this.#server = undefined;
-    this.#held.splice(0);
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const s of this.#sockets) s.destroy();
-    server.closeAllConnections();
-    await closed;
+    await this.#ctl.stop(server);
   }
 
   close(): Promise<void> {
@@ -142,8 +128,7 @@ export class FakeKubeApiServer {
     const authorized = req.headers.authorization === `Bearer ${this.token}`;
     this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), authorized });
     const answer = () => this.#answer(req, url, authorized, res);
-    if (this.#holding) this.#held.push(answer);
-    else answer();
+    this.#ctl.answer(answer);
   }
 
   #answer(req: http.IncomingMessage, url: URL, authorized: boolean, res: http.ServerResponse): void {
