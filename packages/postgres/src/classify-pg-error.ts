@@ -1,6 +1,5 @@
 import type { ErrorClassification } from '@rampart/core';
-import { isConnectFailure } from './query-with-signal.js';
-
+import { isConnectFailure } from './connect-failure.js';
 
 /** How Rampart treats an error from pg, and whether it says something about the server itself. */
 export interface PgErrorVerdict {

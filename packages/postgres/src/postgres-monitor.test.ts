@@ -81,7 +81,7 @@ describe('PostgresMonitor', () => {
     expect(await terminateBackends(DB)).toBeGreaterThanOrEqual(3);
     await until(() => pool.totalCount === 0);
     const hit = await m.check(signal());
-    expect(hit.status).toBe(ResourceStatus.DEGRADED);
+    expect(hit).toMatchObject({ status: ResourceStatus.DEGRADED });
     expect(hit.details?.connectionErrors).toBeGreaterThanOrEqual(3);
     expect((await m.check(signal())).status).toBe(ResourceStatus.HEALTHY);
   });

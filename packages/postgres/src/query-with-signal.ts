@@ -1,23 +1,16 @@
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
+import { classifyPgError } from './classify-pg-error.js';
+import { markConnectFailure } from './connect-failure.js';
 
-const CONNECT_FAILURE = Symbol.for('rampart.postgres.connectFailure');
-
-/** Whether `error` was raised while opening/checking out the connection (not by the statement). */
-export function isConnectFailure(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[CONNECT_FAILURE] === true;
-}
-
-function markConnectFailure(error: unknown): unknown {
-  if (typeof error === 'object' && error !== null && Object.isExtensible(error)) {
-    Object.defineProperty(error, CONNECT_FAILURE, { value: true, configurable: true });
-  }
-  return error;
-}
+export { isConnectFailure } from './connect-failure.js';
 
 /**
  * Run one query on a pooled connection under an AbortSignal. pg cannot cancel a query in
  * flight, so on abort the connection is destroyed (released with an error: the pool drops it),
  * which ends the wait at once; a connection that arrives after the abort is destroyed as well.
+ * A connection that was lost under the statement (killed backend, server shutdown, reset socket)
+ * is destroyed too: pg reports the server's FATAL error before the socket closes, and a client
+ * released in between would go back to the pool and be handed to the next caller dead.
  * Rejects with the signal's reason on abort; a failure to get a connection is marked (see
  * {@link isConnectFailure}).
  */
@@ -30,14 +23,14 @@ export function queryWithSignal<R extends QueryResultRow = QueryResultRow>(
   return new Promise<QueryResult<R>>((resolve, reject) => {
     let client: PoolClient | undefined;
     let released = false;
-    const release = (destroy: boolean) => {
+    const release = (drop?: Error) => {
       if (!client || released) return;
       released = true;
       client.off('error', ignore);
-      client.release(destroy ? new Error('query aborted: connection dropped') : undefined);
+      client.release(drop);
     };
     const onAbort = () => {
-      release(true);
+      release(new Error('query aborted: connection dropped'));
       reject(signal.reason);
     };
     signal.addEventListener('abort', onAbort, { once: true });
@@ -48,14 +41,14 @@ export function queryWithSignal<R extends QueryResultRow = QueryResultRow>(
         // a checked-out client whose connection drops emits 'error' (the query rejects as well):
         // without a listener that would be an uncaught exception
         c.on('error', ignore);
-        if (signal.aborted) return release(true);
+        if (signal.aborted) return release(new Error('query aborted: connection dropped'));
         try {
           const result = await c.query<R>(config);
-          release(false);
+          release();
           resolve(result);
         } catch (error) {
-          // pg-pool drops a connection that is no longer queryable by itself
-          release(false);
+          // a statement error leaves the connection usable; a lost connection must never go back
+          release(classifyPgError(error).connectionLost ? new Error('connection lost: dropped') : undefined);
           reject(error);
         }
       }, (error: unknown) => reject(markConnectFailure(error)))
