@@ -118,7 +118,8 @@ describe('ResilientLLM.invoke with the real SDKs against the mock server', () =>
     const err = await llm({ timeoutMs: 5000 }).invoke('x', { deadlineMs: 200 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err).toMatchObject({ timeoutMs: 200 });
-    expect(server.count()).toBe(1);
+    // no second attempt: the first may not even have reached the server in 200 ms on a loaded machine
+    expect(server.count()).toBeLessThanOrEqual(1);
   });
 
   it('maps a chat request with tools, and returns the tool calls', async () => {

@@ -141,6 +141,8 @@ describe('ResilientMCPClient failover', () => {
     const mcp = client({ manager, servers: { db: [primary.endpoint, secondary.endpoint] } });
     expect(answeredBy(await mcp.callTool('db', 'echo', { text: 'warm' }))).toBe('primary');
 
+    // the primary's answer is held back for a minute: only the kill can end its call, however slow the machine
+    await primary.setLatencyMs(60_000);
     const pending = mcp.callTool('db', 'sleep', { ms: 300 });
     await primary.setDown(true);
     await new Promise((resolve) => setTimeout(resolve, 50));
