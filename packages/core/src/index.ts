@@ -84,6 +84,7 @@ export {
   type BulkheadLimitChange,
 } from './bulkhead/bulkhead-policy.js';
 export { policyDecorator, retry, circuitBreaker, timeout, bulkhead } from './decorators/policy-decorators.js';
+export { currentPolicyContext, runInPolicyContext } from './decorators/policy-call-context.js';
 // resilience manager, fallback chains, stores, health report (manager)
 export {
   ResilienceManager,

@@ -5,6 +5,7 @@ import type { Policy } from '../policy/policy.js';
 import { createRetry, type RetryOptions } from '../retry/retry-policy.js';
 import { createTimeout, type TimeoutOptions } from '../timeout/timeout-policy.js';
 import { makeDualDecorator, type DualDecorator } from './method-decorator.js';
+import { runInPolicyContext } from './policy-call-context.js';
 
 /**
  * A decorator/wrapper that runs every call through `policy`. The policy is built once per
@@ -12,13 +13,16 @@ import { makeDualDecorator, type DualDecorator } from './method-decorator.js';
  * stateless per call; a bulkhead limits the method across instances).
  *
  * Stacking: the decorator nearest the method is innermost. `@retry() @circuitBreaker('x') m()`
- * retries calls that go through the breaker (each attempt is counted by the breaker).
+ * retries calls that go through the breaker (each attempt is counted by the breaker). Each layer
+ * passes its signal to the next, so an outer `@timeout` that gives up stops an inner `@retry`; the
+ * method reads the innermost layer's context with `currentPolicyContext()`.
  */
 export function policyDecorator(policy: Policy, factoryName: string): DualDecorator {
+  const execute = policy.execute.bind(policy);
   return makeDualDecorator(
     (fn) =>
       function (this: unknown, ...args: unknown[]) {
-        return policy.execute(() => fn.apply(this, args));
+        return runInPolicyContext(execute, () => fn.apply(this, args));
       } as typeof fn,
     factoryName,
   );
@@ -39,8 +43,8 @@ export function circuitBreaker(name: string, options?: CircuitBreakerOptions): D
 
 /**
  * `@timeout({ timeoutMs })`, or `timeout(opts)(fn)`: the caller gets a TimeoutError at the deadline.
- * A decorated method cannot see the policy's AbortSignal (its signature is not changed); use
- * `createTimeout(opts).execute(({ signal }) => ...)` where the work itself must be cancelled.
+ * The method's signature is not changed: it reads the deadline's signal with
+ * `currentPolicyContext()?.signal` to cancel the work itself.
  */
 export function timeout(options: TimeoutOptions): DualDecorator {
   return policyDecorator(createTimeout(options), 'timeout');
