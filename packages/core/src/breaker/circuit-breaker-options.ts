@@ -59,6 +59,15 @@ export function countsAsFailure(error: unknown): boolean {
   return classifyError(error).kind !== 'permanent';
 }
 
+/** Whether `error` counts as a failure under `options.shouldCount`; a throwing filter counts it (it must not hide a failure). */
+export function isCountedFailure(options: ResolvedCircuitBreakerOptions, error: unknown): boolean {
+  try {
+    return options.shouldCount(error) === true;
+  } catch {
+    return true;
+  }
+}
+
 const DEFAULT_PROBE_TIMEOUT_MS = 60_000;
 
 /** Breakers already given to a circuit: a breaker holds one circuit's outcomes, so it cannot be shared. */

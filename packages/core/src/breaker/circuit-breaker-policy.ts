@@ -4,8 +4,8 @@ import { ConfigError } from '../errors/config-error.js';
 import { EventEmitter, type Event } from '../events/event.js';
 import type { ExecuteOptions, Policy, PolicyContext } from '../policy/policy.js';
 import type { Breaker } from './breaker.js';
-import { parseBreakerSnapshot, type BreakerSnapshot } from './breaker-snapshot.js';
-import { openCircuitError, saturatedCircuitError } from './broken-circuit.js';
+import type { BreakerSnapshot } from './breaker-snapshot.js';
+import { openCircuitError, saturatedProbesError } from './broken-circuit.js';
 import { CallCounters } from './call-counters.js';
 import { callContext, handledRejection, isThenable } from './call-context.js';
 import type {
@@ -16,7 +16,13 @@ import type {
   CircuitSuccessEvent,
   CircuitTransitionReason,
 } from './circuit-breaker-events.js';
-import { resolveCircuitBreakerOptions, type CircuitBreakerOptions, type ResolvedCircuitBreakerOptions } from './circuit-breaker-options.js';
+import {
+  isCountedFailure,
+  resolveCircuitBreakerOptions,
+  type CircuitBreakerOptions,
+  type ResolvedCircuitBreakerOptions,
+} from './circuit-breaker-options.js';
+import { restoreCircuitParts, takeCircuitSnapshot, type CircuitParts } from './circuit-snapshot.js';
 import { CircuitState } from './circuit-state.js';
 import { HalfOpenProbes } from './half-open-probes.js';
 
@@ -188,17 +194,7 @@ export class CircuitBreakerPolicy implements Policy {
   /** The circuit's state as plain JSON (see {@link restore}). */
   snapshot(): BreakerSnapshot {
     const state = this.state;
-    return {
-      version: 1,
-      name: this.name,
-      state,
-      isolated: this.#isolated,
-      halfOpenAt: state === OPEN ? this.#halfOpenAt : undefined,
-      lastTransitionAt: this.#lastTransitionAt,
-      takenAt: this.#clock.wallNow(),
-      counters: this.#counters.toJSON(),
-      window: this.#breaker.snapshot(this.#clock.now()),
-    };
+    return takeCircuitSnapshot(this.#parts(), { state, isolated: this.#isolated, halfOpenAt: this.#halfOpenAt, lastTransitionAt: this.#lastTransitionAt });
   }
 
   /**
@@ -207,22 +203,22 @@ export class CircuitBreakerPolicy implements Policy {
    * keeps its epoch `halfOpenAt`. Throws ConfigError for a malformed snapshot or another circuit's.
    */
   restore(snapshot: BreakerSnapshot): void {
-    const s = parseBreakerSnapshot(snapshot);
-    if (s.name !== this.name) throw new ConfigError('snapshot.name', `belongs to circuit "${s.name}", not "${this.name}"`, s.name);
-    const now = this.#clock.now();
-    const wall = this.#clock.wallNow();
-    this.#counters.load(s.counters);
-    if (!this.#breaker.restore(s.window, now - Math.max(0, wall - s.takenAt))) this.#breaker.reset();
+    const s = restoreCircuitParts(this.#parts(), snapshot);
     const from = this.#state;
     const changed = from !== s.state || this.#isolated !== s.isolated;
     this.#state = s.state;
     this.#isolated = s.isolated;
     this.#nextPeriod();
     this.#probes?.clear();
-    this.#halfOpenAt = s.state === OPEN && !s.isolated ? s.halfOpenAt : undefined;
-    this.#openUntil = now + Math.max(0, (this.#halfOpenAt ?? wall) - wall);
+    this.#halfOpenAt = s.halfOpenAt;
+    this.#openUntil = s.openUntil;
     this.#lastTransitionAt = s.lastTransitionAt;
-    if (changed && this.#stateChanges !== undefined) this.#stateChanges.fire({ from, to: s.state, at: wall, reason: 'restored' });
+    if (changed && this.#stateChanges !== undefined) this.#stateChanges.fire({ from, to: s.state, at: s.at, reason: 'restored' });
+  }
+
+  /** What snapshots read and restores load into, besides the state fields (built on demand: not on a call path). */
+  #parts(): CircuitParts {
+    return { name: this.name, clock: this.#clock, counters: this.#counters, breaker: this.#breaker };
   }
 
   #measuring(): boolean {
@@ -286,16 +282,8 @@ export class CircuitBreakerPolicy implements Policy {
     return result;
   }
 
-  #counts(error: unknown): boolean {
-    try {
-      return this.options.shouldCount(error) === true;
-    } catch {
-      return true; // a failing filter must not hide a failure
-    }
-  }
-
   #settle(ok: boolean, error: unknown, period: number, probe: number, start: number): void {
-    const counted = ok || this.#counts(error);
+    const counted = ok || isCountedFailure(this.options, error);
     let now = 0;
     let durationMs = Number.NaN;
     if (start === start) {
@@ -314,12 +302,11 @@ export class CircuitBreakerPolicy implements Policy {
       if (counted && (ok ? this.#breaker.success(slow, now) : this.#breaker.failure(slow, now))) this.#open('threshold');
       return;
     }
-    const probes = this.#probes!;
-    if (!probes.release(probe)) return; // its slot was reclaimed after halfOpenProbeTimeoutMs
+    const verdict = this.#probes!.settle(probe, counted, !ok || slow);
+    if (verdict === 'reclaimed') return; // its slot was reclaimed after halfOpenProbeTimeoutMs
     this.#rejection = this.#rejected = undefined;
-    if (!counted) return;
-    if (!ok || slow) this.#open('probe_failed');
-    else if (++probes.successes >= probes.maxCalls) this.#transition(CLOSED, 'probe_succeeded', undefined);
+    if (verdict === 'failed') this.#open('probe_failed');
+    else if (verdict === 'recovered') this.#transition(CLOSED, 'probe_succeeded', undefined);
   }
 
   #open(reason: CircuitTransitionReason): void {
@@ -360,12 +347,8 @@ export class CircuitBreakerPolicy implements Policy {
     return rejected;
   }
 
+  /** Open, or half-open with every probe slot taken. */
   #rejectionError(): BrokenCircuitError {
-    if (this.#state === OPEN) return openCircuitError(this.name, this.#isolated, this.#halfOpenAt);
-    // Half-open with every probe slot taken: the hint is when the oldest probe's slot can be reclaimed.
-    const probes = this.#probes!;
-    const reclaimAt = probes.nextReclaimAt();
-    const at = Number.isFinite(reclaimAt) ? this.#clock.wallNow() + Math.max(0, reclaimAt - this.#clock.now()) : undefined;
-    return saturatedCircuitError(this.name, probes.maxCalls, at);
+    return this.#state === OPEN ? openCircuitError(this.name, this.#isolated, this.#halfOpenAt) : saturatedProbesError(this.name, this.#probes!, this.#clock);
   }
 }

@@ -38,4 +38,17 @@ describe('HalfOpenProbes', () => {
     expect(p.inFlight).toBe(0);
     expect(p.successes).toBe(0);
   });
+
+  it('settle() releases the slot and judges the outcome: failed, recovered after maxCalls successes, or pending', () => {
+    const p = new HalfOpenProbes(2, 1000);
+    const [a, b, c] = [p.admit(0), p.admit(0), 0];
+    expect(p.settle(a, false, true)).toBe('pending'); // an uncounted failure decides nothing
+    expect(p.settle(a, true, false)).toBe('reclaimed'); // already released
+    expect(p.settle(b, true, false)).toBe('pending');
+    expect(p.successes).toBe(1);
+    const d = p.admit(0);
+    expect(p.settle(d, true, false)).toBe('recovered');
+    expect(p.settle(p.admit(0), true, true)).toBe('failed');
+    expect(p.settle(c, true, false)).toBe('reclaimed');
+  });
 });

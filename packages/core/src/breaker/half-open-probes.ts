@@ -1,4 +1,11 @@
 /**
+ * What a probe's outcome means for a half-open circuit: `reclaimed` (its slot had been reclaimed, so
+ * it no longer counts), `failed` (a counted failure or slow call: reopen), `recovered` (`maxCalls`
+ * probes have succeeded: close), `pending` (neither yet, or an outcome that does not count).
+ */
+export type ProbeVerdict = 'reclaimed' | 'failed' | 'recovered' | 'pending';
+
+/**
  * The probe slots of a half-open circuit: at most `maxCalls` probes in flight, each identified by
  * an id and its start time. Slots of probes older than `timeoutMs` are reclaimed lazily, when a new
  * call finds every slot taken (no timer); a reclaimed probe's late outcome is then ignored.
@@ -48,6 +55,14 @@ export class HalfOpenProbes {
       }
     }
     return false;
+  }
+
+  /** Give the probe's slot back and judge its outcome (`failed`: a counted failure or slow call). */
+  settle(id: number, counted: boolean, failed: boolean): ProbeVerdict {
+    if (!this.release(id)) return 'reclaimed';
+    if (!counted) return 'pending';
+    if (failed) return 'failed';
+    return ++this.successes >= this.maxCalls ? 'recovered' : 'pending';
   }
 
   /** Monotonic time at which the oldest probe's slot can be reclaimed (Infinity when none can). */
