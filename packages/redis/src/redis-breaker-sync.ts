@@ -1,11 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { circuitBreakers, CircuitState, ConfigError, type CircuitBreakerPolicy, type CircuitBreakerRegistry, type CircuitStateChange, type Disposable } from '@rampart/core';
+import {
+  circuitBreakers,
+  CircuitState,
+  ConfigError,
+  type CircuitBreakerPolicy,
+  type CircuitBreakerRegistry,
+  type CircuitStateChange,
+  type Disposable,
+  type Event,
+} from '@rampart/core';
 import type { Redis } from 'ioredis';
 import { parseBreakerSyncMessage, type BreakerSyncMessage } from './breaker-sync-message.js';
 import { openRedisClient, quitRedisClient, validateRedisConnection, type RedisConnection } from './redis-connection.js';
 
-/** The breakers to share: a registry (the process-wide `circuitBreakers` by default). */
-export type SharedBreakerSource = Pick<CircuitBreakerRegistry, 'list' | 'get'>;
+/**
+ * The breakers to share: a registry (the process-wide `circuitBreakers` by default), or a
+ * manager's `circuitBreakerSource()`. When the source has `onBreakerCreated`, breakers created
+ * later are watched as they appear (no {@link RedisBreakerSync.refresh} needed).
+ */
+export type SharedBreakerSource = Pick<CircuitBreakerRegistry, 'list' | 'get'> & { readonly onBreakerCreated?: Event<CircuitBreakerPolicy> };
 
 /** Options of {@link RedisBreakerSync}. */
 export interface RedisBreakerSyncOptions {
@@ -44,9 +57,10 @@ export function resolveRedisBreakerSyncOptions(options: RedisBreakerSyncOptions 
  * A message older than the receiving breaker's last transition is ignored, so the later change wins.
  * Applying a remote change is not published again, and a process ignores its own messages.
  *
- * Breakers are looked up by name in the source registry: those present at `start()`, those named by
- * an incoming message, and those added later once {@link refresh} is called. {@link watch} shares a
- * breaker that is not in the registry.
+ * Breakers are looked up by name in the source: those present at `start()`, those named by an
+ * incoming message (`source.get(name)`; a manager's source creates the breaker), those the source
+ * reports through `onBreakerCreated`, and those added later once {@link refresh} is called.
+ * {@link watch} shares a breaker that is not in the source.
  */
 export class RedisBreakerSync {
   readonly options: ResolvedRedisBreakerSyncOptions;
@@ -61,10 +75,14 @@ export class RedisBreakerSync {
   /** The breaker a remote change is being applied to (its state-change event is not published). */
   #applying: CircuitBreakerPolicy | undefined;
   #started: Promise<void> | undefined;
+  #created: Disposable | undefined;
   #disposed = false;
 
   constructor(source: SharedBreakerSource = circuitBreakers, options: RedisBreakerSyncOptions = {}) {
     if (typeof source?.list !== 'function' || typeof source.get !== 'function') throw new ConfigError('redisBreakerSync.source', 'must be a CircuitBreakerRegistry', typeof source);
+    if (source.onBreakerCreated !== undefined && typeof source.onBreakerCreated !== 'function') {
+      throw new ConfigError('redisBreakerSync.source.onBreakerCreated', 'must be an event (a function taking a listener)', typeof source.onBreakerCreated);
+    }
     this.options = resolveRedisBreakerSyncOptions(options);
     this.#source = source;
     const { client, owned } = openRedisClient(options.redis);
@@ -79,6 +97,9 @@ export class RedisBreakerSync {
   /** Subscribe to the channel and watch the registry's breakers; resolves once subscribed. */
   start(): Promise<void> {
     if (this.#disposed) return Promise.reject(new Error('RedisBreakerSync is disposed'));
+    this.#created ??= this.#source.onBreakerCreated?.((breaker) => {
+      if (!this.#disposed) this.watch(breaker);
+    });
     this.#started ??= this.#subscriber.subscribe(this.options.channel).then(() => {
       this.refresh();
     });
@@ -114,6 +135,7 @@ export class RedisBreakerSync {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
+    this.#created?.dispose();
     for (const { subscription } of this.#watched.values()) subscription.dispose();
     this.#watched.clear();
     this.#subscriber.off('message', this.#onMessage);
@@ -149,7 +171,11 @@ export class RedisBreakerSync {
       return;
     }
     if (message.from === this.id) return;
-    if (!this.#watched.has(message.name)) this.refresh();
+    if (!this.#watched.has(message.name)) {
+      // a registry finds it if it was added since; a manager's source creates it (and reports it)
+      const found = this.#source.get(message.name);
+      if (found !== undefined && this.#watched.get(message.name)?.breaker !== found) this.watch(found);
+    }
     const breaker = this.#watched.get(message.name)?.breaker;
     if (breaker === undefined) return;
     try {

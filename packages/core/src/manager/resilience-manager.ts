@@ -29,6 +29,7 @@ import { FileStore } from '../store/file-store.js';
 import type { StateStore } from '../store/state-store.js';
 import { BreakerPersistence } from './breaker-persistence.js';
 import { ManagerChainEnvironment } from './chain-environment.js';
+import { managerBreakerSource, type ManagerBreakerSource } from './manager-breaker-source.js';
 import { chainNeeds, makeGuardedCall, type ChainNeeds } from './guarded-call.js';
 import { startMcpRegistration } from './mcp-monitor-loader.js';
 import type { ConcurrencyChange, FallbackExhaustedEvent, ManagerEvents, ManagerWarning, ResourceCircuitChange } from './manager-events.js';
@@ -90,6 +91,7 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
   readonly #errors: ErrorRateWindow;
   readonly #registrations = new PendingRegistrations();
   readonly #targets: ReplayTargets;
+  #breakerSource: ManagerBreakerSource | undefined;
   #lifecycle = lifecycleController();
   #starting: Promise<void> | undefined;
   #startedAt: number | undefined;
@@ -336,6 +338,15 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
    */
   getCircuitBreakers(): Array<{ resource: ResourceType; provider: string | undefined; breaker: CircuitBreakerPolicy }> {
     return [...this.#guards.breakers.entries()].map(({ resource, provider, breaker }) => ({ resource, provider, breaker }));
+  }
+
+  /**
+   * The same breakers as a registry of named breakers (`${team}/${type}/${provider}`): `list()`,
+   * `get(name)` that creates the named breaker if needed, and `onBreakerCreated`. What
+   * `shareManagerBreakers` in @rampart/redis shares across processes.
+   */
+  circuitBreakerSource(): ManagerBreakerSource {
+    return (this.#breakerSource ??= managerBreakerSource(this.#guards.breakers));
   }
 
   /** What happened to a request parked by QUEUE_REQUEST (also after a restart, when persisted). */

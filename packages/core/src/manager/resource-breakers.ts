@@ -3,7 +3,8 @@ import { CircuitBreakerPolicy } from '../breaker/circuit-breaker-policy.js';
 import { CircuitState } from '../breaker/circuit-state.js';
 import type { Clock } from '../clock/clock.js';
 import { BrokenCircuitError } from '../errors/broken-circuit-error.js';
-import type { ResourceType } from '../resource/resource-types.js';
+import { EventEmitter, type Event } from '../events/event.js';
+import { ResourceType } from '../resource/resource-types.js';
 
 /** What one manager breaker protects: a provider of a resource type, or the whole type when it has no providers. */
 export interface CircuitScope {
@@ -14,6 +15,11 @@ export interface CircuitScope {
 
 /** A circuit change as {@link ResourceBreakers} reports it; `reason` is 'circuit_break_step' when CIRCUIT_BREAK opened it. */
 export type ResourceBreakerChange = Omit<CircuitStateChange, 'reason'> & { reason: CircuitStateChange['reason'] | 'circuit_break_step' };
+
+/** A manager breaker with what it protects. */
+export type ResourceBreakerEntry = CircuitScope & { readonly breaker: CircuitBreakerPolicy };
+
+const TYPES = new Set<string>(Object.values(ResourceType));
 
 /** Options of {@link ResourceBreakers}. */
 export interface ResourceBreakersOptions {
@@ -47,7 +53,10 @@ export class ResourceBreakers {
   readonly #byType = new Map<ResourceType, Map<string | undefined, CircuitBreakerPolicy>>();
   /** `usesBreaker` per type (chains are fixed at construction). */
   readonly #uses = new Map<ResourceType, boolean>();
+  readonly #created = new EventEmitter<ResourceBreakerEntry>();
   #tripping = false;
+  /** Fires when a breaker is created (first use, a restored state, or {@link byName}). */
+  readonly onCreated: Event<ResourceBreakerEntry> = this.#created.event;
 
   constructor(options: ResourceBreakersOptions) {
     this.#o = options;
@@ -80,11 +89,29 @@ export class ResourceBreakers {
     b.onStateChange((change) => this.#o.onCircuitChange(scope, b, this.#tripping ? { ...change, reason: 'circuit_break_step' } : change));
     if (!perType) this.#byType.set(resource, (perType = new Map()));
     perType.set(provider, b);
+    this.#created.fire({ resource, provider, breaker: b });
     return b;
   }
 
+  /**
+   * The breaker called `name` (created on first use, like {@link breaker}): `name` is
+   * `${team}/${type}/${provider}` or `${team}/${type}` for this team. Undefined for another team's
+   * name, an unknown type, or a type whose chain has no CIRCUIT_BREAK.
+   */
+  byName(name: string): CircuitBreakerPolicy | undefined {
+    const prefix = `${this.#o.team}/`;
+    if (!name.startsWith(prefix)) return undefined;
+    // `${type}` or `${type}/${provider}` (a type never contains '/'; a provider may)
+    const id = name.slice(prefix.length);
+    const slash = id.indexOf('/');
+    const type = slash < 0 ? id : id.slice(0, slash);
+    const provider = slash < 0 ? undefined : id.slice(slash + 1);
+    if (!TYPES.has(type) || provider === '') return undefined;
+    return this.breaker(type as ResourceType, provider);
+  }
+
   /** Every breaker created so far, with what it protects. */
-  *entries(): IterableIterator<CircuitScope & { readonly breaker: CircuitBreakerPolicy }> {
+  *entries(): IterableIterator<ResourceBreakerEntry> {
     for (const [resource, perType] of this.#byType) for (const [provider, breaker] of perType) yield { resource, provider, breaker };
   }
 

@@ -1,0 +1,35 @@
+// A team replica in its own process: `node --conditions=rampart-source --import ./register-swc-loader.mjs
+// replica.child.ts <channel> <team>`. Prints `ready`, then `circuit <name> <to> <halfOpenAt>` on each
+// change of its manager's breakers. Reads commands from stdin: `write` prints
+// `wrote <providers invoked> <answer>`; `stop` disposes the sync, stops the manager and prints
+// `stopped`; the process must then exit by itself.
+import { createInterface } from 'node:readline';
+import { shareManagerBreakers } from '../share-manager-breakers.js';
+import { ReplicaTeam } from './replica-team.js';
+
+const [channel, team] = process.argv.slice(2) as [string, string];
+const replica = new ReplicaTeam(team);
+replica.manager.onCircuitStateChange((c) => {
+  const b = replica.breaker(c.provider ?? '');
+  console.log(`circuit ${c.name} ${c.to} ${b?.halfOpenAt ?? '-'}`);
+});
+const sync = await shareManagerBreakers(replica.manager, { redis: 'redis://127.0.0.1:6379', channel, onError: (m, e) => console.error(m, e) });
+await replica.manager.start();
+
+const commands = createInterface({ input: process.stdin });
+commands.on('line', (line) => {
+  if (line === 'write') {
+    const from = replica.calls.length;
+    replica.write().then(
+      (answer) => console.log(`wrote ${replica.calls.slice(from).join(',')} ${answer}`),
+      (err: unknown) => console.log(`wrote ${replica.calls.slice(from).join(',')} error:${(err as Error).name}`),
+    );
+  } else if (line === 'stop') {
+    commands.close();
+    void sync
+      .dispose()
+      .then(() => replica.manager.stop())
+      .then(() => console.log('stopped'));
+  }
+});
+console.log('ready');
