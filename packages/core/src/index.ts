@@ -108,6 +108,7 @@ export {
   type MonitorPluginContext,
 } from './manager/monitor-plugins.js';
 export { UnavailableMonitor } from './manager/unavailable-monitor.js';
+export type { ManagerBreakerSource } from './manager/manager-breaker-source.js';
 export { currentFallback, runWithFallbackContext, type FallbackContext } from './fallback/fallback-context.js';
 export { FallbackAction, type FallbackActionOptions, type FallbackActionInit } from './fallback/fallback-action.js';
 export { DEFAULT_FALLBACK_CHAINS, DEFAULT_PROVIDERS } from './fallback/default-chains.js';
@@ -143,6 +144,24 @@ export type { MonitorSnapshot } from './health/monitor-state.js';
 export type { MonitorStatusChange } from './health/monitor-scheduler.js';
 export type { HysteresisOptions } from './health/hysteresis.js';
 export { redactDetails, redactString } from './health/redact.js';
+export {
+  createHealthHandler,
+  serveHealth,
+  type HealthSource,
+  type HealthReportSource,
+  type HealthRequestListener,
+  type HealthHandlerOptions,
+  type ServeHealthOptions,
+  type HealthServer,
+} from './health/health-http.js';
+export {
+  toHealthCheckResponse,
+  healthCheckStatus,
+  type HealthCheckResponse,
+  type HealthCheck,
+  type HealthCheckStatus,
+  type HealthCheckMeta,
+} from './health/health-check-response.js';
 export { createTeamLogger, logLevelFromEnv } from './logging/team-logger.js';
 // error classification (policies-A; appended by llm, which imports it)
 export { classifyError, registerErrorClassifier, errorClassifierCount } from './classify/classify-error.js';

@@ -13,5 +13,10 @@ export {
   type ResolvedRedisBreakerSyncOptions,
   type SharedBreakerSource,
 } from './redis-breaker-sync.js';
+export { shareManagerBreakers } from './share-manager-breakers.js';
 export { parseBreakerSyncMessage, type BreakerSyncMessage } from './breaker-sync-message.js';
 export { DEFAULT_REDIS_URL, isRedisClient, redactRedisUrl, type RedisConnection } from './redis-connection.js';
+export { RedisChannel, type RedisChannelError } from './redis-channel.js';
+export { resolveRedisChannelOptions, type RedisChannelOptions, type ResolvedRedisChannelOptions } from './redis-channel-options.js';
+export { inboxScore, redisChannelKeys, type RedisChannelKeys } from './redis-channel-keys.js';
+export { STALE_AFTER_HEARTBEATS, type RedisTeamStatus } from './redis-team-status.js';

@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Owner } from './file-names.js';
+import { parseClaimedName, parseTemporaryName } from './file-names.js';
+
+/** The folders of one team under a FileChannel's directory. */
+export interface TeamFolders {
+  root: string;
+  /** Delivered messages waiting to be claimed. */
+  inbox: string;
+  /** Messages claimed by a receiving process, deleted once handled. */
+  processing: string;
+  /** Files that could not be handled, each with a `.reason.json` beside it. */
+  dead: string;
+  /** Messages being written (renamed into `inbox/` once complete and fsync'ed). */
+  tmp: string;
+}
+
+export function teamFolders(directory: string, team: string): TeamFolders {
+  const root = join(directory, team);
+  return { root, inbox: join(root, 'inbox'), processing: join(root, 'processing'), dead: join(root, 'dead'), tmp: join(root, 'tmp') };
+}
+
+export async function ensureFolders(folders: TeamFolders): Promise<void> {
+  await Promise.all([folders.inbox, folders.processing, folders.dead, folders.tmp].map((d) => mkdir(d, { recursive: true })));
+}
+
+/** Channel instances of this process that are open (or still finishing handlers), by token. */
+const liveTokens = new Set<string>();
+
+/** A new owner identity for one channel instance of this process, live until {@link releaseOwner}. */
+export function claimOwner(): Owner {
+  const token = randomBytes(6).toString('hex');
+  liveTokens.add(token);
+  return { pid: process.pid, token };
+}
+
+export function releaseOwner(owner: Owner): void {
+  liveTokens.delete(owner.token);
+}
+
+/** Whether the process (and, in this process, the channel instance) that owns a file is still running. */
+export function ownerAlive(owner: Owner): boolean {
+  if (owner.pid === process.pid) return liveTokens.has(owner.token);
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, but another user's
+  }
+}
+
+/**
+ * Put messages claimed by processes (or channel instances) that are gone back into the inbox, and
+ * delete their half-written temporary files. Returns how many messages were recovered.
+ */
+export async function recoverAbandoned(folders: TeamFolders): Promise<number> {
+  let recovered = 0;
+  for (const name of await readdir(folders.processing)) {
+    const claimed = parseClaimedName(name);
+    if (claimed === undefined || ownerAlive(claimed.owner)) continue;
+    try {
+      await rename(join(folders.processing, name), join(folders.inbox, claimed.messageName));
+      recovered++;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // another process recovered it
+    }
+  }
+  for (const name of await readdir(folders.tmp)) {
+    const owner = parseTemporaryName(name);
+    if (owner !== undefined && !ownerAlive(owner)) await rm(join(folders.tmp, name), { force: true });
+  }
+  return recovered;
+}
+
+/**
+ * Write `text` to `tmpPath`, fsync it, then rename it to `targetPath` and fsync the folder: a crash
+ * leaves either no message or the whole one, never a torn file.
+ */
+export async function writeDurably(tmpPath: string, targetPath: string, text: string, signal?: AbortSignal): Promise<void> {
+  const handle = await open(tmpPath, 'wx', 0o600);
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    signal?.throwIfAborted();
+    await rename(tmpPath, targetPath);
+  } catch (error) {
+    await rm(tmpPath, { force: true });
+    throw error;
+  }
+  await syncFolder(dirname(targetPath));
+}
+
+/** fsync a folder so a rename into it is durable (best effort: some platforms cannot). */
+export async function syncFolder(path: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    await handle.sync();
+  } catch {
+    // the rename is still atomic
+  } finally {
+    await handle?.close();
+  }
+}
