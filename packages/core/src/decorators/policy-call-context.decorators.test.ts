@@ -35,14 +35,16 @@ describe('currentPolicyContext (both decorator modes)', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
-  it("gives a @retry method its attempt number, after awaits too", async () => {
+  it('gives a @retry method its attempt number in its synchronous part, and nothing after an await', async () => {
     const clock = new FakeClock();
     const attempts: Array<number | undefined> = [];
+    const afterAwait: unknown[] = [];
     class Api {
       @retry({ maxAttempts: 3, strategy: new FixedBackoff({ delayMs: 10 }), clock })
       async fetch(): Promise<string> {
-        await Promise.resolve();
         attempts.push(currentPolicyContext()?.attempt);
+        await Promise.resolve();
+        afterAwait.push(currentPolicyContext());
         if (attempts.length < 3) throw transient();
         return 'ok';
       }
@@ -51,6 +53,27 @@ describe('currentPolicyContext (both decorator modes)', () => {
     await clock.tickAsync(100);
     expect(await p).toBe('ok');
     expect(attempts).toEqual([1, 2, 3]);
+    expect(afterAwait).toEqual([undefined, undefined, undefined]);
+    expect(currentPolicyContext()).toBeUndefined();
+  });
+
+  it('restores the outer context when a decorated call throws synchronously', async () => {
+    const seen: Array<number | undefined> = [];
+    class Api {
+      @retry({ maxAttempts: 1 })
+      inner(): Promise<void> {
+        throw new TypeError('bad input');
+      }
+      @retry({ maxAttempts: 2 })
+      async outer(): Promise<void> {
+        const mine = currentPolicyContext();
+        await this.inner().catch(() => undefined);
+        seen.push(mine?.attempt);
+      }
+    }
+    await new Api().outer();
+    expect(seen).toEqual([1]);
+    expect(currentPolicyContext()).toBeUndefined();
   });
 
   it('an outer @timeout that gives up stops the inner @retry: no attempt after the deadline', async () => {
