@@ -131,6 +131,7 @@ export type { QueueWarning } from './queue/queue-entry.js';
 export type { StateStore } from './store/state-store.js';
 export { MemoryStore } from './store/memory-store.js';
 export { FileStore, type FileStoreOptions } from './store/file-store.js';
+export { writeFileAtomic, type WriteFileAtomicOptions } from './store/write-file-atomic.js';
 export {
   buildHealthReport,
   systemStatus,

@@ -3,14 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import { createMessage, MessagePriority, type ChannelMessage } from '@rampart/channels';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startReceiverProcess, type ReceiverProcess } from './__fixtures__/channel-receiver-process.js';
+import { runTypeScript, type ChildDriver } from '../../../test/support/child-process.js';
 import { cleanUp, REDIS_URL, testClient } from './__fixtures__/redis-test-env.js';
 import { RedisChannel } from './redis-channel.js';
 import { redisChannelKeys } from './redis-channel-keys.js';
 
 const prefixes: string[] = [];
 const channels: RedisChannel[] = [];
-const processes: ReceiverProcess[] = [];
+const processes: ChildDriver[] = [];
 afterEach(async () => {
   for (const p of processes.splice(0)) p.kill();
   await Promise.all(channels.splice(0).map((c) => c.close()));
@@ -30,6 +30,11 @@ async function sender(keyPrefix: string): Promise<RedisChannel> {
   return c;
 }
 
+/** A receiving team in a child process: see __fixtures__/channel-receiver.child.ts. */
+function startReceiverProcess(keyPrefix: string, team: string, mode: 'count' | 'hang', count = 0): ChildDriver {
+  return runTypeScript(new URL('./__fixtures__/channel-receiver.child.ts', import.meta.url), [keyPrefix, team, mode, String(count)]);
+}
+
 const message = (type: string, priority: ChannelMessage['priority'] = MessagePriority.NORMAL) => createMessage({ sender: 'sender', recipient: 'worker', type, priority });
 
 // Each child compiles the sources with swc at start: allow for a slow, busy machine.
@@ -43,8 +48,8 @@ describe('RedisChannel across processes', { timeout: 60_000 }, () => {
     await a.send(message('normal'));
     const child = startReceiverProcess(keyPrefix, 'worker', 'count', 5);
     processes.push(child);
-    await child.lines$(/^ready$/);
-    await child.lines$(/^got /, 3);
+    await child.line(/^ready$/);
+    await child.line(/^got /, 3);
     expect(await a.getTeamStatus('worker')).toMatchObject({ status: 'online', online: true });
     // Sent while it listens: the pub/sub notification wakes it.
     await a.send(message('live-1'));
@@ -62,10 +67,10 @@ describe('RedisChannel across processes', { timeout: 60_000 }, () => {
     const a = await sender(keyPrefix);
     const crashed = startReceiverProcess(keyPrefix, 'worker', 'hang');
     processes.push(crashed);
-    await crashed.lines$(/^ready$/);
+    await crashed.line(/^ready$/);
     const m = message('in-flight');
     await a.send(m);
-    await crashed.lines$(/^got in-flight$/);
+    await crashed.line(/^got in-flight$/);
     crashed.kill(); // SIGKILL: no close(), no acknowledgement
     expect((await crashed.exited).signal).toBe('SIGKILL');
     const keys = redisChannelKeys(keyPrefix, 'worker');

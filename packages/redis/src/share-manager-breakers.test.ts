@@ -1,8 +1,8 @@
 import { CircuitState, ResourceType, type ResilienceManager, type ResourceCircuitChange } from '@rampart/core';
 import { FakeClock } from '@rampart/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runTypeScript, type ChildDriver } from '../../../test/support/child-process.js';
 import { cleanUp, REDIS_URL, testClient, uniqueNamespace } from './__fixtures__/redis-test-env.js';
-import { startReplicaProcess, type ReplicaProcess } from './__fixtures__/replica-process.js';
 import { ReplicaTeam } from './__fixtures__/replica-team.js';
 import type { BreakerSyncMessage } from './breaker-sync-message.js';
 import type { RedisBreakerSync } from './redis-breaker-sync.js';
@@ -10,7 +10,7 @@ import { shareManagerBreakers } from './share-manager-breakers.js';
 
 const syncs: RedisBreakerSync[] = [];
 const managers: ResilienceManager[] = [];
-const processes: ReplicaProcess[] = [];
+const processes: ChildDriver[] = [];
 afterEach(async () => {
   for (const p of processes.splice(0)) p.kill();
   await Promise.all(syncs.splice(0).map((s) => s.dispose()));
@@ -144,7 +144,7 @@ describe('shareManagerBreakers', () => {
 
   it('shares with a replica in another process, which exits by itself after stop', { timeout: 120_000 }, async () => {
     const channel = uniqueNamespace();
-    const child = startReplicaProcess(channel, 'writers');
+    const child = runTypeScript(new URL('./__fixtures__/replica.child.ts', import.meta.url), [channel, 'writers']);
     processes.push(child);
     await child.line(/^ready$/);
     const a = await replica('writers', channel, Date.now());
@@ -161,6 +161,7 @@ describe('shareManagerBreakers', () => {
     expect(await a.write()).toBe('openai');
     await child.line(/^circuit writers\/api_quota\/openai closed /);
     child.send('stop');
+    child.endInput();
     await child.line(/^stopped$/);
     expect(await child.exited).toMatchObject({ code: 0, signal: null });
   });

@@ -1,9 +1,9 @@
 // A team in its own process, reachable only through a FileChannel in the folder argv[2]. Answers
 // `echo` requests with its pid; on a `shutdown` message it stops, and the process must then exit
 // by itself (its clock's timers hold the process while they are pending).
+import { refClock } from '@rampart/core/testing';
 import { FileChannel } from '../file/file-channel.js';
 import { TeamChannels } from '../manager/team-channels.js';
-import { refClock } from './ref-clock.js';
 
 const [directory, team] = process.argv.slice(2) as [string, string];
 const channels = new TeamChannels({

@@ -10,6 +10,7 @@ import {
   positiveInt,
   positiveNumber,
   systemClock,
+  writeFileAtomic,
   type Clock,
   type Disposable,
   type Event,
@@ -21,7 +22,7 @@ import type { ChannelMessage } from '../message.js';
 import { wireCopy } from '../parse-message.js';
 import { booleanOption, clockOption, teamOption } from '../validate-options.js';
 import type { DeadLetter } from './dead-letters.js';
-import { claimOwner, ensureFolders, recoverAbandoned, releaseOwner, teamFolders, writeDurably, type TeamFolders } from './file-layout.js';
+import { claimOwner, ensureFolders, recoverAbandoned, releaseOwner, teamFolders, type TeamFolders } from './file-layout.js';
 import { messageFileName, nextSequence, temporaryName, type Owner } from './file-names.js';
 import { errorText, InboxReceiver } from './inbox-receiver.js';
 
@@ -146,7 +147,8 @@ export class FileChannel implements Channel {
     await mkdir(folders.tmp, { recursive: true });
     await mkdir(folders.inbox, { recursive: true });
     const tmp = join(folders.tmp, temporaryName(owner, 'msg', randomBytes(6).toString('hex')));
-    await writeDurably(tmp, join(folders.inbox, messageFileName(copy, nextSequence())), JSON.stringify(copy), signal);
+    // Written under tmp/ (owner-tagged, so a dead writer's leftovers are recovered), then renamed in.
+    await writeFileAtomic(join(folders.inbox, messageFileName(copy, nextSequence())), JSON.stringify(copy), { tmpPath: tmp, signal });
   }
 
   /** One handler per channel; a second registration throws a ConfigError. */

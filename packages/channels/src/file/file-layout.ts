@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Owner } from './file-names.js';
 import { parseClaimedName, parseTemporaryName } from './file-names.js';
 
@@ -72,39 +72,4 @@ export async function recoverAbandoned(folders: TeamFolders): Promise<number> {
     if (owner !== undefined && !ownerAlive(owner)) await rm(join(folders.tmp, name), { force: true });
   }
   return recovered;
-}
-
-/**
- * Write `text` to `tmpPath`, fsync it, then rename it to `targetPath` and fsync the folder: a crash
- * leaves either no message or the whole one, never a torn file.
- */
-export async function writeDurably(tmpPath: string, targetPath: string, text: string, signal?: AbortSignal): Promise<void> {
-  const handle = await open(tmpPath, 'wx', 0o600);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    signal?.throwIfAborted();
-    await rename(tmpPath, targetPath);
-  } catch (error) {
-    await rm(tmpPath, { force: true });
-    throw error;
-  }
-  await syncFolder(dirname(targetPath));
-}
-
-/** fsync a folder so a rename into it is durable (best effort: some platforms cannot). */
-export async function syncFolder(path: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-    await handle.sync();
-  } catch {
-    // the rename is still atomic
-  } finally {
-    await handle?.close();
-  }
 }

@@ -3,7 +3,7 @@
 import { readdir } from 'node:fs/promises';
 import { FileStore } from '@rampart/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runChild, type Child } from '../__fixtures__/child-process.js';
+import { runTypeScript, type ChildDriver } from '../../../../test/support/child-process.js';
 import { eventually, TempDirs } from '../__fixtures__/eventually.js';
 import { FileChannel } from '../file/file-channel.js';
 import { InMemoryBus } from '../memory/in-memory-bus.js';
@@ -13,12 +13,17 @@ import { TeamChannels } from './team-channels.js';
 
 const dirs = new TempDirs();
 const running: TeamChannels[] = [];
-const children: Child[] = [];
+const children: ChildDriver[] = [];
 afterEach(async () => {
   for (const c of children.splice(0)) c.kill('SIGKILL');
   await Promise.all(running.splice(0).map((t) => t.stop()));
   await dirs.cleanUp();
 });
+
+/** Run a fixture of ../__fixtures__ in a child `node` (sources compiled on load by swc). */
+function runFixture(fixture: string, args: string[]): ChildDriver {
+  return runTypeScript(new URL(`../__fixtures__/${fixture}`, import.meta.url), args);
+}
 
 describe('across processes', () => {
   it('a team in another process receives, answers over files, and its process exits by itself after stop()', { timeout: 60_000 }, async () => {
@@ -29,7 +34,7 @@ describe('across processes', () => {
     boss.handle('hello', (m) => void hellos.push(m));
     await boss.start();
 
-    const child = runChild('file-worker.child.ts', [dir, 'worker']);
+    const child = runFixture('file-worker.child.ts', [dir, 'worker']);
     children.push(child);
     expect(await child.line(/^ready /)).toBe('ready file');
     const reply = await boss.request<{ pid: number; payload: unknown }>('worker', 'echo', { n: 1 }, { timeoutMs: 60_000 });
@@ -41,13 +46,13 @@ describe('across processes', () => {
     await boss.send('worker', 'shutdown');
     const exit = await child.exited;
     expect(exit.stderr).toBe('');
-    expect(child.stdout.at(-1)).toBe('stopped');
+    expect(child.lines.at(-1)).toBe('stopped');
     expect(exit).toMatchObject({ code: 0, signal: null });
   });
 
   it('a message waiting in a FileStore outbox survives SIGKILL and is delivered after a restart', { timeout: 60_000 }, async () => {
     const storeDir = await dirs.make('outbox');
-    const child = runChild('outbox-sender.child.ts', [storeDir]);
+    const child = runFixture('outbox-sender.child.ts', [storeDir]);
     children.push(child);
     const line = await child.line(/^queued=/);
     const [queued, id] = line.slice('queued='.length).split(' ') as [string, string];

@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ResourceStatus } from '../resource/resource-types.js';
+import { CHECKED, entry, reportInput, T0 } from './__fixtures__/report-input.js';
 import { healthCheckStatus, toHealthCheckResponse } from './health-check-response.js';
 import { buildHealthReport, type HealthReportInput } from './health-report.js';
 
-const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
-const CHECKED = '2026-11-01T11:59:59.000Z';
-const entry = (status: ResourceStatus, extra: Record<string, unknown> = {}) => ({ status, checked_at: CHECKED, duration_ms: 3, ...extra });
-const report = (over: Partial<HealthReportInput> = {}) =>
-  buildHealthReport({
-    team: 'marketing-team',
-    wallNow: T0,
-    uptimeMs: 90_000,
-    calls: 100,
-    failures: 2,
-    resources: {},
-    worstResource: ResourceStatus.HEALTHY,
-    circuits: [],
-    queues: {},
-    providers: {},
-    ...over,
-  });
+const report = (over: Partial<HealthReportInput> = {}) => buildHealthReport(reportInput({ uptimeMs: 90_000, ...over }));
 
 describe('healthCheckStatus', () => {
   it('maps healthy → pass, degraded → warn, critical and unavailable → fail', () => {

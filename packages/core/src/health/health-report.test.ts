@@ -1,27 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ResourceStatus } from '../resource/resource-types.js';
-import { buildHealthReport, systemStatus, type HealthReportInput } from './health-report.js';
-
-const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
-const entry = (status: ResourceStatus, extra: Record<string, unknown> = {}) => ({ status, checked_at: '2026-11-01T11:59:59.000Z', duration_ms: 3, ...extra });
-const input = (over: Partial<HealthReportInput> = {}): HealthReportInput => ({
-  team: 'marketing-team',
-  wallNow: T0,
-  uptimeMs: 3_600_400,
-  calls: 100,
-  failures: 2,
-  resources: {},
-  worstResource: ResourceStatus.HEALTHY,
-  circuits: [],
-  queues: {},
-  providers: {},
-  ...over,
-});
+import { entry, reportInput, T0 } from './__fixtures__/report-input.js';
+import { buildHealthReport, systemStatus } from './health-report.js';
 
 describe('buildHealthReport', () => {
   it('has the seed shape with snake_case keys', () => {
     const report = buildHealthReport(
-      input({
+      reportInput({
         resources: { 'api_quota:openai': entry(ResourceStatus.DEGRADED, { usage: 85.5, details: { remaining: 145, limit: 1000 } }) },
         worstResource: ResourceStatus.DEGRADED,
         circuits: [{ name: 'database_query', state: 'closed', successRate: 0.98, failureRate: 0.02, calls: 50, failures: 1, rejections: 0, halfOpenAt: undefined }],
@@ -42,18 +27,18 @@ describe('buildHealthReport', () => {
   });
 
   it('overall_health is the worst resource status', () => {
-    expect(buildHealthReport(input({ worstResource: ResourceStatus.UNAVAILABLE })).overall_health).toBe('unavailable');
-    expect(buildHealthReport(input({ worstResource: ResourceStatus.CRITICAL, calls: 100, failures: 20 })).overall_health).toBe('critical');
+    expect(buildHealthReport(reportInput({ worstResource: ResourceStatus.UNAVAILABLE })).overall_health).toBe('unavailable');
+    expect(buildHealthReport(reportInput({ worstResource: ResourceStatus.CRITICAL, calls: 100, failures: 20 })).overall_health).toBe('critical');
   });
 
   it('an open or half-open circuit, or a non-empty queue, makes the team degraded, never worse', () => {
     const open = { name: 'x', state: 'open' as const, successRate: 0, failureRate: 1, calls: 5, failures: 5, rejections: 9, halfOpenAt: T0 + 60_000 };
-    const r = buildHealthReport(input({ circuits: [open] }));
+    const r = buildHealthReport(reportInput({ circuits: [open] }));
     expect(r.overall_health).toBe('degraded');
     expect(r.circuits.x?.half_open_at).toBe('2026-11-01T12:01:00.000Z');
-    expect(buildHealthReport(input({ circuits: [{ ...open, state: 'half_open', halfOpenAt: undefined }] })).overall_health).toBe('degraded');
-    expect(buildHealthReport(input({ queues: { api_quota: { size: 3, max_size: 10, oldest_age_ms: 5 } } })).overall_health).toBe('degraded');
-    expect(buildHealthReport(input({ queues: { api_quota: { size: 0, max_size: 10, oldest_age_ms: 0 } } })).overall_health).toBe('healthy');
+    expect(buildHealthReport(reportInput({ circuits: [{ ...open, state: 'half_open', halfOpenAt: undefined }] })).overall_health).toBe('degraded');
+    expect(buildHealthReport(reportInput({ queues: { api_quota: { size: 3, max_size: 10, oldest_age_ms: 5 } } })).overall_health).toBe('degraded');
+    expect(buildHealthReport(reportInput({ queues: { api_quota: { size: 0, max_size: 10, oldest_age_ms: 0 } } })).overall_health).toBe('healthy');
   });
 
   it('the system component follows the error rate once there are enough calls', () => {
@@ -61,9 +46,9 @@ describe('buildHealthReport', () => {
     expect(systemStatus(100, 9)).toBe('healthy');
     expect(systemStatus(100, 10)).toBe('degraded');
     expect(systemStatus(100, 50)).toBe('critical');
-    const r = buildHealthReport(input({ calls: 20, failures: 12 }));
+    const r = buildHealthReport(reportInput({ calls: 20, failures: 12 }));
     expect(r.components.system).toEqual({ status: 'critical', uptime: 3600, error_rate: 0.6, calls: 20 });
     expect(r.overall_health).toBe('critical');
-    expect(buildHealthReport(input({ calls: 0, failures: 0 })).components.system.error_rate).toBe(0);
+    expect(buildHealthReport(reportInput({ calls: 0, failures: 0 })).components.system.error_rate).toBe(0);
   });
 });

@@ -1,14 +1,14 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runTypeScript, type ChildDriver } from '../../../../test/support/child-process.js';
 import { FallbackAction } from '../fallback/fallback-action.js';
 import { currentFallback } from '../fallback/fallback-context.js';
 import { withFallback } from '../fallback/with-fallback.js';
 import type { QueuedRequest } from '../queue/queued-request.js';
 import { FallbackStrategy, ResourceType } from '../resource/resource-types.js';
 import { FakeClock } from '../testing/fake-clock.js';
-import { buildCoreForChild, runChild } from './__fixtures__/child-process.js';
 import { httpError, memoryLogger, rejection } from './__fixtures__/manager-fixtures.js';
 import type { ManagerWarning } from './manager-events.js';
 import { ResilienceManager } from './resilience-manager.js';
@@ -162,31 +162,34 @@ describe('state that survives a restart', () => {
   });
 });
 
-describe('in a separate process', () => {
-  let build: { dir: string; cleanup: () => Promise<void> };
-  beforeAll(async () => {
-    build = await buildCoreForChild(['stop-exit.child.ts', 'sigkill-queue.child.ts', 'ref-clock.ts']);
-  });
-  afterAll(async () => {
-    await build?.cleanup();
+// Each child compiles the sources with swc as it loads them: allow for a slow, busy machine.
+describe('in a separate process', { timeout: 60_000 }, () => {
+  const children: ChildDriver[] = [];
+  const child = (fixture: string, args: string[] = []) => {
+    const c = runTypeScript(new URL(`./__fixtures__/${fixture}`, import.meta.url), args);
+    children.push(c);
+    return c;
+  };
+  afterEach(() => {
+    for (const c of children.splice(0)) c.kill('SIGKILL');
   });
 
   it('the process exits by itself after stop(), even with timers that are not unref-ed', async () => {
-    const child = runChild(join(build.dir, 'manager/__fixtures__/stop-exit.child.js'));
-    const { code, stderr } = await child.exited;
+    const stopping = child('stop-exit.child.ts');
+    const { code, stderr } = await stopping.exited;
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(child.stdout).toEqual(['outcomes ["QueueStoppedError","RampartError","RampartError"]', 'stopped']);
+    expect(stopping.lines).toEqual(['outcomes ["QueueStoppedError","RampartError","RampartError"]', 'stopped']);
   });
 
   it('a request queued before SIGKILL is replayed after a restart', async () => {
     const path = await storage();
-    const child = runChild(join(build.dir, 'manager/__fixtures__/sigkill-queue.child.js'), [path]);
-    const line = await child.line(/^queued /);
+    const killed = child('sigkill-queue.child.ts', [path]);
+    const line = await killed.line(/^queued /);
     expect(line).toMatch(/persisted=true$/);
     const id = line.split(' ')[1]!;
-    child.kill('SIGKILL');
-    expect((await child.exited).signal).toBe('SIGKILL');
+    killed.kill('SIGKILL');
+    expect((await killed.exited).signal).toBe('SIGKILL');
 
     class MailTeam {
       sent: string[] = [];

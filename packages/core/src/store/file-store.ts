@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StateStore } from './state-store.js';
+import { syncDirectory, writeFileAtomic } from './write-file-atomic.js';
 
 /** Options of {@link FileStore}. */
 export interface FileStoreOptions {
@@ -20,10 +21,10 @@ function fileNameFor(key: string): string {
 }
 
 /**
- * A {@link StateStore} with one JSON file per key in a directory. Writes are atomic and durable:
- * data goes to a temporary file, is fsync'ed, renamed over the target, and the directory is
- * fsync'ed, so a crash (even SIGKILL) leaves either the old or the new value, never a torn file.
- * Writes to the same key are serialised in call order.
+ * A {@link StateStore} with one JSON file per key in a directory. Writes are atomic and durable
+ * ({@link writeFileAtomic}): data goes to a temporary file, is fsync'ed, renamed over the target,
+ * and the directory is fsync'ed, so a crash (even SIGKILL) leaves either the old or the new value,
+ * never a torn file. Writes to the same key are serialised in call order.
  */
 export class FileStore implements StateStore {
   readonly directory: string;
@@ -60,7 +61,7 @@ export class FileStore implements StateStore {
   delete(key: string): Promise<void> {
     return this.#serialise(key, async () => {
       await rm(join(this.directory, fileNameFor(key)), { force: true });
-      await this.#syncDir();
+      await syncDirectory(this.directory);
     });
   }
 
@@ -104,33 +105,6 @@ export class FileStore implements StateStore {
 
   async #write(name: string, text: string): Promise<void> {
     await this.#ensureDir();
-    const target = join(this.directory, name);
-    const tmp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    const handle = await open(tmp, 'w', 0o600);
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(tmp, target);
-    } catch (err) {
-      await rm(tmp, { force: true });
-      throw err;
-    }
-    await this.#syncDir();
-  }
-
-  async #syncDir(): Promise<void> {
-    let dir;
-    try {
-      dir = await open(this.directory, 'r');
-      await dir.sync();
-    } catch {
-      // some platforms cannot fsync a directory; the rename is still atomic
-    } finally {
-      await dir?.close();
-    }
+    await writeFileAtomic(join(this.directory, name), text);
   }
 }

@@ -1,2 +1,3 @@
 export { FakeClock, flushMicrotasks } from './fake-clock.js';
 export { HeldServer } from './held-server.js';
+export { refClock } from './ref-clock.js';

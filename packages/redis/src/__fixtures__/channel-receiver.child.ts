@@ -1,5 +1,5 @@
 // A team receiving over Redis in its own process: `node --conditions=rampart-source --import
-// ./register-swc-loader.mjs channel-receiver.child.ts <keyPrefix> <team> <mode> [count]`.
+// test/support/register-swc-loader.mjs channel-receiver.child.ts <keyPrefix> <team> <mode> [count]`.
 // Prints `ready` once started, then `got <type>` per message. Mode `count`: after <count>
 // messages it closes the channel, prints `closed`, and must then exit by itself (nothing left
 // open). Mode `hang`: the handler never settles (the parent kills the process mid-message).

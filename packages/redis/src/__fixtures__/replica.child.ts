@@ -1,4 +1,4 @@
-// A team replica in its own process: `node --conditions=rampart-source --import ./register-swc-loader.mjs
+// A team replica in its own process: `node --conditions=rampart-source --import test/support/register-swc-loader.mjs
 // replica.child.ts <channel> <team>`. Prints `ready`, then `circuit <name> <to> <halfOpenAt>` on each
 // change of its manager's breakers. Reads commands from stdin: `write` prints
 // `wrote <providers invoked> <answer>`; `stop` disposes the sync, stops the manager and prints

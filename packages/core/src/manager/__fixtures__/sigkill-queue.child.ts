@@ -4,7 +4,7 @@ import { FallbackAction } from '../../fallback/fallback-action.js';
 import { withFallback } from '../../fallback/with-fallback.js';
 import { FallbackStrategy, ResourceType } from '../../resource/resource-types.js';
 import { ResilienceManager } from '../resilience-manager.js';
-import { refClock } from './ref-clock.js';
+import { refClock } from '../../testing/ref-clock.js';
 
 const storagePath = process.argv[2]!;
 

@@ -3,7 +3,7 @@
 import { FallbackAction } from '../../fallback/fallback-action.js';
 import { ResilienceManager } from '../resilience-manager.js';
 import { FallbackStrategy, ResourceStatus, ResourceType } from '../../resource/resource-types.js';
-import { refClock } from './ref-clock.js';
+import { refClock } from '../../testing/ref-clock.js';
 
 const manager = new ResilienceManager('exit-team', {
   env: { RAMPART_LOG_LEVEL: 'silent' },

@@ -1,6 +1,7 @@
 // Node module hooks that let a child `node` process run this repository's TypeScript sources:
 // `.ts` files are compiled with swc on load, and a relative `./x.js` import falls back to `./x.ts`.
-// Used with `--conditions=rampart-source` so `@rampart/core` resolves to packages/core/src.
+// Used with `--conditions=rampart-source` so `@rampart/<pkg>` resolves to packages/<pkg>/src.
+// Decorators compile as TC39 standard decorators, like the vitest `standard` project.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { transform } from '@swc/core';
