@@ -1,7 +1,8 @@
 import { CircuitBreakerRegistry, CircuitState, type CircuitBreakerPolicy, type CircuitState as State } from '@rampart/core';
 import { FakeClock } from '@rampart/core/testing';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { REFUSED_URL, SECRET, shown, until, WRONG_PASSWORD_URL } from './__fixtures__/redis-secrets.js';
 import { cleanUp, REDIS_URL, testClient, uniqueNamespace } from './__fixtures__/redis-test-env.js';
 import type { BreakerSyncMessage } from './breaker-sync-message.js';
 import { RedisBreakerSync, shareCircuitBreakers } from './redis-breaker-sync.js';
@@ -149,5 +150,44 @@ describe('RedisBreakerSync', () => {
     expect(() => new RedisBreakerSync(registry, { redis: 'tcp://u:hunter2@127.0.0.1' })).toThrow(expect.objectContaining({ path: 'redisBreakerSync.redis', value: 'tcp://u:***@127.0.0.1' }));
     expect(() => new RedisBreakerSync(registry, { redis: REDIS_URL, channel: '' })).toThrow(expect.objectContaining({ path: 'redisBreakerSync.channel' }));
     expect(() => new RedisBreakerSync({} as never, { redis: REDIS_URL })).toThrow(expect.objectContaining({ path: 'redisBreakerSync.source' }));
+  });
+});
+
+describe('RedisBreakerSync never shows a password', () => {
+  it('strips it from a refused AUTH: the error of start(), onError for connection errors and failed publishes', async () => {
+    const errors: Array<[string, unknown]> = [];
+    const onError = (message: string, error: unknown) => void errors.push([message, error]);
+    const registry = new CircuitBreakerRegistry();
+    const startError = await shareCircuitBreakers(registry, { redis: WRONG_PASSWORD_URL, channel: uniqueNamespace(), onError }).catch((e: unknown) => e);
+    expect(String(startError)).toContain('WRONGPASS');
+
+    // A caller's client: the sync adds no error listener to it, so only the publish path can strip the error it rejects with.
+    const caller = new Redis(WRONG_PASSWORD_URL);
+    caller.on('error', () => undefined);
+    try {
+      const sync = new RedisBreakerSync(registry, { redis: caller, channel: uniqueNamespace(), onError });
+      syncs.push(sync);
+      sync.watch(registry.getOrCreate('payments', { clock: new FakeClock() })); // never started: publishes still go out
+      registry.get('payments')!.trip();
+      await until(() => errors.some(([m]) => m === 'could not publish circuit state of payments'));
+    } finally {
+      caller.disconnect();
+    }
+    expect(errors.some(([m]) => m === 'Redis connection error in breaker sync')).toBe(true);
+    const text = shown(startError, errors);
+    expect(text).toContain('WRONGPASS');
+    expect(text).toContain('[redacted]'); // where ioredis had put the AUTH arguments
+    expect(text).not.toContain(SECRET);
+  });
+
+  it('shows no password in connection errors while the server refuses connections, and dispose() does not wait for it', async () => {
+    const errors: Array<[string, unknown]> = [];
+    const sync = new RedisBreakerSync(new CircuitBreakerRegistry(), { redis: REFUSED_URL, onError: (message, error) => void errors.push([message, error]) });
+    const started = sync.start().catch((e: unknown) => e); // SUBSCRIBE waits in ioredis' offline queue
+    await until(() => errors.some(([, e]) => (e as { code?: unknown }).code === 'ECONNREFUSED'));
+    await sync.dispose();
+    const startError = await started;
+    expect(startError).toMatchObject({ message: 'RedisBreakerSync is disposed' }); // not left pending
+    expect(shown(startError, errors)).not.toContain(SECRET);
   });
 });

@@ -11,7 +11,9 @@ import {
 } from '@rampart/core';
 import type { Redis } from 'ioredis';
 import { parseBreakerSyncMessage, type BreakerSyncMessage } from './breaker-sync-message.js';
-import { openRedisClient, quitRedisClient, validateRedisConnection, type RedisConnection } from './redis-connection.js';
+import { redactRedisError } from './redact-redis-error.js';
+import { closeClient } from './redis-commands.js';
+import { openRedisClient, validateRedisConnection, type RedisConnection } from './redis-connection.js';
 
 /**
  * The breakers to share: a registry (the process-wide `circuitBreakers` by default), or a
@@ -29,7 +31,10 @@ export interface RedisBreakerSyncOptions {
   redis?: RedisConnection;
   /** The pub/sub channel every sharing process uses. Default `'rampart:breakers'`. */
   channel?: string;
-  /** Called when publishing fails or a message cannot be applied. Default: `process.emitWarning`. */
+  /**
+   * Called on connection errors, when publishing fails, and when a message cannot be parsed or
+   * applied; Redis errors arrive with their secrets stripped. Default: `process.emitWarning`.
+   */
   onError?: (message: string, error: unknown) => void;
 }
 
@@ -75,6 +80,8 @@ export class RedisBreakerSync {
   /** The breaker a remote change is being applied to (its state-change event is not published). */
   #applying: CircuitBreakerPolicy | undefined;
   #started: Promise<void> | undefined;
+  /** Rejects a `start()` still waiting for SUBSCRIBE when the sync is disposed (ioredis strands it when a reconnecting client is dropped). */
+  #abandonStart: ((reason: Error) => void) | undefined;
   #created: Disposable | undefined;
   #disposed = false;
 
@@ -94,14 +101,23 @@ export class RedisBreakerSync {
     this.#subscriber.on('message', this.#onMessage);
   }
 
-  /** Subscribe to the channel and watch the registry's breakers; resolves once subscribed. */
+  /**
+   * Subscribe to the channel and watch the registry's breakers; resolves once subscribed. Rejects
+   * with the Redis error (secrets stripped), or when {@link dispose} comes first.
+   */
   start(): Promise<void> {
     if (this.#disposed) return Promise.reject(new Error('RedisBreakerSync is disposed'));
     this.#created ??= this.#source.onBreakerCreated?.((breaker) => {
       if (!this.#disposed) this.watch(breaker);
     });
-    this.#started ??= this.#subscriber.subscribe(this.options.channel).then(() => {
-      this.refresh();
+    this.#started ??= new Promise<void>((resolve, reject) => {
+      this.#abandonStart = reject;
+      this.#subscriber.subscribe(this.options.channel).then(() => {
+        if (!this.#disposed) this.refresh();
+        resolve();
+      }, (error: unknown) => reject(redactRedisError(error)));
+    }).finally(() => {
+      this.#abandonStart = undefined;
     });
     return this.#started;
   }
@@ -131,17 +147,21 @@ export class RedisBreakerSync {
     };
   }
 
-  /** Stop sharing: unwatch every breaker, wait for pending publishes, unsubscribe, and quit the connections it opened. */
+  /**
+   * Stop sharing: unwatch every breaker, wait for pending publishes, unsubscribe, and quit the
+   * connections it opened (dropping one that is not connected, so a Redis that is down does not hold it up).
+   */
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
+    this.#abandonStart?.(new Error('RedisBreakerSync is disposed'));
     this.#created?.dispose();
     for (const { subscription } of this.#watched.values()) subscription.dispose();
     this.#watched.clear();
     this.#subscriber.off('message', this.#onMessage);
     await Promise.allSettled([...this.#pending]);
-    await quitRedisClient(this.#subscriber);
-    if (this.#ownsPublisher) await quitRedisClient(this.#publisher);
+    await closeClient(this.#subscriber);
+    if (this.#ownsPublisher) await closeClient(this.#publisher);
   }
 
   #publish(breaker: CircuitBreakerPolicy, change: CircuitStateChange): void {
@@ -156,7 +176,7 @@ export class RedisBreakerSync {
     }
     const sent: Promise<unknown> = this.#publisher
       .publish(this.options.channel, JSON.stringify(message))
-      .catch((err: unknown) => this.options.onError(`could not publish circuit state of ${breaker.name}`, err))
+      .catch((err: unknown) => this.options.onError(`could not publish circuit state of ${breaker.name}`, redactRedisError(err)))
       .finally(() => this.#pending.delete(sent));
     this.#pending.add(sent);
   }
@@ -205,7 +225,7 @@ export class RedisBreakerSync {
   }
 
   readonly #onConnectionError = (err: unknown): void => {
-    this.options.onError('Redis connection error in breaker sync', err);
+    this.options.onError('Redis connection error in breaker sync', redactRedisError(err));
   };
 }
 

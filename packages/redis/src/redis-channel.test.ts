@@ -5,6 +5,7 @@ import { ChannelClosedError, createMessage, InvalidMessageError, MessagePriority
 import { TimeoutError } from '@rampart/core';
 import { FakeClock } from '@rampart/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { REFUSED_URL, SECRET, shown } from './__fixtures__/redis-secrets.js';
 import { cleanUp, REDIS_URL, testClient } from './__fixtures__/redis-test-env.js';
 import { RedisChannel, type RedisChannelError } from './redis-channel.js';
 import { inboxScore, redisChannelKeys, TAKE_SCRIPT } from './redis-channel-keys.js';
@@ -229,6 +230,22 @@ describe('RedisChannel', () => {
     expect(shown).toContain('[redacted]'); // where ioredis had put the AUTH arguments
     expect(shown).not.toContain('s3cret');
     await c.close();
+  });
+
+  it('never shows the password while the server refuses connections: not in error events, the error of start(), or health', async () => {
+    const clock = new FakeClock();
+    const c = channel({ team: 'a', keyPrefix: namespace(), redis: REFUSED_URL, clock, timeoutMs: 2_000 });
+    const errors: RedisChannelError[] = [];
+    c.onError((e) => errors.push(e));
+    const starting = c.start().catch((e: unknown) => e);
+    await until(() => errors.some((e) => e.operation === 'connection' && (e.error as { code?: unknown }).code === 'ECONNREFUSED'));
+    clock.tick(2_000);
+    const error = await starting;
+    expect(error).toBeInstanceOf(TimeoutError);
+    const health = await c.healthCheck();
+    expect(health).toMatchObject({ healthy: false, details: { url: 'redis://rampart-nobody:***@127.0.0.1:1' } });
+    await c.close();
+    expect(shown(error, errors, health)).not.toContain(SECRET);
   });
 
   it('times out a start on the clock when Redis does not answer, and close() still returns', async () => {

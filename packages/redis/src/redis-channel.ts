@@ -13,7 +13,8 @@ import {
 import type { Redis } from 'ioredis';
 import { redisChannelKeys, type RedisChannelKeys } from './redis-channel-keys.js';
 import { resolveRedisChannelOptions, type RedisChannelOptions, type ResolvedRedisChannelOptions } from './redis-channel-options.js';
-import { closeClient, execOrThrow, parseJsonOrUndefined as safeJson, redactRedisError } from './redis-commands.js';
+import { closeClient, execOrThrow, parseJsonOrUndefined as safeJson } from './redis-commands.js';
+import { redactRedisError, throwRedacted } from './redact-redis-error.js';
 import { addToInbox, reclaimProcessing, takeFromInbox } from './redis-inbox.js';
 import { openRedisClient, redactRedisUrl } from './redis-connection.js';
 import { readStatusTeams, readTeamStatus, type RedisTeamStatus } from './redis-team-status.js';
@@ -149,9 +150,7 @@ export class RedisChannel implements Channel {
   async send(message: ChannelMessage, options: { signal?: AbortSignal } = {}): Promise<void> {
     if (!this.#receiving || this.#closed !== undefined) throw new ChannelClosedError(this.kind, this.team);
     const copy = wireCopy(message);
-    await runWithDeadline(this.options.clock, this.options.timeoutMs, options.signal, () => addToInbox(this.#redis, this.options.keyPrefix, copy)).catch((error: unknown) => {
-      throw redactRedisError(error);
-    });
+    await runWithDeadline(this.options.clock, this.options.timeoutMs, options.signal, () => addToInbox(this.#redis, this.options.keyPrefix, copy)).catch(throwRedacted);
   }
 
   /** Wake the receive loop: now, or after the running pass (a notification may have come during it). */
@@ -249,16 +248,12 @@ export class RedisChannel implements Channel {
 
   /** The status hash of `team`'s receiver, or undefined when it has none (never started, or gone a day). */
   getTeamStatus(team: string): Promise<RedisTeamStatus | undefined> {
-    return readTeamStatus(this.#redis, this.options.keyPrefix, team, this.options.clock.wallNow()).catch((error: unknown) => {
-      throw redactRedisError(error);
-    });
+    return readTeamStatus(this.#redis, this.options.keyPrefix, team, this.options.clock.wallNow()).catch(throwRedacted);
   }
 
   /** Teams whose receiver is online (status online, heartbeat fresh), sorted. Walks the status keys with SCAN. */
   async onlineTeams(): Promise<string[]> {
-    const teams = await readStatusTeams(this.#redis, this.options.keyPrefix).catch((error: unknown) => {
-      throw redactRedisError(error);
-    });
+    const teams = await readStatusTeams(this.#redis, this.options.keyPrefix).catch(throwRedacted);
     const statuses = await Promise.all(teams.map((t) => this.getTeamStatus(t)));
     return statuses.flatMap((s) => (s?.online === true ? [s.team] : []));
   }

@@ -22,19 +22,3 @@ export function parseJsonOrUndefined(text: string): unknown {
     return undefined;
   }
 }
-
-/** Commands whose arguments carry a password. */
-const SECRET_COMMANDS = new Set(['auth', 'hello', 'migrate']);
-
-/**
- * Strip secrets from an ioredis error in place and return it: a failed `AUTH` rejects with a
- * ReplyError whose `command.args` hold the user name and password, and ioredis hands that same
- * error to every command queued behind it.
- */
-export function redactRedisError<E>(error: E): E {
-  const command = (error as { command?: { name?: unknown; args?: unknown } } | null)?.command;
-  if (typeof command === 'object' && command !== null && typeof command.name === 'string' && SECRET_COMMANDS.has(command.name.toLowerCase())) {
-    command.args = ['[redacted]'];
-  }
-  return error;
-}

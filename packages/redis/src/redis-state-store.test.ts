@@ -1,5 +1,6 @@
-import type { StateStore } from '@rampart/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { ResilienceManager, type StateStore } from '@rampart/core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { consoleErrors, REFUSED_URL, SECRET, shown, until, WRONG_PASSWORD_URL } from './__fixtures__/redis-secrets.js';
 import { cleanUp, keysUnder, REDIS_URL, testClient, uniqueNamespace } from './__fixtures__/redis-test-env.js';
 import { RedisStateStore } from './redis-state-store.js';
 
@@ -15,6 +16,14 @@ function store(options: ConstructorParameters<typeof RedisStateStore>[0] = {}): 
   const s = new RedisStateStore({ redis: REDIS_URL, ...options, keyPrefix });
   stores.push(s);
   return s;
+}
+async function rejection(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a rejection');
 }
 
 // The same behaviour core's state-store.test.ts asks of MemoryStore and FileStore.
@@ -115,5 +124,34 @@ describe('RedisStateStore as a StateStore', () => {
     expect(Object.isFrozen(s.options)).toBe(true);
     expect(s.options).toMatchObject({ keyPrefix: options.keyPrefix, batchSize: 200 });
     expect(options).toEqual(copy);
+  });
+});
+
+describe('RedisStateStore never shows a password', () => {
+  it('strips it from the errors of a refused AUTH, also when a manager restores from the store', async () => {
+    const logged = vi.spyOn(console, 'error'); // ioredis prints `error` events nobody listens to
+    const s = store({ redis: WRONG_PASSWORD_URL });
+    const failures = [
+      await rejection(s.set('k', 1)),
+      await rejection(s.get('k')),
+      await rejection(s.delete('k')),
+      await rejection(s.entries('')),
+    ];
+    for (const error of failures) expect(String(error)).toContain('WRONGPASS');
+    const manager = new ResilienceManager('secret-team', { env: { RAMPART_LOG_LEVEL: 'silent' }, store: s });
+    const startError = await rejection(manager.start()); // restoring breakers reads the store
+    await manager.stop();
+    await until(() => logged.mock.calls.length > 0);
+    const text = shown(failures, startError) + consoleErrors(logged);
+    expect(text).toContain('[redacted]'); // where ioredis had put the AUTH arguments
+    expect(text).not.toContain(SECRET);
+  });
+
+  it('shows no password in what ioredis logs while the server refuses connections', async () => {
+    const logged = vi.spyOn(console, 'error');
+    const s = store({ redis: REFUSED_URL });
+    await until(() => consoleErrors(logged).includes('ECONNREFUSED'));
+    await s.close(); // nothing queued: returns at once
+    expect(consoleErrors(logged)).not.toContain(SECRET);
   });
 });

@@ -1,5 +1,6 @@
 import { ConfigError, type StateStore } from '@rampart/core';
 import type { Redis } from 'ioredis';
+import { redactRedisError, throwRedacted } from './redact-redis-error.js';
 import { openRedisClient, quitRedisClient, validateRedisConnection, type RedisConnection } from './redis-connection.js';
 
 /** Options of {@link RedisStateStore}. */
@@ -46,6 +47,7 @@ function globEscape(text: string): string {
  * server in call order, so the last of concurrent writes to a key wins. A write is acknowledged once
  * Redis holds it in memory: how durable that is depends on the server's persistence (`appendonly yes`
  * with `appendfsync always` to match the file backend's fsync). Several processes may share a store.
+ * Redis errors reach the caller with their secrets stripped (a refused `AUTH` carries the password).
  */
 export class RedisStateStore implements StateStore {
   readonly options: ResolvedRedisStateStoreOptions;
@@ -63,21 +65,29 @@ export class RedisStateStore implements StateStore {
   }
 
   async get(key: string): Promise<unknown | undefined> {
-    const raw = await this.#redis.get(this.options.keyPrefix + key);
+    const raw = await this.#redis.get(this.options.keyPrefix + key).catch(throwRedacted);
     return raw === null ? undefined : JSON.parse(raw);
   }
 
   async set(key: string, value: unknown): Promise<void> {
     const text = JSON.stringify(value);
     if (text === undefined) throw new TypeError(`state store value for ${JSON.stringify(key)} does not serialise to JSON`);
-    await this.#redis.set(this.options.keyPrefix + key, text);
+    await this.#redis.set(this.options.keyPrefix + key, text).catch(throwRedacted);
   }
 
   async delete(key: string): Promise<void> {
-    await this.#redis.del(this.options.keyPrefix + key);
+    await this.#redis.del(this.options.keyPrefix + key).catch(throwRedacted);
   }
 
   async entries(prefix: string): Promise<Array<[string, unknown]>> {
+    try {
+      return await this.#entries(prefix);
+    } catch (error) {
+      throw redactRedisError(error);
+    }
+  }
+
+  async #entries(prefix: string): Promise<Array<[string, unknown]>> {
     const full = this.#clientPrefix + this.options.keyPrefix;
     const match = `${globEscape(full + prefix)}*`;
     const found = new Set<string>(); // SCAN may return a key twice

@@ -1,8 +1,9 @@
 import type { CircuitBreakerPolicy } from '../breaker/circuit-breaker-policy.js';
 import { circuitBreakers } from '../breaker/circuit-breaker-registry.js';
 import { CircuitState } from '../breaker/circuit-state.js';
-import type { HealthReport, HealthReportInput } from '../health/health-report.js';
+import { buildHealthReport, type HealthReport, type HealthReportInput } from '../health/health-report.js';
 import { ResourceType } from '../resource/resource-types.js';
+import type { ManagerParts } from './manager-parts.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import type { ResourceBreakers } from './resource-breakers.js';
 
@@ -105,4 +106,35 @@ export function providerRows(providers: ProviderRegistry, breakers: ResourceBrea
     );
   }
   return out;
+}
+
+/** What a manager's report needs besides its parts: who, when, and the call counts. */
+export interface ReportFacts {
+  readonly team: string;
+  /** Wall-clock epoch ms. */
+  readonly wallNow: number;
+  readonly uptimeMs: number;
+  /** Calls and failures over the error-rate window. */
+  readonly totals: { readonly calls: number; readonly failures: number };
+}
+
+/**
+ * A manager's health report: the last completed check of each monitor (plus pending monitor
+ * registrations), its circuits, queues and providers. Reads state only; runs no check.
+ */
+export function managerHealthReport(parts: Pick<ManagerParts, 'scheduler' | 'registrations' | 'guards' | 'providers' | 'queue'>, facts: ReportFacts): HealthReport {
+  const { scheduler, registrations, guards, providers, queue } = parts;
+  const view = registrations.merge(scheduler.reportView(), (key) => scheduler.get(key) !== undefined);
+  return buildHealthReport({
+    team: facts.team,
+    wallNow: facts.wallNow,
+    uptimeMs: facts.uptimeMs,
+    calls: facts.totals.calls,
+    failures: facts.totals.failures,
+    resources: view.resources,
+    worstResource: view.worst,
+    circuits: circuitRows(guards.breakers, providers),
+    queues: queue.stats(),
+    providers: providerRows(providers, guards.breakers),
+  });
 }

@@ -1,0 +1,114 @@
+import { Coalescer } from '../cache/coalescer.js';
+import { newChainRun, runFallbackChain } from '../fallback/chain-runner.js';
+import type { CallIdentity } from '../fallback/chain-types.js';
+import { FallbackExhaustedError } from '../fallback/fallback-exhausted-error.js';
+import { isGuardedInvocation } from '../fallback/fallback-context.js';
+import type { ExecuteWithFallbackOptions } from '../fallback/fallback-host.js';
+import { preferredProvider } from '../fallback/steps/degrade-service-step.js';
+import { ErrorRateWindow } from '../health/error-rate-window.js';
+import { FallbackStrategy, type ResourceType } from '../resource/resource-types.js';
+import { validateResourceType } from './argument-validation.js';
+import { ManagerChainEnvironment } from './chain-environment.js';
+import { chainNeeds, makeGuardedCall, type ChainNeeds } from './guarded-call.js';
+import type { ManagerEmitters } from './manager-emitters.js';
+import type { ManagerParts } from './manager-parts.js';
+import { ReplayTargets } from './replay-targets.js';
+import type { ResolvedResilienceConfig } from './resolve-config.js';
+
+/** What a {@link GuardedExecutor} runs calls with. */
+export interface GuardedExecutorOptions {
+  /** The manager: its invocations are marked as guarded by it (nested calls on it run inside them). */
+  readonly owner: object;
+  readonly config: ResolvedResilienceConfig;
+  readonly parts: ManagerParts;
+  readonly events: ManagerEmitters;
+  /** The current lifecycle's stop signal (a new one after each restart). */
+  readonly stopSignal: () => AbortSignal;
+}
+
+/**
+ * The manager's call path: `execute` runs a function under its resource type's fallback chain
+ * (gate, coalescing of identical cached calls, the chain environment over the manager's parts),
+ * counts outcomes for the health report's error rate, and offers `@withFallback` methods as replay
+ * targets for persisted queued requests.
+ */
+export class GuardedExecutor {
+  readonly #owner: object;
+  readonly #config: ResolvedResilienceConfig;
+  readonly #parts: ManagerParts;
+  readonly #events: ManagerEmitters;
+  readonly #env: ManagerChainEnvironment;
+  readonly #needs: Record<ResourceType, ChainNeeds>;
+  readonly #coalescer = new Coalescer();
+  readonly #targets: ReplayTargets;
+  readonly #errors: ErrorRateWindow;
+
+  constructor(options: GuardedExecutorOptions) {
+    const { owner, config: c, parts, events } = options;
+    this.#owner = owner;
+    this.#config = c;
+    this.#parts = parts;
+    this.#events = events;
+    this.#env = new ManagerChainEnvironment({
+      owner,
+      clock: c.clock,
+      retryDefaults: c.retry,
+      stopSignal: options.stopSignal,
+      providers: parts.providers,
+      guards: parts.guards,
+      cache: parts.cache,
+      queue: parts.queue,
+      onStep: (e) => events.steps.fire(e),
+      onScale: (resource, from, to) => events.concurrency.fire({ resource, from, to, reason: 'scale_down' }),
+    });
+    this.#needs = chainNeeds(c.chains, parts.store !== undefined);
+    this.#targets = new ReplayTargets(parts.queue, (type, identity, call, args) => this.#replay(type, identity, call, args));
+    this.#errors = new ErrorRateWindow(c.clock);
+  }
+
+  /** See `ResilienceManager.execute`. */
+  async execute<T>(resourceType: ResourceType, fn: (...args: never[]) => T | PromiseLike<T>, options: ExecuteWithFallbackOptions = {}): Promise<Awaited<T>> {
+    const type = validateResourceType(resourceType);
+    if (isGuardedInvocation(this.#owner, type)) return (await (fn as (...a: unknown[]) => T | PromiseLike<T>)(...(options.args ?? []))) as Awaited<T>;
+    const registry = this.#parts.providers;
+    const providers = options.providers === undefined ? undefined : registry.callList(type, options.providers);
+    if (providers === undefined) registry.useRegistered(type);
+    if (options.identity && options.replay) this.#targets.offer(type, options.identity, options.replay);
+    const c = this.#config;
+    const call = makeGuardedCall(type, fn as (...a: unknown[]) => Awaited<T>, options, providers, this.#needs[type], c.clock.now() + c.queue.maxWaitMs);
+    const chain = c.chains[type];
+    const run = async () => {
+      try {
+        return await runFallbackChain(call, chain, this.#parts.gate.gate(type, providers), this.#env);
+      } catch (err) {
+        if (err instanceof FallbackExhaustedError) this.#events.exhausted.fire({ resource: type, key: options.key, error: err });
+        throw err;
+      }
+    };
+    try {
+      const value = call.cacheKey !== undefined && !call.signal ? await this.#coalescer.run(call.cacheKey, run) : await run();
+      this.#errors.record(true);
+      return value;
+    } catch (err) {
+      this.#errors.record(false);
+      throw err;
+    }
+  }
+
+  /** Offer an instance's `@withFallback` methods for replaying persisted queued requests; returns how many were new. */
+  attach(instance: object): number {
+    return this.#targets.attach(instance);
+  }
+
+  /** Calls and failures over the error-rate window. */
+  totals(): { calls: number; failures: number } {
+    return this.#errors.totals();
+  }
+
+  /** Replay a persisted request through the method it was made with (QUEUE_REQUEST context, guards included). */
+  #replay(type: ResourceType, identity: CallIdentity, replay: (args: unknown[]) => unknown, args: unknown[]): Promise<unknown> {
+    const call = makeGuardedCall(type, (...a: unknown[]) => replay(a), { args, identity }, undefined, { cache: false, persist: false }, Number.POSITIVE_INFINITY);
+    const run = newChainRun({ proactive: false, breakerOpen: false });
+    return this.#env.invoke(call, run, FallbackStrategy.QUEUE_REQUEST, preferredProvider(call, run, this.#env), 0);
+  }
+}

@@ -1,0 +1,98 @@
+import { ResultCache } from '../cache/result-cache.js';
+import { MonitorScheduler } from '../health/monitor-scheduler.js';
+import { redactString } from '../health/redact.js';
+import { RequestQueue } from '../queue/request-queue.js';
+import { FallbackStrategy, type ResourceType } from '../resource/resource-types.js';
+import { FileStore } from '../store/file-store.js';
+import type { StateStore } from '../store/state-store.js';
+import { BreakerPersistence } from './breaker-persistence.js';
+import type { ManagerEmitters } from './manager-emitters.js';
+import { PendingRegistrations } from './pending-registrations.js';
+import { ProviderRegistry } from './provider-registry.js';
+import { isDown, ResourceGate } from './resource-gate.js';
+import { ResourceGuards } from './resource-guards.js';
+import type { ResolvedResilienceConfig } from './resolve-config.js';
+
+/**
+ * The stateful parts of one manager, wired to each other: monitor scheduler, provider registry,
+ * breakers and bulkheads (guards), the gate deciding how each call's chain runs, result cache,
+ * request queue, the store and breaker persistence, and monitor registrations in progress.
+ * {@link open} and {@link close} bring them up and down in order; the manager decides when.
+ */
+export class ManagerParts {
+  /** The configured store, or a FileStore at `storagePath` (which this object opened and closes); undefined without persistence. */
+  readonly store: StateStore | undefined;
+  readonly scheduler: MonitorScheduler;
+  readonly providers: ProviderRegistry;
+  readonly guards: ResourceGuards;
+  readonly gate: ResourceGate;
+  readonly cache: ResultCache;
+  readonly queue: RequestQueue;
+  readonly registrations = new PendingRegistrations();
+  readonly #breakerStore: BreakerPersistence | undefined;
+  readonly #ownsStore: boolean;
+
+  /** `configuredTypes`: the resource types whose providers the caller's config names (in use from the start). */
+  constructor(team: string, c: ResolvedResilienceConfig, configuredTypes: readonly string[], events: ManagerEmitters) {
+    const warn = (message: string, error?: unknown) => events.warn(message, error);
+    this.store = c.store ?? (c.storagePath ? new FileStore(c.storagePath, { onCorruptEntry: (file, error) => warn(`ignoring corrupt state file ${file}`, error) }) : undefined);
+    this.#ownsStore = this.store !== undefined && this.store !== c.store;
+    this.scheduler = new MonitorScheduler({ intervalMs: c.checkIntervalMs, checkTimeoutMs: c.checkTimeoutMs, hysteresis: c.hysteresis, clock: c.clock });
+    this.providers = new ProviderRegistry(
+      c.providers,
+      c.providerCooldownMs,
+      c.clock,
+      (t, p) => {
+        const s = this.scheduler.get(`${t}:${p}`)?.status;
+        return s !== undefined && isDown(s);
+      },
+      { isOpen: (t, p) => this.guards.breakers.isOpen(t, p), openForMs: (t, p) => this.guards.breakers.openForMs(t, p) },
+    );
+    // providers named in the config are in use from the start; the seed's defaults once a call uses them
+    for (const t of configuredTypes) this.providers.useRegistered(t as ResourceType);
+    const breakerStore = (this.#breakerStore = this.store ? new BreakerPersistence(this.store, team, warn) : undefined);
+    this.guards = new ResourceGuards({
+      team,
+      clock: c.clock,
+      failureThreshold: c.circuitBreaker.failureThreshold,
+      recoveryTimeoutMs: c.circuitBreaker.recoveryTimeoutMs,
+      concurrency: c.concurrency,
+      maxQueued: c.queue.maxQueueSize,
+      usesBreaker: (t) => c.chains[t].some((a) => a.strategy === FallbackStrategy.CIRCUIT_BREAK),
+      onCircuitChange: ({ resource, provider }, breaker, change) => {
+        breakerStore?.saveResource(resource, provider, breaker);
+        events.circuits.fire({ resource, provider, name: breaker.name, from: change.from, to: change.to, reason: change.reason });
+      },
+    });
+    this.gate = new ResourceGate(this.scheduler, this.providers, this.guards);
+    this.cache = new ResultCache(c.cache, c.clock);
+    this.queue = new RequestQueue({
+      team,
+      ...c.queue,
+      clock: c.clock,
+      store: this.store,
+      // monitors announce a recovery; a provider's cooldown or open breaker ends silently: poll those
+      pollOnTimer: (t) => !this.scheduler.hasMonitors(t) || this.providers.known(t).length > 0,
+      replayDue: (t) => this.providers.known(t).length === 0 || this.gate.usable(t),
+      redact: redactString,
+    });
+    this.queue.onWarning((w) => events.warnings.fire(w));
+  }
+
+  /** Restore persisted breakers and queued requests, wait for monitor registrations made so far, then run a first round of checks and keep checking. */
+  async open(): Promise<void> {
+    await this.#breakerStore?.restore(this.guards.breakers);
+    await this.queue.restore();
+    await this.registrations.settle(); // MCP monitors registered before start() take part in its first round
+    await this.scheduler.start();
+  }
+
+  /** Wait for monitor registrations, stop checking and the queue's timers, flush breaker writes, and close a store this object opened. */
+  async close(): Promise<void> {
+    await this.registrations.settle();
+    await this.scheduler.stop();
+    await this.queue.stop();
+    await this.#breakerStore?.close();
+    if (this.#ownsStore) await this.store?.close?.();
+  }
+}

@@ -1,0 +1,25 @@
+import { ResourceType } from '../resource/resource-types.js';
+import type { ConcurrencyChange } from './manager-events.js';
+import type { ManagerParts } from './manager-parts.js';
+import { isDown } from './resource-gate.js';
+
+/**
+ * Bring resources back once they can serve again (`gate.usable`): restore the concurrency
+ * SCALE_DOWN lowered (reported through `onConcurrency`) and replay the queued requests of a
+ * monitored resource. Checked when one of its monitors recovers, and for every type after each
+ * round of checks (a provider's cooldown or open breaker ends without an event).
+ */
+export function watchRecovery(parts: Pick<ManagerParts, 'scheduler' | 'gate' | 'guards' | 'queue'>, onConcurrency: (change: ConcurrencyChange) => void): void {
+  const { scheduler, gate, guards, queue } = parts;
+  const recover = (type: ResourceType): void => {
+    const restored = guards.restoreConcurrency(type);
+    if (restored) onConcurrency({ resource: type, ...restored, reason: 'recovered' });
+    if (scheduler.hasMonitors(type) && queue.size(type) > 0) void queue.drain(type);
+  };
+  scheduler.onStatusChange((e) => {
+    if (e.from !== undefined && !isDown(e.to) && gate.usable(e.resourceType)) recover(e.resourceType);
+  });
+  scheduler.onRoundComplete(() => {
+    for (const t of Object.values(ResourceType)) if (gate.usable(t)) recover(t);
+  });
+}
