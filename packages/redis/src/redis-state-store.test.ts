@@ -129,8 +129,8 @@ describe('RedisStateStore as a StateStore', () => {
 
 describe('RedisStateStore never shows a password', () => {
   it('strips it from the errors of a refused AUTH, also when a manager restores from the store', async () => {
-    const logged = vi.spyOn(console, 'error'); // ioredis prints `error` events nobody listens to
-    const s = store({ redis: WRONG_PASSWORD_URL });
+    const reported: unknown[] = [];
+    const s = store({ redis: WRONG_PASSWORD_URL, onConnectionError: (e) => reported.push(e) });
     const failures = [
       await rejection(s.set('k', 1)),
       await rejection(s.get('k')),
@@ -141,17 +141,31 @@ describe('RedisStateStore never shows a password', () => {
     const manager = new ResilienceManager('secret-team', { env: { RAMPART_LOG_LEVEL: 'silent' }, store: s });
     const startError = await rejection(manager.start()); // restoring breakers reads the store
     await manager.stop();
-    await until(() => logged.mock.calls.length > 0);
-    const text = shown(failures, startError) + consoleErrors(logged);
+    await until(() => reported.length > 0);
+    const text = shown(failures, startError, ...reported);
     expect(text).toContain('[redacted]'); // where ioredis had put the AUTH arguments
     expect(text).not.toContain(SECRET);
   });
 
-  it('shows no password in what ioredis logs while the server refuses connections', async () => {
-    const logged = vi.spyOn(console, 'error');
-    const s = store({ redis: REFUSED_URL });
-    await until(() => consoleErrors(logged).includes('ECONNREFUSED'));
-    await s.close(); // nothing queued: returns at once
-    expect(consoleErrors(logged)).not.toContain(SECRET);
+  it('reports a refused connection once per outage, through a warning by default, without the password', async () => {
+    const logged = vi.spyOn(console, 'error'); // ioredis prints `error` events nobody listens to
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const s = store({ redis: REFUSED_URL });
+      await until(() => warnings.some((w) => w.message.includes('ECONNREFUSED')));
+      const reported: unknown[] = [];
+      const own = store({ redis: REFUSED_URL, onConnectionError: (e) => reported.push(e) });
+      await until(() => reported.length > 0);
+      await s.close(); // nothing queued: returns at once
+      await own.close();
+      expect(reported).toHaveLength(1); // ioredis kept retrying; one outage, one report
+      expect(warnings.filter((w) => w.name === 'RampartWarning')).toHaveLength(1);
+      expect(shown(...warnings, ...reported) + consoleErrors(logged)).not.toContain(SECRET);
+      expect(consoleErrors(logged)).toBe('');
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });

@@ -13,6 +13,12 @@ export interface RedisStateStoreOptions {
   batchSize?: number;
   /** Called for an entry whose value is not JSON; `entries` skips it. */
   onCorruptEntry?: (key: string, error: unknown) => void;
+  /**
+   * Called, with its secrets stripped, when the connection this store opened fails (ioredis then
+   * reconnects by itself): once per outage, again only after the connection was ready in between.
+   * Default: `process.emitWarning`. Not used for a client passed in `redis` (its owner listens).
+   */
+  onConnectionError?: (error: unknown) => void;
 }
 
 /** {@link RedisStateStoreOptions} after validation. */
@@ -20,6 +26,7 @@ export interface ResolvedRedisStateStoreOptions {
   readonly keyPrefix: string;
   readonly batchSize: number;
   readonly onCorruptEntry: ((key: string, error: unknown) => void) | undefined;
+  readonly onConnectionError: (error: unknown) => void;
 }
 
 /** Validate options and resolve defaults into a new frozen object; throws ConfigError naming the bad option. */
@@ -32,7 +39,13 @@ export function resolveRedisStateStoreOptions(options: RedisStateStoreOptions = 
   if (options.onCorruptEntry !== undefined && typeof options.onCorruptEntry !== 'function') {
     throw new ConfigError('redisStateStore.onCorruptEntry', 'must be a function', options.onCorruptEntry);
   }
-  return Object.freeze({ keyPrefix, batchSize, onCorruptEntry: options.onCorruptEntry });
+  if (options.onConnectionError !== undefined && typeof options.onConnectionError !== 'function') {
+    throw new ConfigError('redisStateStore.onConnectionError', 'must be a function', options.onConnectionError);
+  }
+  const onConnectionError =
+    options.onConnectionError ??
+    ((error: unknown) => process.emitWarning(`Redis state store connection failed: ${error instanceof Error ? error.message : String(error)}`, 'RampartWarning'));
+  return Object.freeze({ keyPrefix, batchSize, onCorruptEntry: options.onCorruptEntry, onConnectionError });
 }
 
 /** Escape Redis glob characters so a prefix matches literally in `SCAN MATCH`. */
@@ -62,6 +75,16 @@ export class RedisStateStore implements StateStore {
     this.#redis = client;
     this.#owned = owned;
     this.#clientPrefix = client.options.keyPrefix ?? '';
+    if (owned) {
+      // without a listener ioredis prints every reconnect failure to stderr as an unhandled error event
+      let reported = false;
+      client.on('ready', () => (reported = false));
+      client.on('error', (error: unknown) => {
+        if (reported) return;
+        reported = true;
+        this.options.onConnectionError(redactRedisError(error));
+      });
+    }
   }
 
   async get(key: string): Promise<unknown | undefined> {
