@@ -210,6 +210,9 @@ export {
   nonNegativeInt,
   fraction,
   optionsObject,
+  clockOption,
+  booleanOption,
+  describeValue,
   type NumberCheckOptions,
 } from './config/validate.js';
 export { linkSignals, type LinkedSignal } from './clock/linked-signal.js';

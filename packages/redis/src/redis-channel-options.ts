@@ -1,4 +1,4 @@
-import { ConfigError, nonEmptyString, optionsObject, positiveInt, systemClock, type Clock } from '@rampart/core';
+import { clockOption, ConfigError, nonEmptyString, optionsObject, positiveInt, type Clock } from '@rampart/core';
 import { teamIdSchema } from '@rampart/channels';
 import { validateRedisConnection, type RedisConnection } from './redis-connection.js';
 
@@ -35,15 +35,6 @@ export interface ResolvedRedisChannelOptions {
 
 const PATH = 'redisChannel';
 
-function clockOption(value: unknown): Clock {
-  if (value === undefined) return systemClock;
-  const c = value as Partial<Clock> | null;
-  if (typeof c !== 'object' || c === null || typeof c.now !== 'function' || typeof c.wallNow !== 'function' || typeof c.setTimeout !== 'function' || typeof c.clearTimeout !== 'function') {
-    throw new ConfigError(`${PATH}.clock`, 'must be a Clock (now, wallNow, setTimeout, clearTimeout, sleep)', typeof value);
-  }
-  return value as Clock;
-}
-
 /** Validate options and resolve defaults into a new frozen object; throws ConfigError naming the bad option (URL redacted). */
 export function resolveRedisChannelOptions(options: RedisChannelOptions): ResolvedRedisChannelOptions {
   const o = optionsObject(PATH, options);
@@ -56,6 +47,6 @@ export function resolveRedisChannelOptions(options: RedisChannelOptions): Resolv
     heartbeatIntervalMs: positiveInt(`${PATH}.heartbeatIntervalMs`, o.heartbeatIntervalMs ?? 5_000),
     pollIntervalMs: positiveInt(`${PATH}.pollIntervalMs`, o.pollIntervalMs ?? 5_000),
     timeoutMs: positiveInt(`${PATH}.timeoutMs`, o.timeoutMs ?? 5_000),
-    clock: clockOption(o.clock),
+    clock: clockOption(`${PATH}.clock`, o.clock),
   });
 }

@@ -3,13 +3,14 @@ import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  booleanOption,
+  clockOption,
   ConfigError,
   EventEmitter,
   nonEmptyString,
   optionsObject,
   positiveInt,
   positiveNumber,
-  systemClock,
   writeFileAtomic,
   type Clock,
   type Disposable,
@@ -20,7 +21,7 @@ import type { ChannelHandlerError } from '../channel-handler-error.js';
 import { ChannelClosedError } from '../errors/channel-closed-error.js';
 import type { ChannelMessage } from '../message.js';
 import { wireCopy } from '../parse-message.js';
-import { booleanOption, clockOption, teamOption } from '../validate-options.js';
+import { teamOption } from '../validate-options.js';
 import type { DeadLetter } from './dead-letters.js';
 import { claimOwner, ensureFolders, recoverAbandoned, releaseOwner, teamFolders, type TeamFolders } from './file-layout.js';
 import { messageFileName, nextSequence, temporaryName, type Owner } from './file-names.js';
@@ -86,7 +87,7 @@ export class FileChannel implements Channel {
       pollIntervalMs: positiveNumber('FileChannel.pollIntervalMs', o.pollIntervalMs ?? 250),
       watch: booleanOption('FileChannel.watch', o.watch, true),
       maxInFlight: positiveInt('FileChannel.maxInFlight', o.maxInFlight ?? 64),
-      clock: clockOption('FileChannel.clock', o.clock) ?? systemClock,
+      clock: clockOption('FileChannel.clock', o.clock),
     });
     this.#folders = teamFolders(this.directory, this.team);
   }

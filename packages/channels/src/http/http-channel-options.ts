@@ -1,5 +1,5 @@
-import { ConfigError, nonEmptyString, optionsObject, positiveInt, redactUrl, systemClock, type Clock } from '@rampart/core';
-import { clockOption, teamOption } from '../validate-options.js';
+import { clockOption, ConfigError, nonEmptyString, optionsObject, positiveInt, redactUrl, type Clock } from '@rampart/core';
+import { teamOption } from '../validate-options.js';
 
 /** Where a team's HTTP channel listens: a map of team → base URL, or a function (undefined: unknown team). */
 export type HttpPeers = Readonly<Record<string, string>> | ((team: string) => string | undefined);
@@ -87,6 +87,6 @@ export function resolveHttpChannelOptions(options: HttpChannelOptions): Resolved
     timeoutMs: positiveInt(`${PATH}.timeoutMs`, o.timeoutMs ?? 10_000),
     maxBodyBytes: positiveInt(`${PATH}.maxBodyBytes`, o.maxBodyBytes ?? 1024 * 1024),
     maxQueuedMessages: positiveInt(`${PATH}.maxQueuedMessages`, o.maxQueuedMessages ?? 1_000),
-    clock: clockOption(`${PATH}.clock`, o.clock) ?? systemClock,
+    clock: clockOption(`${PATH}.clock`, o.clock),
   });
 }

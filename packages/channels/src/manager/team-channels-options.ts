@@ -1,16 +1,18 @@
 import {
+  booleanOption,
+  clockOption,
   ConfigError,
+  describeValue,
   MemoryStore,
   nonNegativeNumber,
   optionsObject,
   positiveInt,
   positiveNumber,
-  systemClock,
   type Clock,
   type StateStore,
 } from '@rampart/core';
 import type { Channel, ChannelKind } from '../channel.js';
-import { booleanOption, clockOption, describeValue, teamOption } from '../validate-options.js';
+import { teamOption } from '../validate-options.js';
 
 /** The part of a pino logger TeamChannels uses (a pino `Logger` fits). */
 export interface ChannelsLogger {
@@ -117,7 +119,7 @@ export function resolveTeamChannelsOptions(options: TeamChannelsOptions): Resolv
     dedupeSize: positiveInt('TeamChannels.dedupeSize', o.dedupeSize ?? 10_000),
     queueOnFailure: booleanOption('TeamChannels.queueOnFailure', o.queueOnFailure, true),
     outbox: o.outbox ?? new MemoryStore(),
-    clock: clockOption('TeamChannels.clock', o.clock) ?? systemClock,
+    clock: clockOption('TeamChannels.clock', o.clock),
     logger,
   });
 }

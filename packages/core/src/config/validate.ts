@@ -18,6 +18,11 @@ function finiteOrInfinity(path: string, value: unknown, options?: NumberCheckOpt
 }
 
 /** Short, secret-free description of a bad value for error messages. */
+/** A bad value, shortly, for an error message: strings quoted and cut at 40 characters, objects named by kind. */
+export function describeValue(value: unknown): string {
+  return describe(value);
+}
+
 function describe(value: unknown): string {
   if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
   if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) {
