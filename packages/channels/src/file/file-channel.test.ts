@@ -21,8 +21,8 @@ afterEach(async () => {
 
 const POLL_MS = 100;
 
-function fileChannel(team: string, directory: string, clock: FakeClock, options: { watch?: boolean } = {}): FileChannel {
-  const c = new FileChannel({ team, directory, clock, pollIntervalMs: POLL_MS, watch: options.watch ?? false });
+function fileChannel(team: string, directory: string, clock: FakeClock, options: { watch?: boolean; closeTimeoutMs?: number } = {}): FileChannel {
+  const c = new FileChannel({ team, directory, clock, pollIntervalMs: POLL_MS, ...options, watch: options.watch ?? false });
   open.push(c);
   return c;
 }
@@ -37,6 +37,15 @@ function collect(c: FileChannel): ChannelMessage[] {
 
 const msg = (type: string, priority: MessagePriority = MessagePriority.NORMAL, recipient = 'b') =>
   createMessage({ sender: 'a', recipient, type, priority, payload: { type } });
+
+/** A FakeClock that also records the delay of every timer set on it. */
+class DelayRecordingClock extends FakeClock {
+  readonly delays: number[] = [];
+  override setTimeout(fn: () => void, ms: number): unknown {
+    this.delays.push(ms);
+    return super.setTimeout(fn, ms);
+  }
+}
 
 const listing = async (dir: string) => (await readdir(dir)).sort();
 
@@ -190,10 +199,67 @@ describe('FileChannel', () => {
     await expect(a.send(msg('x'))).rejects.toMatchObject({ kind: 'file', team: 'a' });
   });
 
+  it('close() waits for running handlers to settle and delete their files', async () => {
+    const dir = await dirs.make('close-wait');
+    const clock = new DelayRecordingClock();
+    const a = fileChannel('a', dir, clock);
+    const b = fileChannel('b', dir, clock);
+    await Promise.all([a.start(), b.start()]);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const started: string[] = [];
+    b.onMessage(async (m) => {
+      started.push(m.type);
+      await gate;
+    });
+    await Promise.all([a.send(msg('one')), a.send(msg('two'))]);
+    await eventually(() => started.length === 2, { clock, tickMs: POLL_MS });
+    let closed = false;
+    const closing = b.close().then(() => (closed = true));
+    await eventually(() => closed || clock.delays.includes(5_000)); // close() is waiting (on its default timeout)
+    expect(closed).toBe(false); // the clock has not moved: only the handlers settling can end close()
+    expect(await listing(join(dir, 'b', 'processing'))).toHaveLength(2);
+    release();
+    await closing;
+    expect(await listing(join(dir, 'b', 'processing'))).toEqual([]); // a stopped team leaves no handled files behind
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('close() stops waiting for a handler that never settles after closeTimeoutMs on the clock; its file stays claimed', async () => {
+    const dir = await dirs.make('close-timeout');
+    const clock = new FakeClock();
+    const a = fileChannel('a', dir, clock);
+    const b = fileChannel('b', dir, clock, { closeTimeoutMs: 1_000 });
+    await Promise.all([a.start(), b.start()]);
+    let started = 0;
+    b.onMessage(() => {
+      started++;
+      return new Promise<void>(() => undefined);
+    });
+    await a.send(msg('stuck'));
+    await eventually(() => started === 1, { clock, tickMs: POLL_MS });
+    const closingAt = clock.now();
+    let closed = false;
+    void b.close().then(() => (closed = true));
+    await eventually(() => closed, { clock, tickMs: POLL_MS });
+    expect(clock.now() - closingAt).toBeGreaterThanOrEqual(1_000);
+    expect(clock.pendingTimers).toBe(0);
+    expect(await listing(join(dir, 'b', 'processing'))).toHaveLength(1); // not handled: not deleted, and not recovered while ours
+    const again = fileChannel('b', dir, clock);
+    const got = collect(again);
+    await again.start();
+    await clock.tickAsync(POLL_MS * 3);
+    expect(got).toEqual([]);
+  });
+
   it('validates its options with ConfigError naming the path', () => {
     expect(() => new FileChannel({ team: 'a', directory: '' })).toThrow(expect.objectContaining({ path: 'FileChannel.directory' }));
     expect(() => new FileChannel({ team: 'a/b', directory: '/tmp' })).toThrow(expect.objectContaining({ path: 'FileChannel.team' }));
     expect(() => new FileChannel({ team: 'a', directory: '/tmp', pollIntervalMs: -1 })).toThrow(ConfigError);
+    expect(() => new FileChannel({ team: 'a', directory: '/tmp', closeTimeoutMs: -5 })).toThrow(
+      expect.objectContaining({ path: 'FileChannel.closeTimeoutMs', value: -5 }),
+    );
+    expect(new FileChannel({ team: 'a', directory: '/tmp' }).options).toMatchObject({ closeTimeoutMs: 5_000 });
     expect(() => new FileChannel({ team: 'a', directory: '/tmp', watch: 'yes' as unknown as boolean })).toThrow(
       expect.objectContaining({ path: 'FileChannel.watch' }),
     );

@@ -10,11 +10,13 @@ import {
   nonEmptyString,
   optionsObject,
   positiveInt,
+  nonNegativeNumber,
   positiveNumber,
   writeFileAtomic,
   type Clock,
   type Disposable,
   type Event,
+  type TimerHandle,
 } from '@rampart/core';
 import type { Channel, ChannelHealth, MessageHandler } from '../channel.js';
 import type { ChannelHandlerError } from '../channel-handler-error.js';
@@ -25,6 +27,7 @@ import { teamOption } from '../validate-options.js';
 import type { DeadLetter } from './dead-letters.js';
 import { claimOwner, ensureFolders, recoverAbandoned, releaseOwner, teamFolders, type TeamFolders } from './file-layout.js';
 import { messageFileName, nextSequence, temporaryName, type Owner } from './file-names.js';
+import { pendingHandledDeletes } from './handled-files.js';
 import { errorText, InboxReceiver } from './inbox-receiver.js';
 
 export interface FileChannelOptions {
@@ -38,7 +41,12 @@ export interface FileChannelOptions {
   watch?: boolean;
   /** Messages being handled at once; claiming pauses at this many. Default 64. */
   maxInFlight?: number;
-  /** Time source for the poll interval. Default `systemClock`. */
+  /**
+   * How long `close()` waits, ms (on the clock), for handlers still running to settle and delete
+   * their files; a handler that takes longer keeps its file claimed until it settles. Default 5000.
+   */
+  closeTimeoutMs?: number;
+  /** Time source for the poll interval and `closeTimeoutMs`. Default `systemClock`. */
   clock?: Clock;
 }
 
@@ -47,6 +55,7 @@ export interface ResolvedFileChannelOptions {
   readonly pollIntervalMs: number;
   readonly watch: boolean;
   readonly maxInFlight: number;
+  readonly closeTimeoutMs: number;
   readonly clock: Clock;
 }
 
@@ -63,6 +72,15 @@ export interface ResolvedFileChannelOptions {
  * crash before the delete leaves it in `processing/`, from where `start()` puts back the files of
  * processes that are gone. A file that is not a valid message for this team, or whose handler
  * throws, is moved to `dead/` with a `.reason.json` and reported through {@link onDeadLetter}.
+ *
+ * A handled message is never handed out again by this process: when its delete fails (the folder
+ * is briefly unreachable), the failure goes to {@link onPollError}, the file is remembered for the
+ * whole process, and its delete is tried again on every later poll of any FileChannel of the team
+ * in this process, and at `close()`, until it succeeds; `start()` never puts a remembered file back
+ * into the inbox. Only if the process ends before the folder is reachable again does the file look
+ * unhandled (nothing could be written there to say otherwise), and the next process gets it again.
+ *
+ * `close()` waits up to `closeTimeoutMs` for handlers still running to settle and delete their files.
  */
 export class FileChannel implements Channel {
   readonly kind = 'file' as const;
@@ -78,6 +96,7 @@ export class FileChannel implements Channel {
   #starting: Promise<void> | undefined;
   #handler: MessageHandler | undefined;
   #watcher: FSWatcher | undefined;
+  #closing: Promise<void> | undefined;
 
   constructor(options: FileChannelOptions) {
     const o = optionsObject('FileChannel', options);
@@ -87,6 +106,7 @@ export class FileChannel implements Channel {
       pollIntervalMs: positiveNumber('FileChannel.pollIntervalMs', o.pollIntervalMs ?? 250),
       watch: booleanOption('FileChannel.watch', o.watch, true),
       maxInFlight: positiveInt('FileChannel.maxInFlight', o.maxInFlight ?? 64),
+      closeTimeoutMs: nonNegativeNumber('FileChannel.closeTimeoutMs', o.closeTimeoutMs ?? 5000),
       clock: clockOption('FileChannel.clock', o.clock),
     });
     this.#folders = teamFolders(this.directory, this.team);
@@ -102,7 +122,7 @@ export class FileChannel implements Channel {
     return this.#handlerErrors.event;
   }
 
-  /** Fires when listing or claiming the inbox fails (the next poll tries again). */
+  /** Fires when listing or claiming the inbox, or deleting a handled file, fails (the next poll tries again). */
   get onPollError(): Event<unknown> {
     return this.#pollErrors.event;
   }
@@ -186,15 +206,30 @@ export class FileChannel implements Channel {
       return {
         healthy: true,
         latencyMs: clock.now() - startedAt,
-        details: { directory: this.#folders.root, inbox, processing, dead, inFlight: receiver.inFlight },
+        details: {
+          directory: this.#folders.root,
+          inbox,
+          processing,
+          dead,
+          inFlight: receiver.inFlight,
+          pendingDeletes: pendingHandledDeletes(this.#folders.processing),
+        },
       };
     } catch (error) {
       return { healthy: false, latencyMs: clock.now() - startedAt, error: errorText(error) };
     }
   }
 
-  /** Stop polling and watching. Handlers already running finish and delete their files. */
-  async close(): Promise<void> {
+  /**
+   * Stop polling and watching, wait up to `closeTimeoutMs` for handlers still running to settle and
+   * delete their files, then try once more to delete handled files whose delete failed.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close().finally(() => (this.#closing = undefined));
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     await this.#starting?.catch(() => undefined);
     const receiver = this.#receiver;
     const owner = this.#owner;
@@ -206,6 +241,20 @@ export class FileChannel implements Channel {
     const { handlersDone } = await receiver.stop();
     // Files claimed by handlers still running stay ours until they finish.
     void handlersDone.then(() => releaseOwner(owner));
+    if (receiver.inFlight > 0) await this.#settledWithin(handlersDone, this.options.closeTimeoutMs);
+    await receiver.retryDeletes(); // best effort: failures go to onPollError; the next start() in this process retries
+  }
+
+  /** Resolve when `done` settles or after `timeoutMs` on the clock, whichever comes first. */
+  async #settledWithin(done: Promise<void>, timeoutMs: number): Promise<void> {
+    const clock = this.options.clock;
+    let timer: TimerHandle | undefined;
+    const timedOut = new Promise<void>((resolve) => (timer = clock.setTimeout(resolve, timeoutMs)));
+    try {
+      await Promise.race([done, timedOut]);
+    } finally {
+      clock.clearTimeout(timer);
+    }
   }
 
   #startWatching(): void {

@@ -3,6 +3,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Owner } from './file-names.js';
 import { parseClaimedName, parseTemporaryName } from './file-names.js';
+import { isHandled } from './handled-files.js';
 
 /** The folders of one team under a FileChannel's directory. */
 export interface TeamFolders {
@@ -53,13 +54,14 @@ export function ownerAlive(owner: Owner): boolean {
 
 /**
  * Put messages claimed by processes (or channel instances) that are gone back into the inbox, and
- * delete their half-written temporary files. Returns how many messages were recovered.
+ * delete their half-written temporary files. Files this process has handled but could not delete
+ * yet stay where they are (the receiver deletes them). Returns how many messages were recovered.
  */
 export async function recoverAbandoned(folders: TeamFolders): Promise<number> {
   let recovered = 0;
   for (const name of await readdir(folders.processing)) {
     const claimed = parseClaimedName(name);
-    if (claimed === undefined || ownerAlive(claimed.owner)) continue;
+    if (claimed === undefined || ownerAlive(claimed.owner) || isHandled(folders.processing, name)) continue;
     try {
       await rename(join(folders.processing, name), join(folders.inbox, claimed.messageName));
       recovered++;

@@ -1,5 +1,5 @@
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { redactString, type Clock, type EventEmitter, type TimerHandle } from '@rampart/core';
 import type { MessageHandler } from '../channel.js';
 import type { ChannelHandlerError } from '../channel-handler-error.js';
@@ -9,6 +9,7 @@ import { parseChannelMessage } from '../parse-message.js';
 import { moveToDead, type DeadLetter, type DeadLetterReason } from './dead-letters.js';
 import type { TeamFolders } from './file-layout.js';
 import { claimedName, MESSAGE_SUFFIX, type Owner } from './file-names.js';
+import { deleteHandled, rememberHandled } from './handled-files.js';
 
 export interface InboxReceiverDeps {
   team: string;
@@ -30,6 +31,8 @@ export const errorText = (error: unknown) => redactString(error instanceof Error
  * The receiving loop of one open FileChannel: lists the inbox (every `pollIntervalMs` on the
  * clock, and when kicked), claims each file into `processing/` in name order, validates it, starts
  * its handler (without waiting for the previous one), and deletes it once the handler settles.
+ * A handled file whose delete fails is remembered (see `handled-files.ts`) and its delete is tried
+ * again at the start of every later poll, until it succeeds; it is never handed out again.
  */
 export class InboxReceiver {
   readonly #deps: InboxReceiverDeps;
@@ -71,7 +74,8 @@ export class InboxReceiver {
 
   /**
    * Stop listing; resolves once the listing in progress is done, with a promise of the handlers
-   * running now finishing (not awaited here: a handler may wait long).
+   * running now having settled and deleted (or buried) their files (not awaited here: a handler
+   * may wait long).
    */
   async stop(): Promise<{ handlersDone: Promise<void> }> {
     this.#open = false;
@@ -79,6 +83,11 @@ export class InboxReceiver {
     this.#timer = undefined;
     await this.#polling;
     return { handlersDone: Promise.allSettled([...this.#inFlight]).then(() => undefined) };
+  }
+
+  /** Try again to delete the handled files of this team whose delete failed; failures go to `pollErrors`. */
+  async retryDeletes(): Promise<void> {
+    for (const error of await deleteHandled(this.#deps.folders.processing)) this.#deps.pollErrors.fire(error);
   }
 
   #schedule(): void {
@@ -91,6 +100,7 @@ export class InboxReceiver {
 
   async #pollOnce(): Promise<void> {
     const { folders, owner, maxInFlight } = this.#deps;
+    await this.retryDeletes();
     const names = (await readdir(folders.inbox)).filter((n) => n.endsWith(MESSAGE_SUFFIX)).sort();
     for (const name of names) {
       if (!this.#open || this.#deps.handler() === undefined || this.#inFlight.size >= maxInFlight) return;
@@ -138,7 +148,13 @@ export class InboxReceiver {
         await this.#bury(claimed, name, 'handler_failed', errorText(error), message.id);
         return;
       }
-      await rm(claimed, { force: true });
+      try {
+        await rm(claimed, { force: true });
+      } catch (error) {
+        // handled: never hand it out again; the next polls (and close()) delete it
+        rememberHandled(this.#deps.folders.processing, basename(claimed));
+        throw error;
+      }
     };
     const task: Promise<void> = run()
       .catch((error: unknown) => this.#deps.pollErrors.fire(error))
