@@ -1,7 +1,9 @@
 // `npm run bench`: every benchmark, side by side with the peers, in one process (node --expose-gc).
 // BENCH_RUNS (default 3): runs of the side-by-side table, medians reported; BENCH_TIME_MS (default
-// 500): sampling time per case per run; BENCH_ROUNDS (default 9): paired rounds for the targets.
+// 500): sampling time per case per run; BENCH_ROUNDS (default 9): paired rounds for the targets;
+// BENCH_CHANNEL_MESSAGES (default 200): sequential messages per channel (throughput sends 10×).
 import { availableParallelism, loadavg } from 'node:os';
+import { benchChannels } from './channels.js';
 import { CALLS_PER_SAMPLE, formatTable, measureRuns } from './harness.js';
 import { benchHeap } from './heap.js';
 import { benchHealthReport } from './health-report.js';
@@ -45,3 +47,5 @@ console.log('\n## getHealthReport(), served from the last completed checks\n');
 console.log(await benchHealthReport());
 console.log('\n## Provider switch: primary answers 429, secondary answers (real SDKs, loopback mock server)\n');
 console.log(await benchLlmSwitch(positiveInt('BENCH_SWITCH_ITERATIONS', 200)));
+console.log(`\n## Channels between two teams through TeamChannels (load average ${load()})\n`);
+console.log(await benchChannels(positiveInt('BENCH_CHANNEL_MESSAGES', 200)));

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, EventEmitter, linkSignals, parseRetryAfterMs, redactString, redactUrl, type Disposable, type Event } from '@rampart/core';
@@ -38,7 +39,8 @@ export class HttpChannel implements Channel {
   readonly #token: string | undefined;
   readonly #handlerErrors = new EventEmitter<ChannelHandlerError>();
   readonly #queue = new DeliveryQueue((message, error) => this.#handlerErrors.fire({ kind: this.kind, team: this.team, message, error }));
-  readonly #closing = new AbortController();
+  /** Aborted by close(): every send in flight listens to it at once (each removes its listener when it settles). */
+  readonly #closing = unlimitedListeners(new AbortController());
   #handler: MessageHandler | undefined;
   #server: Server | undefined;
   #started: Promise<void> | undefined;
@@ -250,4 +252,10 @@ export class HttpChannel implements Channel {
     }
     await this.#queue.idle();
   }
+}
+
+/** A signal many in-flight calls listen to at once: more than Node's default 10 is normal, not a leak. */
+function unlimitedListeners(controller: AbortController): AbortController {
+  setMaxListeners(0, controller.signal);
+  return controller;
 }

@@ -53,6 +53,22 @@ describe('TeamChannels over an in-memory channel', () => {
     expect(a.getHealth().channels[0]).toMatchObject({ kind: 'memory', healthy: true, circuit: 'closed', sent: 2, received: 1 });
   });
 
+  it('carries 100 requests in flight at once without a MaxListenersExceededWarning on its stop signal', async () => {
+    const { a, b } = await pair();
+    b.handle('echo', (m) => m.payload);
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const replies = await Promise.all(Array.from({ length: 100 }, (_, i) => a.request('b', 'echo', i)));
+      expect(replies).toEqual(Array.from({ length: 100 }, (_, i) => i));
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('rejects a request with RequestTimeoutError on the clock when no reply comes', async () => {
     const { a, b, clock } = await pair();
     let release!: () => void;

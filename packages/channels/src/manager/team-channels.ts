@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { CircuitState, EventEmitter, linkSignals, type Disposable, type Event, type TimerHandle } from '@rampart/core';
 import type { ChannelKind } from '../channel.js';
 import { ChannelsStoppedError } from '../errors/channels-stopped-error.js';
@@ -110,6 +111,8 @@ export class TeamChannels {
 
   async #open(): Promise<void> {
     this.#stop = new AbortController();
+    // every send and request in flight listens to the stop signal at once (each removes its listener when it settles)
+    setMaxListeners(0, this.#stop.signal);
     this.#active = null;
     this.#subscriptions = this.#slots.map((slot) =>
       slot.channel.onMessage((message) => {
