@@ -19,6 +19,8 @@ export { InMemoryChannel, type InMemoryChannelOptions } from './memory/in-memory
 export { FileChannel, type FileChannelOptions, type ResolvedFileChannelOptions } from './file/file-channel.js';
 export type { DeadLetter, DeadLetterReason } from './file/dead-letters.js';
 export { messageFileName } from './file/file-names.js';
+// the channels as a resource of a ResilienceManager
+export { ChannelsMonitor, type ChannelsMonitorOptions } from './monitor/channels-monitor.js';
 // failover manager
 export { TeamChannels } from './manager/team-channels.js';
 export type { SendOptions, RequestOptions, SendResult, TeamChannelsHealth, TeamStatus } from './manager/team-channels-types.js';
