@@ -1,12 +1,13 @@
 import { CircuitState, ConfigError, ResourceStatus, type HealthReport, type ResilienceManager } from '@rampart/core';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { resolveMetricsOptions, type Instrumentation, type MetricsOptions } from './metrics-options.js';
+import { attachToFamily, type FamilyIndex } from './shared-family.js';
 
 const STATUSES = Object.values(ResourceStatus);
 
 /** The manager metrics of one registry and prefix, shared by every manager instrumented on it. */
 class TeamMetrics {
-  readonly managers = new Set<ResilienceManager>();
+  readonly sources = new Set<ResilienceManager>();
   readonly steps: Counter<'team' | 'resource' | 'strategy' | 'outcome'>;
   readonly exhausted: Counter<'team' | 'resource'>;
   readonly cooldowns: Counter<'team' | 'resource' | 'provider'>;
@@ -17,7 +18,7 @@ class TeamMetrics {
     prefix: string,
   ) {
     const registers = [registry];
-    const reports = async (): Promise<HealthReport[]> => Promise.all([...this.managers].map((m) => m.getHealthReport()));
+    const reports = async (): Promise<HealthReport[]> => Promise.all([...this.sources].map((m) => m.getHealthReport()));
     this.#names = [
       'health_status',
       'resource_usage_percent',
@@ -74,7 +75,7 @@ class TeamMetrics {
         for (const r of all) for (const [resource, q] of Object.entries(r.queues)) this.set({ team: r.team, resource }, q.size);
       },
     });
-    const managers = this.managers;
+    const managers = this.sources;
     new Gauge({
       name: `${prefix}resource_circuitbreaker_state`,
       help: "State of the manager's own breakers, one per (resource type, provider; '' for a resource-level one): 1 for the current state, 0 for the others.",
@@ -114,7 +115,7 @@ class TeamMetrics {
   }
 }
 
-const shared = new WeakMap<Registry, Map<string, TeamMetrics>>();
+const shared: FamilyIndex<TeamMetrics> = new WeakMap();
 
 /**
  * Export a manager's health, usage, queues, fallback steps and provider cooldowns (every series
@@ -127,33 +128,10 @@ export function instrumentManager(manager: ResilienceManager, options?: MetricsO
     throw new ConfigError('instrumentManager.manager', 'must be a ResilienceManager', manager);
   }
   const { registry, prefix } = resolveMetricsOptions(options, 'instrumentManager.options');
-  let byPrefix = shared.get(registry);
-  if (!byPrefix) shared.set(registry, (byPrefix = new Map()));
-  let metrics = byPrefix.get(prefix);
-  if (metrics && [...metrics.managers].some((m) => m.team === manager.team)) {
-    throw new ConfigError('instrumentManager.manager', `a manager of team "${manager.team}" is already instrumented on this registry`, manager.team);
-  }
-  if (!metrics) byPrefix.set(prefix, (metrics = new TeamMetrics(registry, prefix)));
-  const m = metrics;
   const team = manager.team;
-  m.managers.add(manager);
-  const subscriptions = [
+  return attachToFamily(shared, { registry, prefix, path: 'instrumentManager.manager', what: 'a manager' }, () => new TeamMetrics(registry, prefix), manager, (m) => [
     manager.onFallbackStep((e) => m.steps.inc({ team, resource: e.resource, strategy: e.strategy, outcome: e.outcome })),
     manager.onFallbackExhausted((e) => m.exhausted.inc({ team, resource: e.resource })),
     manager.onProviderCooldown((e) => m.cooldowns.inc({ team, resource: e.resource, provider: e.provider })),
-  ];
-  let disposed = false;
-  return Object.freeze({
-    registry,
-    dispose(): void {
-      if (disposed) return;
-      disposed = true;
-      for (const s of subscriptions) s.dispose();
-      m.managers.delete(manager);
-      if (m.managers.size === 0) {
-        m.unregister();
-        byPrefix.delete(prefix);
-      }
-    },
-  });
+  ]);
 }

@@ -1,6 +1,7 @@
 import { CircuitState, ConfigError, describeValue } from '@rampart/core';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { resolveMetricsOptions, type Instrumentation, type MetricsOptions } from './metrics-options.js';
+import { attachToFamily, type FamilyIndex } from './shared-family.js';
 import type { ChannelStatusLike, TeamChannelsHealthLike, TeamChannelsLike } from './team-channels-like.js';
 
 const STATES = Object.values(CircuitState);
@@ -11,7 +12,7 @@ type TeamSample = [labels: { team: string }, value: number];
 
 /** The TeamChannels metrics of one registry and prefix, shared by every TeamChannels instrumented on it. */
 class ChannelsMetrics {
-  readonly teams = new Set<TeamChannelsLike>();
+  readonly sources = new Set<TeamChannelsLike>();
   readonly switches: Counter<'team' | 'from' | 'to' | 'reason'>;
   readonly undeliverable: Counter<'team' | 'reason' | 'where'>;
   readonly unhandled: Counter<'team' | 'reason'>;
@@ -23,7 +24,7 @@ class ChannelsMetrics {
     prefix: string,
   ) {
     const registers = [registry];
-    const snapshot = (): Snapshot => [...this.teams].map((t) => ({ team: t.team, health: t.getHealth() }));
+    const snapshot = (): Snapshot => [...this.sources].map((t) => ({ team: t.team, health: t.getHealth() }));
     this.#names = [
       'channel_healthy',
       'channel_circuitbreaker_state',
@@ -170,7 +171,7 @@ class ChannelsMetrics {
   }
 }
 
-const shared = new WeakMap<Registry, Map<string, ChannelsMetrics>>();
+const shared: FamilyIndex<ChannelsMetrics> = new WeakMap();
 
 /**
  * Export a team's channels (`TeamChannels` from @rampart/channels): per channel (`channel` label:
@@ -195,34 +196,12 @@ export function instrumentTeamChannels(channels: TeamChannelsLike, options?: Met
     throw new ConfigError('instrumentTeamChannels.channels', `must be a TeamChannels, got ${describeValue(channels)}`, describeValue(channels));
   }
   const { registry, prefix } = resolveMetricsOptions(options, 'instrumentTeamChannels.options');
-  let byPrefix = shared.get(registry);
-  if (!byPrefix) shared.set(registry, (byPrefix = new Map()));
-  let metrics = byPrefix.get(prefix);
-  if (metrics && [...metrics.teams].some((t) => t.team === channels.team)) {
-    throw new ConfigError('instrumentTeamChannels.channels', `the channels of team "${channels.team}" are already instrumented on this registry`, channels.team);
-  }
-  if (!metrics) byPrefix.set(prefix, (metrics = new ChannelsMetrics(registry, prefix)));
-  const m = metrics;
   const team = channels.team;
-  m.teams.add(channels);
-  const subscriptions = [
+  const target = { registry, prefix, path: 'instrumentTeamChannels.channels', what: 'the channels' };
+  return attachToFamily(shared, target, () => new ChannelsMetrics(registry, prefix), channels, (m) => [
     channels.onChannelSwitch((e) => m.switches.inc({ team, from: e.from ?? '', to: e.to ?? '', reason: e.reason })),
     channels.onUndeliverable((e) => m.undeliverable.inc({ team, reason: e.reason, where: e.where })),
     channels.onUnhandled((e) => m.unhandled.inc({ team, reason: e.reason })),
     channels.onHandlerError(() => m.handlerErrors.inc({ team })),
-  ];
-  let disposed = false;
-  return Object.freeze({
-    registry,
-    dispose(): void {
-      if (disposed) return;
-      disposed = true;
-      for (const s of subscriptions) s.dispose();
-      m.teams.delete(channels);
-      if (m.teams.size === 0) {
-        m.unregister();
-        byPrefix.delete(prefix);
-      }
-    },
-  });
+  ]);
 }
