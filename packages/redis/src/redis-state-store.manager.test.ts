@@ -1,7 +1,7 @@
 import { FallbackAction, FallbackStrategy, ResilienceManager, ResourceType, withFallback, type QueuedRequest, type ResilienceConfig } from '@rampart/core';
 import { FakeClock } from '@rampart/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanUp, keysUnder, REDIS_URL, uniqueNamespace } from './__fixtures__/redis-test-env.js';
+import { cleanUp, keysUnder, REDIS_URL, rejection, uniqueNamespace } from './__fixtures__/redis-test-env.js';
 import { RedisStateStore } from './redis-state-store.js';
 
 const prefixes: string[] = [];
@@ -34,14 +34,6 @@ function next(m: ResilienceManager, event: 'onRequestQueued' | 'onQueuedRequestS
       resolve(r);
     });
   });
-}
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** A team whose `notify` fails while `Notifier.down` is set. */

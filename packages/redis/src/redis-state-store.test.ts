@@ -1,7 +1,7 @@
 import { ResilienceManager, type StateStore } from '@rampart/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { consoleErrors, REFUSED_URL, SECRET, shown, until, WRONG_PASSWORD_URL } from './__fixtures__/redis-secrets.js';
-import { cleanUp, keysUnder, REDIS_URL, testClient, uniqueNamespace } from './__fixtures__/redis-test-env.js';
+import { cleanUp, keysUnder, REDIS_URL, rejection, testClient, uniqueNamespace } from './__fixtures__/redis-test-env.js';
 import { RedisStateStore } from './redis-state-store.js';
 
 const prefixes: string[] = [];
@@ -16,14 +16,6 @@ function store(options: ConstructorParameters<typeof RedisStateStore>[0] = {}): 
   const s = new RedisStateStore({ redis: REDIS_URL, ...options, keyPrefix });
   stores.push(s);
   return s;
-}
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
 }
 
 // The same behaviour core's state-store.test.ts asks of MemoryStore and FileStore.

@@ -47,3 +47,13 @@ export async function keysUnder(prefix: string): Promise<string[]> {
     await admin.quit();
   }
 }
+
+/** What `p` rejects with; fails when it resolves. */
+export async function rejection(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a rejection');
+}
