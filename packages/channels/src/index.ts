@@ -29,6 +29,7 @@ export {
   type TeamChannelsOptions,
   type ResolvedTeamChannelsOptions,
   type ChannelsLogger,
+  type MessageRoute,
 } from './manager/team-channels-options.js';
 export type { TeamMessageHandler } from './manager/inbound-router.js';
 export type { ChannelStatus } from './manager/channel-slot.js';

@@ -3,7 +3,7 @@ import type { ChannelSlot } from './channel-slot.js';
 import { sendWithFailover } from './failover-send.js';
 import type { Outbox } from './outbox.js';
 import type { UndeliverableMessage } from './team-channels-events.js';
-import type { ChannelsLogger } from './team-channels-options.js';
+import type { ChannelsLogger, MessageRoute } from './team-channels-options.js';
 
 export interface ResendContext {
   team: string;
@@ -11,6 +11,7 @@ export interface ResendContext {
   slots: readonly ChannelSlot[];
   clock: Clock;
   sendTimeoutMs: number;
+  route: MessageRoute | undefined;
   /** Aborts when TeamChannels stops. */
   signal: AbortSignal;
   undeliverable: EventEmitter<UndeliverableMessage>;
@@ -38,7 +39,7 @@ export async function resendOutbox(ctx: ResendContext): Promise<void> {
   }
   for (const { message, seq } of live) {
     if (ctx.signal.aborted || !ctx.slots.some((s) => s.usable)) return;
-    const outcome = await sendWithFailover(ctx.slots, message, ctx.signal, ctx.clock, ctx.sendTimeoutMs);
+    const outcome = await sendWithFailover(ctx.slots, message, ctx.signal, ctx.clock, ctx.sendTimeoutMs, ctx.route);
     if (outcome.kind !== undefined) await ctx.outbox.remove(message.id);
     else await ctx.outbox.put(message, seq); // with its attempt count
   }

@@ -13,6 +13,7 @@ import {
 } from '@rampart/core';
 import type { Channel, ChannelKind } from '../channel.js';
 import { teamOption } from '../validate-options.js';
+import type { ChannelMessage } from '../message.js';
 
 /** The part of a pino logger TeamChannels uses (a pino `Logger` fits). */
 export interface ChannelsLogger {
@@ -50,7 +51,16 @@ export interface TeamChannelsOptions {
   clock?: Clock;
   /** Structured log lines for switches, undeliverable and unhandled messages, handler errors. Default: none. */
   logger?: ChannelsLogger;
+  /**
+   * Per-message routing (seed 003's routing matrix): the channel kinds to try for this message, in
+   * order; kinds left out are not used for it (a critical command can skip the in-memory channel, a
+   * large payload can go straight to Redis). Undefined, or no `route`, keeps the `channels` order.
+   */
+  route?: MessageRoute;
 }
+
+/** See {@link TeamChannelsOptions.route}. */
+export type MessageRoute = (message: Readonly<ChannelMessage>) => readonly ChannelKind[] | undefined;
 
 /** Options after defaults and validation (frozen). */
 export interface ResolvedTeamChannelsOptions {
@@ -67,6 +77,7 @@ export interface ResolvedTeamChannelsOptions {
   readonly outbox: StateStore;
   readonly clock: Clock;
   readonly logger: ChannelsLogger | undefined;
+  readonly route: MessageRoute | undefined;
 }
 
 const KINDS = new Set<ChannelKind>(['memory', 'file', 'http', 'redis']);
@@ -107,6 +118,7 @@ export function resolveTeamChannelsOptions(options: TeamChannelsOptions): Resolv
     throw new ConfigError('TeamChannels.logger', 'must be a pino-compatible logger (debug, info, warn, error)', describeValue(o.logger));
   }
   const logger = o.logger?.child?.({ team, component: 'channels' }) ?? o.logger;
+  if (o.route !== undefined && typeof o.route !== 'function') throw new ConfigError('TeamChannels.route', 'must be a function', describeValue(o.route));
   return Object.freeze({
     team,
     channels: resolveChannels(team, o.channels),
@@ -121,6 +133,7 @@ export function resolveTeamChannelsOptions(options: TeamChannelsOptions): Resolv
     outbox: o.outbox ?? new MemoryStore(),
     clock: clockOption('TeamChannels.clock', o.clock),
     logger,
+    route: o.route,
   });
 }
 

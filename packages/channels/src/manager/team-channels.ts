@@ -230,7 +230,7 @@ export class TeamChannels {
     }
     const link = linkSignals(signal, this.#stop.signal);
     try {
-      const outcome = await sendWithFailover(this.#slots, message, link.signal, this.options.clock, this.options.sendTimeoutMs);
+      const outcome = await sendWithFailover(this.#slots, message, link.signal, this.options.clock, this.options.sendTimeoutMs, this.options.route);
       this.#noteActive();
       if (outcome.kind !== undefined) return { id: message.id, channel: outcome.kind, queued: false };
       if (!queue) throw new ChannelsUnavailableError(message.recipient, message.id, outcome.attempts);
@@ -268,6 +268,7 @@ export class TeamChannels {
       slots: this.#slots,
       clock: this.options.clock,
       sendTimeoutMs: this.options.sendTimeoutMs,
+      route: this.options.route,
       signal: this.#stop.signal,
       undeliverable: this.#undeliverable,
       logger: this.options.logger,
