@@ -199,6 +199,28 @@ export {
 } from './rate-limiter/rate-limiter-registry.js';
 export { ChaosPolicy, createChaos, type ChaosOptions, type ChaosEvent } from './chaos/chaos-policy.js';
 export { InjectedFaultError } from './chaos/injected-fault-error.js';
+// hedging (task L)
+export {
+  HedgingPolicy,
+  createHedging,
+  type HedgingOptions,
+} from './hedging/hedging-policy.js';
+export type { HedgeEvent, HedgeTrigger, AttemptLostEvent, HedgePredicate } from './hedging/hedged-call.js';
+export { hedging } from './hedging/hedging-decorator.js';
+export { HedgingExhaustedError, type HedgingGiveUpReason } from './errors/hedging-exhausted-error.js';
+export { HedgeLostError } from './errors/hedge-lost-error.js';
+// fallback policy (value fallback, cockatiel's `fallback`)
+export {
+  FallbackPolicy,
+  createFallback,
+  type FallbackPolicyOptions,
+  type FallbackHandler,
+  type FallbackPredicate,
+  type FallbackEvent,
+} from './fallback-policy/fallback-policy.js';
+export { fallback, type FallbackDecorator, type FallbackFits } from './fallback-policy/fallback-decorator.js';
+export { FallbackFailedError } from './errors/fallback-failed-error.js';
+export type { PolicyLike, AlternativeResult } from './wrap/wrap.js';
 export { WrappedPolicy, wrap } from './wrap/wrap.js';
 export { NEVER_ABORTED_SIGNAL } from './wrap/execute-options.js';
 export { runWithDeadline } from './clock/run-with-deadline.js';

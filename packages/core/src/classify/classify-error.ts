@@ -73,8 +73,11 @@ function classifyRampart(err: RampartError): ErrorClassification | undefined {
     case 'BulkheadRejectedError':
       return TRANSIENT;
     case 'RetryExhaustedError':
-      // an inner retry gave up: the outcome is what its last error was
+    case 'HedgingExhaustedError':
+      // an inner retry (or hedge) gave up: the outcome is what its last error was
       return err.cause === undefined ? TRANSIENT : classifyError(err.cause);
+    case 'HedgeLostError':
+      return PERMANENT;
     default:
       return undefined;
   }
@@ -103,8 +106,8 @@ function hasTransientCode(err: Record<string, unknown>): boolean {
  * Classify an error. Order: registered classifiers (first match wins); an own
  * `rampartClassification` property; Rampart's own errors (TimeoutError → timeout,
  * RateLimitedError → rate_limited with its retry-after, ConfigError → permanent,
- * BrokenCircuitError/BulkheadRejectedError → transient, RetryExhaustedError → its last error's
- * class); an `AbortError` (the caller cancelled) → permanent, a DOM `TimeoutError` → timeout;
+ * BrokenCircuitError/BulkheadRejectedError → transient, RetryExhaustedError and
+ * HedgingExhaustedError → their last error's class, HedgeLostError → permanent); an `AbortError` (the caller cancelled) → permanent, a DOM `TimeoutError` → timeout;
  * HTTP `status`/`statusCode` (429 → rate_limited, 408 and 5xx → transient, 401/403 → permanent
  * with scope 'provider', other 4xx → permanent, retry-after read from `retryAfterMs` or
  * `headers`); network codes ECONNRESET, ECONNREFUSED, ETIMEDOUT, EPIPE, EAI_AGAIN (also on the

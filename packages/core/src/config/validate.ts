@@ -118,3 +118,25 @@ export function booleanOption(path: string, value: unknown, fallback: boolean): 
   if (typeof value !== 'boolean') throw new ConfigError(path, `must be a boolean, got ${describe(value)}`, value);
   return value;
 }
+
+/** A class of errors, matched with `instanceof`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ErrorClassLike = new (...args: any[]) => Error;
+
+/**
+ * Which errors a policy acts on: a predicate as it is, or a non-empty array of error classes turned
+ * into an `instanceof` predicate; undefined stays undefined (the policy's default). Throws
+ * {@link ConfigError} naming `path` (or `path[i]` for a bad class).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function errorFilterOption<P extends (error: unknown, ...rest: any[]) => boolean>(
+  path: string,
+  value: P | readonly ErrorClassLike[] | undefined,
+): P | ((error: unknown) => boolean) | undefined {
+  if (value === undefined || typeof value === 'function') return value;
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new ConfigError(path, 'must be a predicate or a non-empty array of error classes', value);
+  }
+  const classes = value.map((c, i) => functionValue<ErrorClassLike>(`${path}[${i}]`, c));
+  return (error: unknown) => classes.some((c) => error instanceof c);
+}

@@ -15,8 +15,9 @@ function compile(mode: 'standard' | 'legacy'): string {
   }
 }
 
-// decorated-team.ts holds @ts-expect-error lines: it compiles only if the decorated methods and
-// wrapped functions keep their exact parameter and return types.
+// decorated-team.ts and fallback-typing.ts hold @ts-expect-error lines: they compile only if the
+// decorated methods and wrapped functions keep their exact parameter and return types, @fallback
+// rejects values that do not fit the result, and wrap adds a fallback's value to its type.
 describe('decorated methods keep their types under tsc', () => {
   it('as TC39 standard decorators', () => {
     expect(compile('standard')).toBe('');

@@ -3,7 +3,7 @@ import { ExponentialBackoff } from '../backoff/exponential-backoff.js';
 import { classifyError } from '../classify/classify-error.js';
 import type { Clock } from '../clock/clock.js';
 import { readEnvDefaults } from '../config/env-defaults.js';
-import { clockOption, functionValue, nonNegativeNumber, optionsObject, positiveInt } from '../config/validate.js';
+import { clockOption, errorFilterOption, functionValue, nonNegativeNumber, optionsObject, positiveInt } from '../config/validate.js';
 import { ConfigError } from '../errors/config-error.js';
 import { RetryExhaustedError, type RetryGiveUpReason } from '../errors/retry-exhausted-error.js';
 import { EventEmitter, type Event } from '../events/event.js';
@@ -72,12 +72,7 @@ interface ResolvedRetryOptions {
 }
 
 function resolveRetryOn(value: RetryOptions['retryOn']): RetryPredicate | undefined {
-  if (value === undefined || typeof value === 'function') return value;
-  if (!Array.isArray(value) || value.length === 0) {
-    throw new ConfigError('retry.retryOn', 'must be a predicate or a non-empty array of error classes', value);
-  }
-  const classes = value.map((c, i) => functionValue<ErrorClass>(`retry.retryOn[${i}]`, c));
-  return (error) => classes.some((c) => error instanceof c);
+  return errorFilterOption('retry.retryOn', value);
 }
 
 /**

@@ -1,3 +1,4 @@
 export { FakeClock, flushMicrotasks } from './fake-clock.js';
 export { HeldServer } from './held-server.js';
 export { refClock } from './ref-clock.js';
+export { countingSignal } from './counting-signal.js';

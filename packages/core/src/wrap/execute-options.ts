@@ -24,6 +24,13 @@ export const COUNTS_ATTEMPTS: unique symbol = Symbol('rampart.countsAttempts');
 /** Brand on policies that take their `ctx.attempt` from `options.attempt`. */
 export const FORWARDS_ATTEMPT: unique symbol = Symbol('rampart.forwardsAttempt');
 
+/**
+ * Type-only brand: a policy that may resolve with a value of its own instead of the function's (a
+ * fallback) declares that value's type under this key, so `wrap` can add it to its result type.
+ * Never set at run time.
+ */
+export const ALTERNATIVE_RESULT: unique symbol = Symbol('rampart.alternativeResult');
+
 /** Options a layer may receive from `wrap`: the caller's, plus the carried attempt. */
 export interface LayerExecuteOptions extends ExecuteOptions {
   /** The enclosing retry's attempt number (1-based). */

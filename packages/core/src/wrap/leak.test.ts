@@ -1,33 +1,16 @@
-import { getEventListeners, setMaxListeners } from 'node:events';
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { FixedBackoff } from '../backoff/fixed-backoff.js';
 import { CircuitBreakerPolicy } from '../breaker/circuit-breaker-policy.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import type { PolicyContext } from '../policy/policy.js';
 import { createRetry } from '../retry/retry-policy.js';
+import { countingSignal } from '../testing/counting-signal.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { DeadlineScheduler, RESOLUTION_MS } from '../timeout/deadline-scheduler.js';
 import { createTimeout } from '../timeout/timeout-policy.js';
 import { wrap } from './wrap.js';
 
-/** A caller signal that counts the listeners added to and removed from it. */
-function countingSignal() {
-  const controller = new AbortController();
-  const signal = controller.signal;
-  const counts = { added: 0, removed: 0 };
-  setMaxListeners(1000, signal);
-  const add = signal.addEventListener.bind(signal);
-  const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = ((...args: Parameters<typeof add>) => {
-    counts.added++;
-    add(...args);
-  }) as typeof add;
-  signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-    counts.removed++;
-    remove(...args);
-  }) as typeof remove;
-  return { signal, counts };
-}
 
 const transient = () => Object.assign(new Error('flaky'), { status: 503 });
 

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors/config-error.js';
-import type { Policy, PolicyContext } from '../policy/policy.js';
+import type { ExecuteOptions, Policy, PolicyContext } from '../policy/policy.js';
 import {
+  ALTERNATIVE_RESULT,
   COUNTS_ATTEMPTS,
   FORWARDS_ATTEMPT,
   NO_SIGNAL_OPTIONS,
@@ -9,6 +10,20 @@ import {
 import { fusedRunner } from './fused-chain.js';
 import { LayerOptions } from './layer-options.js';
 import type { Fn, Runner } from './runner.js';
+
+/**
+ * What `wrap` composes: a {@link Policy}, or a policy that may resolve with a value of its own
+ * instead of the function's (a `FallbackPolicy<R>`, whose `execute` gives `Promise<T | R>`).
+ */
+export interface PolicyLike {
+  execute<T>(fn: (context: PolicyContext) => PromiseLike<T> | T, options?: ExecuteOptions): Promise<unknown>;
+}
+
+/**
+ * The value a policy may resolve with besides the function's: `never` for a plain Policy, R for a
+ * `FallbackPolicy<R>` (or a `WrappedPolicy<R>` holding one).
+ */
+export type AlternativeResult<P> = P extends { readonly [ALTERNATIVE_RESULT]: infer R } ? R : never;
 
 interface Branded {
   [COUNTS_ATTEMPTS]?: boolean;
@@ -138,18 +153,22 @@ function build(policies: readonly Policy[]): Runner | undefined {
  * (see fused-chain.ts), with the same outcomes, events and breaker counts as the layered path.
  * Build with {@link wrap}.
  */
-export class WrappedPolicy implements Policy {
+export class WrappedPolicy<R = never> implements PolicyLike {
   readonly [COUNTS_ATTEMPTS] = true as const;
   readonly [FORWARDS_ATTEMPT] = true as const;
+  /** Type only: the value a fallback among the policies may resolve with (see {@link AlternativeResult}). */
+  declare readonly [ALTERNATIVE_RESULT]: R;
   readonly policies: readonly Policy[];
   readonly #run: Runner | undefined;
 
-  constructor(policies: readonly Policy[]) {
-    this.policies = Object.freeze([...policies]);
+  constructor(policies: readonly PolicyLike[]) {
+    // a fallback's own value (R) only ever travels outward, to this call's caller: inside the
+    // chain every layer handles results without looking at their type
+    this.policies = Object.freeze([...policies]) as readonly Policy[];
     this.#run = build(this.policies);
   }
 
-  execute<T>(fn: Fn<T>, options?: LayerExecuteOptions): Promise<T> {
+  execute<T>(fn: Fn<T>, options?: LayerExecuteOptions): Promise<T | R> {
     const o = options ?? NO_SIGNAL_OPTIONS;
     const run = this.#run;
     if (run !== undefined) return run(fn, o, o.attempt ?? 1, o.weight);
@@ -158,8 +177,11 @@ export class WrappedPolicy implements Policy {
   }
 }
 
-/** Compose policies outermost first; `wrap()` with no policies runs the function as is. */
-export function wrap(...policies: Policy[]): WrappedPolicy {
+/**
+ * Compose policies outermost first; `wrap()` with no policies runs the function as is. With a
+ * fallback among them, `execute` resolves with `T | R` (R: the fallback's value type).
+ */
+export function wrap<P extends PolicyLike[]>(...policies: P): WrappedPolicy<AlternativeResult<P[number]>> {
   policies.forEach((p, i) => {
     if (typeof p !== 'object' || p === null || typeof (p as Partial<Policy>).execute !== 'function') {
       throw new ConfigError(`wrap[${i}]`, 'must be a policy (an object with execute(fn, options))', typeof p);
