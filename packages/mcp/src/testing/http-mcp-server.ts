@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { McpTestServer } from './mcp-test-server.js';
 import { ServerState } from './server-state.js';
 
 /** Options of {@link startHttpMcpServer}. */
@@ -21,16 +22,13 @@ export interface HttpMcpServerOptions {
  * naming `id` in its answers. `kill()` ends the process (sessions are lost, as in a real crash);
  * `restart()` starts a new one on the same port.
  */
-export class HttpMcpServer {
-  readonly id: string;
-  readonly #state: ServerState;
+export class HttpMcpServer extends McpTestServer {
   readonly #token: string | undefined;
   #port: number;
   #child: ChildProcess | undefined;
 
   private constructor(options: HttpMcpServerOptions, state: ServerState) {
-    this.id = options.id;
-    this.#state = state;
+    super(options.id, state);
     this.#token = options.token;
     this.#port = options.port ?? 0;
   }
@@ -60,7 +58,7 @@ export class HttpMcpServer {
   /** Start the server process (again); resolves once it listens. */
   async restart(): Promise<void> {
     if (this.#child) return;
-    const args = [this.#state.script, this.id, this.#state.dir, 'http', String(this.#port)];
+    const args = [this.state.script, this.id, this.state.dir, 'http', String(this.#port)];
     if (this.#token) args.push(this.#token);
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stderr!.resume();
@@ -86,28 +84,12 @@ export class HttpMcpServer {
   }
 
   /** Kill the server process (SIGKILL by default) and wait until it is gone. */
-  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  override async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const child = this.#child;
     if (!child) return;
     const exited = once(child, 'exit');
     child.kill(signal);
     await exited;
-  }
-
-  /** While down, `restart()` fails: the process exits at start. */
-  setDown(down: boolean): Promise<void> {
-    return this.#state.setDown(down);
-  }
-
-  /** Delay before every message the server sends, in ms; applies at once. */
-  setLatencyMs(ms: number): Promise<void> {
-    return this.#state.setLatencyMs(ms);
-  }
-
-  /** Kill the process and remove the temporary directory. */
-  async close(): Promise<void> {
-    await this.kill();
-    await this.#state.remove();
   }
 
   /** @internal */

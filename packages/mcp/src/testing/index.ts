@@ -6,3 +6,4 @@ export {
   type StdioMcpEndpoint,
 } from './stdio-mcp-server.js';
 export { startHttpMcpServer, HttpMcpServer, type HttpMcpServerOptions } from './http-mcp-server.js';
+export { McpTestServer } from './mcp-test-server.js';

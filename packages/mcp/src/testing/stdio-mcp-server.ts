@@ -1,3 +1,4 @@
+import { McpTestServer } from './mcp-test-server.js';
 import { ServerState } from './server-state.js';
 
 /** Options of {@link createStdioMcpServer}. */
@@ -23,14 +24,11 @@ export interface StdioMcpEndpoint {
  * `fail`, `crash` and `getenv`, naming `id` in its answers. The test can kill the running
  * processes mid-run, keep new ones from starting (`setDown(true)`), and slow its answers.
  */
-export class StdioMcpServer {
-  readonly id: string;
+export class StdioMcpServer extends McpTestServer {
   readonly endpoint: Readonly<StdioMcpEndpoint>;
-  readonly #state: ServerState;
 
   private constructor(id: string, state: ServerState, env: Record<string, string> | undefined) {
-    this.id = id;
-    this.#state = state;
+    super(id, state);
     const endpoint: StdioMcpEndpoint = { command: process.execPath, args: [state.script, id, state.dir, 'stdio'] };
     if (env) endpoint.env = { ...env };
     this.endpoint = Object.freeze(endpoint);
@@ -38,28 +36,12 @@ export class StdioMcpServer {
 
   /** Pids of the server processes running now (one per connected client). */
   pids(): Promise<number[]> {
-    return this.#state.pids();
+    return this.state.pids();
   }
 
   /** Kill every running process of this server (SIGKILL by default); resolves once they are gone. */
-  kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<number[]> {
-    return this.#state.killAll(signal);
-  }
-
-  /** While down, a newly spawned server process exits at once, so connecting fails. */
-  setDown(down: boolean): Promise<void> {
-    return this.#state.setDown(down);
-  }
-
-  /** Delay before every message the server sends, in ms; applies at once to running processes. */
-  setLatencyMs(ms: number): Promise<void> {
-    return this.#state.setLatencyMs(ms);
-  }
-
-  /** Kill the running processes and remove the temporary directory. */
-  async close(): Promise<void> {
-    await this.kill();
-    await this.#state.remove();
+  override kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<number[]> {
+    return this.state.killAll(signal);
   }
 
   /** @internal */
