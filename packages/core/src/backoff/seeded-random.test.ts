@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors/config-error.js';
 import { seededRandom } from './seeded-random.js';
-
-function configPath(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.path;
-    throw e;
-  }
-  throw new Error('expected ConfigError');
-}
-
+import { configPath } from './__fixtures__/backoff-fixtures.js';
 
 describe('seededRandom', () => {
   it('yields values in [0, 1), reproducibly, different per seed', () => {

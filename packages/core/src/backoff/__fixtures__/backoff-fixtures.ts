@@ -1,0 +1,25 @@
+import { ConfigError } from '../../errors/config-error.js';
+import type { Backoff } from '../backoff.js';
+
+/** Delays for retries 1..n, threading previousDelayMs as the retry loop does. */
+export function delays(backoff: Backoff, n: number, random: () => number): number[] {
+  const out: number[] = [];
+  let previousDelayMs: number | undefined;
+  for (let attempt = 1; attempt <= n; attempt++) {
+    const d = backoff.delayMs(attempt, previousDelayMs === undefined ? { random } : { previousDelayMs, random });
+    out.push(d);
+    previousDelayMs = d;
+  }
+  return out;
+}
+
+/** The `path` of the ConfigError `fn` throws; fails when it throws something else or nothing. */
+export function configPath(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e.path;
+    throw e;
+  }
+  throw new Error('expected ConfigError');
+}
