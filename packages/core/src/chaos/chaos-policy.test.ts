@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { classifyError } from '../classify/classify-error.js';
-import { ConfigError } from '../errors/config-error.js';
 import { FakeClock, flushMicrotasks } from '../testing/fake-clock.js';
 import { createChaos, type ChaosEvent } from './chaos-policy.js';
 import { InjectedFaultError } from './injected-fault-error.js';
+import { configPath } from '../__fixtures__/config-path.js';
 
 async function outcomes(p: ReturnType<typeof createChaos>, n: number): Promise<string[]> {
   const out: string[] = [];
@@ -87,22 +87,13 @@ describe('createChaos', () => {
   });
 
   it('validates its options', () => {
-    const path = (fn: () => unknown) => {
-      try {
-        fn();
-      } catch (e) {
-        expect(e).toBeInstanceOf(ConfigError);
-        return (e as ConfigError).path;
-      }
-      throw new Error('expected ConfigError');
-    };
-    expect(path(() => createChaos({ faultRate: 1.5 }))).toBe('chaos.faultRate');
-    expect(path(() => createChaos({ latencyRate: -0.1 }))).toBe('chaos.latencyRate');
-    expect(path(() => createChaos({ latencyMs: -1 }))).toBe('chaos.latencyMs');
-    expect(path(() => createChaos({ latencyMs: [5, 1] }))).toBe('chaos.latencyMs[1]');
-    expect(path(() => createChaos({ resultRate: 0.5 }))).toBe('chaos.result');
-    expect(path(() => createChaos({ seed: Number.NaN }))).toBe('chaos.seed');
-    expect(path(() => createChaos({ enabled: 'yes' as never }))).toBe('chaos.enabled');
+    expect(configPath(() => createChaos({ faultRate: 1.5 }))).toBe('chaos.faultRate');
+    expect(configPath(() => createChaos({ latencyRate: -0.1 }))).toBe('chaos.latencyRate');
+    expect(configPath(() => createChaos({ latencyMs: -1 }))).toBe('chaos.latencyMs');
+    expect(configPath(() => createChaos({ latencyMs: [5, 1] }))).toBe('chaos.latencyMs[1]');
+    expect(configPath(() => createChaos({ resultRate: 0.5 }))).toBe('chaos.result');
+    expect(configPath(() => createChaos({ seed: Number.NaN }))).toBe('chaos.seed');
+    expect(configPath(() => createChaos({ enabled: 'yes' as never }))).toBe('chaos.enabled');
     expect(Object.isFrozen(createChaos().options)).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import { ConfigError } from '../errors/config-error.js';
 import { RateLimitedError } from '../errors/rate-limited-error.js';
 import { FakeClock, flushMicrotasks } from '../testing/fake-clock.js';
 import { RateLimiterPolicy } from './rate-limiter-policy.js';
+import { configPath } from '../__fixtures__/config-path.js';
 
 function limiter(opts: { tokensPerInterval: number; intervalMs: number; maxWaitMs?: number }, clock = new FakeClock()) {
   return { clock, l: new RateLimiterPolicy('test', { ...opts, clock }) };
@@ -85,23 +86,14 @@ describe('RateLimiterPolicy', () => {
   });
 
   it('validates its options and the weight', async () => {
-    const path = (fn: () => unknown) => {
-      try {
-        fn();
-      } catch (e) {
-        expect(e).toBeInstanceOf(ConfigError);
-        return (e as ConfigError).path;
-      }
-      throw new Error('expected ConfigError');
-    };
-    expect(path(() => new RateLimiterPolicy('x', { tokensPerInterval: 0, intervalMs: 1 }))).toBe(
+    expect(configPath(() => new RateLimiterPolicy('x', { tokensPerInterval: 0, intervalMs: 1 }))).toBe(
       'rateLimiter("x").tokensPerInterval',
     );
-    expect(path(() => new RateLimiterPolicy('x', { tokensPerInterval: 1, intervalMs: -1 }))).toBe('rateLimiter("x").intervalMs');
-    expect(path(() => new RateLimiterPolicy('x', { tokensPerInterval: 1, intervalMs: 1, maxWaitMs: Number.NaN }))).toBe(
+    expect(configPath(() => new RateLimiterPolicy('x', { tokensPerInterval: 1, intervalMs: -1 }))).toBe('rateLimiter("x").intervalMs');
+    expect(configPath(() => new RateLimiterPolicy('x', { tokensPerInterval: 1, intervalMs: 1, maxWaitMs: Number.NaN }))).toBe(
       'rateLimiter("x").maxWaitMs',
     );
-    expect(path(() => new RateLimiterPolicy('', { tokensPerInterval: 1, intervalMs: 1 }))).toBe('rateLimiter.name');
+    expect(configPath(() => new RateLimiterPolicy('', { tokensPerInterval: 1, intervalMs: 1 }))).toBe('rateLimiter.name');
     const { l } = limiter({ tokensPerInterval: 5, intervalMs: 10 });
     await expect(l.acquire(6)).rejects.toBeInstanceOf(ConfigError);
     await expect(l.execute(async () => 1, { weight: -1 })).rejects.toBeInstanceOf(ConfigError);

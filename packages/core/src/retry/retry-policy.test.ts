@@ -10,6 +10,7 @@ import { RateLimitedError } from '../errors/rate-limited-error.js';
 import { RetryExhaustedError } from '../errors/retry-exhausted-error.js';
 import { FakeClock, flushMicrotasks } from '../testing/fake-clock.js';
 import { createRetry, type GiveUpEvent, type RetryEvent } from './retry-policy.js';
+import { configPath } from '../__fixtures__/config-path.js';
 
 const transient = (msg = 'flaky') => Object.assign(new Error(msg), { status: 503 });
 const permanent = (msg = 'bad request') => Object.assign(new Error(msg), { status: 400 });
@@ -24,16 +25,6 @@ function failing(errors: unknown[], clock: FakeClock) {
     return 'ok';
   });
   return { fn, calls };
-}
-
-function configPath(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).path;
-  }
-  throw new Error('expected ConfigError');
 }
 
 afterEach(() => {

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError } from '../errors/config-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { FakeClock, flushMicrotasks } from '../testing/fake-clock.js';
 import { DeadlineScheduler } from './deadline-scheduler.js';
 import { createTimeout } from './timeout-policy.js';
+import { countControllers } from '../wrap/__fixtures__/count-controllers.js';
+import { configPath } from '../__fixtures__/config-path.js';
 
 type Outcome<T> = { ok: true; value: T; at: number } | { ok: false; error: unknown; at: number };
 
@@ -19,24 +20,6 @@ function track<T>(p: Promise<T>, clock: FakeClock): { outcome?: Outcome<T> } {
 }
 
 const never = () => new Promise<never>(() => undefined);
-
-/** Counts AbortControllers created while `fn` runs. */
-async function countControllers(fn: () => Promise<void>): Promise<number> {
-  const Original = globalThis.AbortController;
-  let created = 0;
-  globalThis.AbortController = class extends Original {
-    constructor() {
-      super();
-      created++;
-    }
-  };
-  try {
-    await fn();
-  } finally {
-    globalThis.AbortController = Original;
-  }
-  return created;
-}
 
 afterEach(() => {
   vi.useRealTimers();
@@ -196,21 +179,12 @@ describe('createTimeout', () => {
   });
 
   it('validates its options into a frozen copy', () => {
-    const path = (fn: () => unknown) => {
-      try {
-        fn();
-      } catch (e) {
-        expect(e).toBeInstanceOf(ConfigError);
-        return (e as ConfigError).path;
-      }
-      throw new Error('expected ConfigError');
-    };
-    expect(path(() => createTimeout({ timeoutMs: 0 }))).toBe('timeout.timeoutMs');
-    expect(path(() => createTimeout({ timeoutMs: -5 }))).toBe('timeout.timeoutMs');
-    expect(path(() => createTimeout({ timeoutMs: Number.NaN }))).toBe('timeout.timeoutMs');
-    expect(path(() => createTimeout({} as never))).toBe('timeout.timeoutMs');
-    expect(path(() => createTimeout({ timeoutMs: 5, cooperative: 'yes' as never }))).toBe('timeout.cooperative');
-    expect(path(() => createTimeout({ timeoutMs: 5, clock: {} as never }))).toBe('timeout.clock');
+    expect(configPath(() => createTimeout({ timeoutMs: 0 }))).toBe('timeout.timeoutMs');
+    expect(configPath(() => createTimeout({ timeoutMs: -5 }))).toBe('timeout.timeoutMs');
+    expect(configPath(() => createTimeout({ timeoutMs: Number.NaN }))).toBe('timeout.timeoutMs');
+    expect(configPath(() => createTimeout({} as never))).toBe('timeout.timeoutMs');
+    expect(configPath(() => createTimeout({ timeoutMs: 5, cooperative: 'yes' as never }))).toBe('timeout.cooperative');
+    expect(configPath(() => createTimeout({ timeoutMs: 5, clock: {} as never }))).toBe('timeout.clock');
     const opts = { timeoutMs: 5 };
     const t = createTimeout(opts);
     expect(t.options).toEqual({ timeoutMs: 5, cooperative: false });

@@ -11,6 +11,7 @@ import { createRetry } from '../retry/retry-policy.js';
 import { FakeClock, flushMicrotasks } from '../testing/fake-clock.js';
 import { createTimeout } from '../timeout/timeout-policy.js';
 import { wrap } from './wrap.js';
+import { countControllers } from './__fixtures__/count-controllers.js';
 
 const transient = () => Object.assign(new Error('flaky'), { status: 503 });
 
@@ -31,23 +32,6 @@ class ForeignPolicy implements Policy {
   }
 }
 
-/** Counts AbortControllers created while `fn` runs. */
-async function countControllers(fn: () => Promise<void>): Promise<number> {
-  const Original = globalThis.AbortController;
-  let created = 0;
-  globalThis.AbortController = class extends Original {
-    constructor() {
-      super();
-      created++;
-    }
-  };
-  try {
-    await fn();
-  } finally {
-    globalThis.AbortController = Original;
-  }
-  return created;
-}
 
 describe('wrap', () => {
   it('composes outermost first', async () => {

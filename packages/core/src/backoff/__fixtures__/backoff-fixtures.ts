@@ -1,4 +1,3 @@
-import { ConfigError } from '../../errors/config-error.js';
 import type { Backoff } from '../backoff.js';
 
 /** Delays for retries 1..n, threading previousDelayMs as the retry loop does. */
@@ -13,13 +12,4 @@ export function delays(backoff: Backoff, n: number, random: () => number): numbe
   return out;
 }
 
-/** The `path` of the ConfigError `fn` throws; fails when it throws something else or nothing. */
-export function configPath(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.path;
-    throw e;
-  }
-  throw new Error('expected ConfigError');
-}
+export { configPath } from '../../__fixtures__/config-path.js';
