@@ -9,6 +9,7 @@ import { FakeClock } from '../testing/fake-clock.js';
 import { DeadlineScheduler } from '../timeout/deadline-scheduler.js';
 import { TimeoutPolicy } from '../timeout/timeout-policy.js';
 import { wrap } from './wrap.js';
+import { countControllers } from './__fixtures__/count-controllers.js';
 
 /*
  * wrap(retry?, breaker?, timeout) runs its first attempt fused (see fused-chain.ts). A subclass is
@@ -142,22 +143,12 @@ describe('fused wrap(retry?, breaker?, timeout)', () => {
       new TimeoutPolicy({ timeoutMs: 100, clock }),
     );
     const caller = new AbortController();
-    const Original = globalThis.AbortController;
-    let created = 0;
-    globalThis.AbortController = class extends Original {
-      constructor() {
-        super();
-        created++;
-      }
-    };
-    try {
+    const created = await countControllers(async () => {
       for (let i = 0; i < 50; i++) {
         await w.execute(async (ctx) => ctx.attempt);
         await w.execute(() => i, { signal: caller.signal });
       }
-    } finally {
-      globalThis.AbortController = Original;
-    }
+    });
     expect(created).toBe(0);
   });
 

@@ -48,12 +48,4 @@ export async function keysUnder(prefix: string): Promise<string[]> {
   }
 }
 
-/** What `p` rejects with; fails when it resolves. */
-export async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
+export { rejection } from '../../../../test/support/rejection.js';

@@ -104,12 +104,4 @@ export async function drive<T>(clock: FakeClock, p: Promise<T>, stepMs = 50, max
   return p;
 }
 
-/** The rejection of `p` (fails the test if it resolves). */
-export async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
+export { rejection } from '../../../../../test/support/rejection.js';
