@@ -1,5 +1,6 @@
 // Public API of @rampart/core. Every export is listed here by name.
-export { systemClock, sleepWith, type Clock, type TimerHandle } from './clock/clock.js';
+export { systemClock, sleepWith, MAX_TIMER_MS, type Clock, type TimerHandle } from './clock/clock.js';
+export { deadline, type Deadline, type DeadlineOptions } from './clock/deadline.js';
 export { RampartError, withoutStack } from './errors/rampart-error.js';
 export { ConfigError } from './errors/config-error.js';
 export { RetryExhaustedError, type RetryGiveUpReason } from './errors/retry-exhausted-error.js';
@@ -156,6 +157,13 @@ export {
   type HealthServer,
 } from './health/health-http.js';
 export {
+  createLimitedServer,
+  resolveServerLimits,
+  connectionsCheckingIntervalMs,
+  type ServerLimits,
+  type ServerLimitsOptions,
+} from './server/server-limits.js';
+export {
   toHealthCheckResponse,
   healthCheckStatus,
   type HealthCheckResponse,
@@ -202,6 +210,7 @@ export { InjectedFaultError } from './chaos/injected-fault-error.js';
 // hedging (task L)
 export {
   HedgingPolicy,
+  MAX_HEDGED_ATTEMPTS,
   createHedging,
   type HedgingOptions,
 } from './hedging/hedging-policy.js';
@@ -233,8 +242,10 @@ export {
   fraction,
   optionsObject,
   clockOption,
+  CLOCK_METHODS,
   booleanOption,
   describeValue,
   type NumberCheckOptions,
 } from './config/validate.js';
+export { knownKeys, unknownKeyError, suggestKey, type OptionKeys } from './config/known-keys.js';
 export { linkSignals, type LinkedSignal } from './clock/linked-signal.js';

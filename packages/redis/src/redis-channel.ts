@@ -224,7 +224,7 @@ export class RedisChannel implements Channel {
 
   #scheduleHeartbeat(): void {
     const { clock, heartbeatIntervalMs } = this.options;
-    this.#heartbeatTimer = clock.setTimeout(() => {
+    this.#heartbeatTimer = clock.setBackgroundTimeout(() => {
       this.#heartbeatTimer = undefined;
       if (!this.#receiving) return;
       this.#heartbeat()
@@ -237,6 +237,7 @@ export class RedisChannel implements Channel {
     }, heartbeatIntervalMs);
   }
 
+  /** A foreground timer: a started receiver keeps the process alive until close(), as a listening socket does. */
   #schedulePoll(): void {
     this.#pollTimer = this.options.clock.setTimeout(() => {
       this.#pollTimer = undefined;

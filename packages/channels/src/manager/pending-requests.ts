@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '@rampart/core';
+import { deadline, type Clock, type Deadline } from '@rampart/core';
 import { RemoteHandlerError } from '../errors/remote-handler-error.js';
 import { RequestTimeoutError } from '../errors/request-timeout-error.js';
 import type { ChannelMessage } from '../message.js';
@@ -32,12 +32,12 @@ export class PendingRequests {
   /** Wait for the reply to message `id`; registered before it is sent, so an early reply is not missed. */
   wait(id: string, recipient: string, type: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
-      let timer: TimerHandle | undefined;
+      let limit: Deadline | undefined;
       const onAbort = () => settle(() => reject(signal!.reason));
       const settle = (finish: () => void) => {
         if (this.#pending.get(id) !== entry) return;
         this.#pending.delete(id);
-        if (timer !== undefined) this.#clock.clearTimeout(timer);
+        limit?.dispose();
         signal?.removeEventListener('abort', onAbort);
         finish();
       };
@@ -50,7 +50,9 @@ export class PendingRequests {
       this.#pending.set(id, entry);
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
-      timer = this.#clock.setTimeout(() => entry.reject(new RequestTimeoutError(recipient, type, id, timeoutMs)), timeoutMs);
+      // the clock's one deadline primitive (a foreground wait: a script awaiting a reply is kept alive)
+      limit = deadline(this.#clock, timeoutMs, { error: () => new RequestTimeoutError(recipient, type, id, timeoutMs) });
+      limit.signal.addEventListener('abort', () => entry.reject(limit!.signal.reason), { once: true });
     });
   }
 

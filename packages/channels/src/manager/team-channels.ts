@@ -254,7 +254,8 @@ export class TeamChannels {
 
   #scheduleCheck(): void {
     if (!this.#running) return;
-    this.#timer = this.options.clock.setTimeout(() => {
+    // background work: the health loop never keeps the process alive by itself
+    this.#timer = this.options.clock.setBackgroundTimeout(() => {
       this.#timer = undefined;
       void this.checkHealth().finally(() => this.#scheduleCheck());
     }, this.options.healthCheckIntervalMs);

@@ -1,11 +1,11 @@
 import type { Clock } from '../clock/clock.js';
-import { systemClock } from '../clock/clock.js';
 import { classifyError } from '../classify/classify-error.js';
 import { readEnvDefaults } from '../config/env-defaults.js';
-import { functionValue, nonNegativeNumber, optionsObject, positiveInt, positiveNumber } from '../config/validate.js';
+import { clockOption, functionValue, nonNegativeNumber, optionsObject, positiveInt, positiveNumber } from '../config/validate.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { Breaker } from './breaker.js';
 import { ConsecutiveBreaker } from './consecutive-breaker.js';
+import type { OptionKeys } from '../config/known-keys.js';
 
 export interface CircuitBreakerOptions {
   /**
@@ -43,6 +43,12 @@ export interface CircuitBreakerOptions {
   /** Time source. Default {@link systemClock}. */
   clock?: Clock;
 }
+
+/** Every option of {@link CircuitBreakerOptions}: any other key is a ConfigError. */
+const CIRCUIT_BREAKER_KEYS: OptionKeys<CircuitBreakerOptions> = {
+  breaker: true, failureThreshold: true, recoveryTimeoutMs: true, halfOpenMaxCalls: true,
+  halfOpenProbeTimeoutMs: true, shouldCount: true, clock: true,
+};
 
 /** Options after defaults and validation (frozen). */
 export interface ResolvedCircuitBreakerOptions {
@@ -112,7 +118,7 @@ export function resolveCircuitBreakerOptions(
   bind = true,
 ): ResolvedCircuitBreakerOptions {
   const path = `circuitBreaker("${name}")`;
-  const o = optionsObject(path, options);
+  const o = optionsObject(path, options, CIRCUIT_BREAKER_KEYS);
   let env: ReturnType<typeof readEnvDefaults> | undefined;
   const envDefaults = () => (env ??= readEnvDefaults());
   const breaker = resolveBreaker(path, o, () => envDefaults().circuitFailureThreshold);
@@ -132,18 +138,10 @@ export function resolveCircuitBreakerOptions(
       allowInfinity: true,
     }),
     shouldCount: o.shouldCount === undefined ? countsAsFailure : functionValue<(e: unknown) => boolean>(`${path}.shouldCount`, o.shouldCount),
-    clock: o.clock === undefined ? systemClock : validClock(`${path}.clock`, o.clock),
+    clock: clockOption(`${path}.clock`, o.clock),
   });
   if (bind) boundBreakers.add(breaker);
   return resolved;
-}
-
-function validClock(path: string, clock: unknown): Clock {
-  const c = clock as Partial<Clock> | null;
-  if (typeof c !== 'object' || c === null || typeof c.now !== 'function' || typeof c.wallNow !== 'function') {
-    throw new ConfigError(path, 'must be a Clock (now, wallNow, setTimeout, clearTimeout, sleep)', typeof clock);
-  }
-  return clock as Clock;
 }
 
 const sameDescription = (a: Breaker, b: Breaker) =>

@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../clock/clock.js';
 import { ConfigError } from '../errors/config-error.js';
+import { knownKeys, type OptionKeys } from './known-keys.js';
 
 /** Options for the numeric validators. */
 export interface NumberCheckOptions {
@@ -86,28 +87,29 @@ export function functionValue<F = (...args: never[]) => unknown>(path: string, v
   return value as F;
 }
 
-/** A plain options object (or undefined → `{}`). Throws {@link ConfigError} naming `path`. */
-export function optionsObject<T extends object>(path: string, value: T | undefined): Partial<T> {
+/**
+ * A plain options object (or undefined → `{}`). With `keys` (every option of T, see
+ * {@link OptionKeys}), a key not among them is rejected too: `retry.retries: unknown option; did you
+ * mean maxAttempts?`. Throws {@link ConfigError} naming `path`.
+ */
+export function optionsObject<T extends object>(path: string, value: T | undefined, keys?: OptionKeys<NoInfer<T>>): Partial<T> {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ConfigError(path, `must be an options object, got ${describe(value)}`, value);
   }
+  if (keys) knownKeys(path, value, keys);
   return value;
 }
+
+/** The methods every {@link Clock} has. */
+export const CLOCK_METHODS = ['now', 'wallNow', 'setTimeout', 'setBackgroundTimeout', 'clearTimeout', 'sleep'] as const;
 
 /** A {@link Clock} (default {@link systemClock}). Throws {@link ConfigError} naming `path`. */
 export function clockOption(path: string, value: unknown): Clock {
   if (value === undefined) return systemClock;
-  const c = value as Partial<Clock> | null;
-  if (
-    typeof c !== 'object' ||
-    c === null ||
-    typeof c.now !== 'function' ||
-    typeof c.setTimeout !== 'function' ||
-    typeof c.clearTimeout !== 'function' ||
-    typeof c.sleep !== 'function'
-  ) {
-    throw new ConfigError(path, 'must be a Clock (now, wallNow, setTimeout, clearTimeout, sleep)', describe(value));
+  const c = value as Record<string, unknown> | null;
+  if (typeof c !== 'object' || c === null || CLOCK_METHODS.some((m) => typeof c[m] !== 'function')) {
+    throw new ConfigError(path, `must be a Clock (${CLOCK_METHODS.join(', ')})`, describe(value));
   }
   return value as Clock;
 }

@@ -1,4 +1,5 @@
 import type { Clock, TimerHandle } from '../clock/clock.js';
+import { deadline } from '../clock/deadline.js';
 import { EventEmitter } from '../events/event.js';
 import type { MonitorCheckResult, ResourceMonitor } from '../resource/monitor.js';
 import { ResourceStatus, STATUS_SEVERITY, type ResourceType, worstStatus } from '../resource/resource-types.js';
@@ -188,7 +189,7 @@ export class MonitorScheduler {
       if (this.#round === tracked) this.#round = undefined;
       if (this.#running && this.#timer === undefined) {
         const delay = Math.max(0, startedAt + this.#options.intervalMs - this.#options.clock.now());
-        this.#timer = this.#options.clock.setTimeout(() => {
+        this.#timer = this.#options.clock.setBackgroundTimeout(() => {
           this.#timer = undefined;
           if (this.#running && !this.#round) void this.#runRound();
         }, delay);
@@ -204,25 +205,21 @@ export class MonitorScheduler {
     const controller = new AbortController();
     state.controller = controller;
     const started = clock.now();
-    let timer: TimerHandle | undefined;
-    let onAbort: (() => void) | undefined;
+    // background work: its deadline does not keep the process alive by itself
+    const limit = deadline(clock, checkTimeoutMs, {
+      signal: controller.signal,
+      background: true,
+      error: () => new Error(`check timed out after ${checkTimeoutMs} ms`),
+    });
     let reading: { result?: MonitorCheckResult; error?: string };
     let superseded = false;
     try {
-      const gaveUp = new Promise<never>((_, reject) => {
-        timer = clock.setTimeout(() => {
-          controller.abort(new Error(`check timed out after ${checkTimeoutMs} ms`));
-        }, checkTimeoutMs);
-        onAbort = () => reject(controller.signal.reason);
-        controller.signal.addEventListener('abort', onAbort, { once: true });
-      });
-      const result = await Promise.race([Promise.resolve().then(() => state.monitor.check(controller.signal)), gaveUp]);
+      const result = await limit.race(Promise.resolve().then(() => state.monitor.check(limit.signal)));
       reading = { result };
     } catch (err) {
-      reading = { error: describeError(controller.signal.aborted ? controller.signal.reason : err) };
+      reading = { error: describeError(limit.signal.aborted ? limit.signal.reason : err) };
     } finally {
-      if (timer !== undefined) clock.clearTimeout(timer);
-      if (onAbort) controller.signal.removeEventListener('abort', onAbort);
+      limit.dispose();
       if (state.controller === controller) state.controller = undefined;
       else superseded = true;
     }

@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { unknownKeyError } from '../config/known-keys.js';
+import { CLOCK_METHODS } from '../config/validate.js';
 import { ConfigError } from '../errors/config-error.js';
 import { FallbackStrategy, ResourceType } from '../resource/resource-types.js';
+import { checkCrossFields } from './config-cross-fields.js';
 import type { ResilienceConfig } from './resilience-config.js';
 
 const quote = (v: unknown) => JSON.stringify(v);
@@ -13,7 +16,7 @@ const strategy = z.enum(Object.values(FallbackStrategy) as [string, ...string[]]
 const positiveMs = z.number().positive().finite();
 const nonNegativeMs = z.number().nonnegative().finite();
 const positiveInt = z.number().int().positive();
-const hasMethods = (names: string[], what: string) =>
+const hasMethods = (names: readonly string[], what: string) =>
   z.custom<unknown>(
     (v) => typeof v === 'object' && v !== null && names.every((n) => typeof (v as Record<string, unknown>)[n] === 'function'),
     { error: `must be ${what} (an object with ${names.join(', ')})` },
@@ -38,7 +41,7 @@ const schema = z.strictObject({
   hysteresis: z.strictObject({ worsenAfter: positiveInt.optional(), recoverAfter: positiveInt.optional() }).optional(),
   storagePath: z.string().min(1).optional(),
   store: hasMethods(['get', 'set', 'delete', 'entries'], 'a StateStore').optional(),
-  providers: z.partialRecord(resourceKey, z.array(z.string().min(1))).optional(),
+  providers: z.partialRecord(resourceKey, z.array(z.string().min(1)).min(1)).optional(),
   providerCooldownMs: nonNegativeMs.optional(),
   fallbackStrategies: z.partialRecord(resourceKey, z.array(step)).optional(),
   cache: z.strictObject({ maxEntries: positiveInt.optional(), ttlMs: nonNegativeMs.optional(), maxStaleMs: nonNegativeMs.optional() }).optional(),
@@ -48,6 +51,7 @@ const schema = z.strictObject({
       maxWaitMs: positiveMs.optional(),
       retryIntervalMs: positiveMs.optional(),
       resultRetentionMs: nonNegativeMs.optional(),
+      maxRetainedResults: positiveInt.optional(),
     })
     .optional(),
   circuitBreaker: z.strictObject({ failureThreshold: positiveInt.optional(), recoveryTimeoutMs: nonNegativeMs.optional() }).optional(),
@@ -56,7 +60,7 @@ const schema = z.strictObject({
     .optional(),
   concurrency: z.partialRecord(resourceKey, positiveInt).optional(),
   logger: hasMethods(['child', 'debug', 'warn'], 'a pino logger').optional(),
-  clock: hasMethods(['now', 'wallNow', 'setTimeout', 'clearTimeout', 'sleep'], 'a Clock').optional(),
+  clock: hasMethods(CLOCK_METHODS, 'a Clock').optional(),
   env: z.record(z.string(), z.string().optional()).optional(),
 });
 
@@ -74,19 +78,39 @@ function describe(value: unknown): string {
   return Array.isArray(value) ? 'an array' : 'an object';
 }
 
+/** The option names of the object the schema expects at `path` (for a did-you-mean), or none. */
+function keysAt(path: ReadonlyArray<PropertyKey>): string[] {
+  const unwrap = (t: z.ZodType): z.ZodType => (t instanceof z.ZodOptional ? unwrap(t.unwrap() as z.ZodType) : t);
+  let t: z.ZodType | undefined = schema;
+  for (const segment of path) {
+    t = unwrap(t);
+    if (t instanceof z.ZodObject) t = (t.shape as Record<string, z.ZodType>)[String(segment)];
+    else if (t instanceof z.ZodRecord) t = t.valueType as z.ZodType;
+    else if (t instanceof z.ZodArray) t = t.element as z.ZodType;
+    else return [];
+    if (t === undefined) return [];
+  }
+  t = unwrap(t);
+  return t instanceof z.ZodObject ? Object.keys(t.shape) : [];
+}
+
+const article = (expected: string) =>
+  expected === 'int' ? 'an integer' : /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+
 function toConfigError(issue: z.core.$ZodIssue): ConfigError {
   const input = (issue as { input?: unknown }).input;
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
-    const path = formatPath([...issue.path, key]);
-    const value = (input as Record<string, unknown> | undefined)?.[key];
-    const message =
-      issue.path.length === 1 && RECORD_KEYS.has(String(issue.path[0])) ? `unknown resource type ${quote(key)}` : 'unknown option';
-    return new ConfigError(path, message, value);
+    if (issue.path.length === 1 && RECORD_KEYS.has(String(issue.path[0]))) {
+      return new ConfigError(formatPath([...issue.path, key]), `unknown resource type ${quote(key)}`, key);
+    }
+    return unknownKeyError(formatPath(issue.path), key, keysAt(issue.path));
   }
   const path = formatPath(issue.path) || 'config';
   let message = issue.message;
-  if (issue.code === 'invalid_type') message = `must be ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}, got ${describe(input)}`;
+  if (issue.code === 'invalid_type') message = `must be ${article(issue.expected)}, got ${describe(input)}`;
+  else if (issue.code === 'too_small' && issue.origin === 'string') message = `must be a non-empty string, got ${describe(input)}`;
+  else if (issue.code === 'too_small' && issue.origin === 'array') message = `must not be empty`;
   else if (issue.code === 'too_small') message = `must be ${issue.inclusive ? 'at least' : 'greater than'} ${String(issue.minimum)}, got ${describe(input)}`;
   else if (issue.code === 'too_big') message = `must be ${issue.inclusive ? 'at most' : 'less than'} ${String(issue.maximum)}, got ${describe(input)}`;
   return new ConfigError(path, message, input);
@@ -100,5 +124,6 @@ export function validateResilienceConfig(config: unknown): ResilienceConfig {
   if (config === undefined) return {};
   const result = schema.safeParse(config, { reportInput: true });
   if (!result.success) throw toConfigError(result.error.issues[0]!);
+  checkCrossFields(config as ResilienceConfig);
   return config as ResilienceConfig;
 }

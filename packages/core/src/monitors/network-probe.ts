@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import type { Clock } from '../clock/clock.js';
-import { TimeoutError } from '../errors/timeout-error.js';
+import { deadline } from '../clock/deadline.js';
 import { classifyNetworkError, type NetworkFailureReason } from './network-failure.js';
 import { round2 } from './monitor-options.js';
 import { redactUrlsInText } from './redact-url.js';
@@ -26,7 +26,7 @@ interface ProbeHandle {
 
 /**
  * Run one probe: `start` opens the connection and calls `succeed`/`fail`; this owns the deadline
- * (through the clock), the caller's abort signal, and releases the socket, timer and listener
+ * (the clock's {@link deadline}), the caller's abort signal, and releases the socket, timer and listener
  * whichever way it ends. Aborting rejects with the signal's reason; the deadline resolves a
  * `timeout` failure.
  */
@@ -41,12 +41,14 @@ function runProbe(
     let settled = false;
     let timedOut = false;
     let handle: ProbeHandle | undefined;
+    // a monitor's probe is background work: its deadline does not keep the process alive by itself
+    const limit = deadline(clock, timeoutMs, { signal, background: true });
     const elapsed = () => round2(clock.now() - startedAt);
     const finish = (settle: () => void) => {
       if (settled) return;
       settled = true;
-      clock.clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      limit.signal.removeEventListener('abort', onAbort);
+      limit.dispose();
       handle?.destroy();
       settle();
     };
@@ -65,12 +67,12 @@ function runProbe(
         const message = redactUrlsInText(err instanceof Error ? err.message || err.name : String(err));
         resolve({ ok: false, latencyMs, ...classifyNetworkError(err), error: message });
       });
-    const onAbort = () => finish(() => reject(signal.reason));
-    const timer = clock.setTimeout(() => {
+    const onAbort = () => {
+      if (!limit.expired) return finish(() => reject(signal.reason));
       timedOut = true;
-      fail(new TimeoutError(timeoutMs));
-    }, timeoutMs);
-    signal.addEventListener('abort', onAbort, { once: true });
+      fail(limit.signal.reason);
+    };
+    limit.signal.addEventListener('abort', onAbort, { once: true });
     try {
       handle = start(succeed, fail);
     } catch (err) {

@@ -4,6 +4,7 @@ interface FakeTimer {
   id: number;
   at: number;
   fn: () => void;
+  background: boolean;
 }
 
 /**
@@ -30,7 +31,15 @@ export class FakeClock implements Clock {
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
-    const timer = { id: this.#nextId++, at: this.#now + Math.max(0, ms), fn };
+    return this.#add(fn, ms, false);
+  }
+
+  setBackgroundTimeout(fn: () => void, ms: number): TimerHandle {
+    return this.#add(fn, ms, true);
+  }
+
+  #add(fn: () => void, ms: number, background: boolean): TimerHandle {
+    const timer = { id: this.#nextId++, at: this.#now + Math.max(0, ms), fn, background };
     this.#timers.push(timer);
     return timer.id;
   }
@@ -47,6 +56,11 @@ export class FakeClock implements Clock {
   /** Number of timers still pending (leak checks use this). */
   get pendingTimers(): number {
     return this.#timers.length;
+  }
+
+  /** Pending foreground timers: the ones that would hold a real process alive. */
+  get pendingForegroundTimers(): number {
+    return this.#timers.filter((t) => !t.background).length;
   }
 
   #nextDue(until: number): FakeTimer | undefined {

@@ -40,6 +40,9 @@ class ManualClock implements Clock {
     this.timers.set(++this.#id, { at: this.time + ms, fn });
     return this.#id;
   }
+  setBackgroundTimeout(fn: () => void, ms: number): TimerHandle {
+    return this.setTimeout(fn, ms);
+  }
   clearTimeout(handle: TimerHandle): void {
     this.timers.delete(handle as number);
   }

@@ -8,8 +8,10 @@ import type { Clock, TimerHandle } from '../clock/clock.js';
  * each epoch holds one *slot* per timeout length, a doubly linked list of calls. When the epoch
  * closes, its slots are sealed with deadline = (upper bound of the epoch's insertion times) +
  * timeoutMs and appended to their length's FIFO queue (deadlines in a queue only grow). One
- * unref()ed timer is armed for the earliest thing to do: closing the open epoch (≤ 1 ms after it
- * opened) or the earliest sealed deadline. A settled call unlinks itself in O(1); an emptied
+ * timer is armed for the earliest thing to do: closing the open epoch (≤ 1 ms after it
+ * opened) or the earliest sealed deadline. The timer is a foreground one (it holds the process while
+ * a deadline is pending: a caller awaits every one of them) and is released when nothing is pending.
+ * A settled call unlinks itself in O(1); an emptied
  * sealed slot is dropped at once, so memory follows the calls in flight, not the call rate.
  *
  * Precision: a deadline never fires early. It fires at most {@link RESOLUTION_MS} late, plus any
@@ -33,6 +35,18 @@ export interface DeadlineEntry {
   /** @internal */ _prev: DeadlineEntry | undefined;
   /** @internal */ _next: DeadlineEntry | undefined;
   /** @internal */ _slot: Slot | undefined;
+  onDeadline(): void;
+}
+
+/**
+ * An entry with its own absolute deadline (any length), kept in the scheduler's binary heap:
+ * O(log n) to add and to remove. Used by {@link deadline} for one-off deadlines whose lengths vary
+ * (what is left of a call's overall deadline), where one queue per length would grow without bound.
+ */
+export interface TimedEntry {
+  /** @internal Index in the heap; -1 when not scheduled. Initialise to -1. */ _index: number;
+  /** @internal Absolute deadline (clock.now() based). */ _at: number;
+  /** @internal Background work's deadline (a monitor check): does not hold the process by itself. */ _background: boolean;
   onDeadline(): void;
 }
 
@@ -110,7 +124,12 @@ export class DeadlineScheduler {
   #inserts = 0;
   #timer: TimerHandle | undefined = undefined;
   #armedAt = Number.POSITIVE_INFINITY;
+  /** Whether the armed timer is a foreground one. */
+  #armedForeground = false;
   #size = 0;
+  readonly #heap: TimedEntry[] = [];
+  /** Heap entries that are foreground (everything on the queues is). */
+  #heapForeground = 0;
   readonly #onTimer = (): void => this.#fire();
 
   constructor(clock: Clock) {
@@ -119,7 +138,114 @@ export class DeadlineScheduler {
 
   /** Calls currently scheduled (0 when nothing is in flight: leak checks use this). */
   get size(): number {
-    return this.#size;
+    return this.#size + this.#heap.length;
+  }
+
+  /** The clock this scheduler runs on. */
+  get clock(): Clock {
+    return this.#clock;
+  }
+
+  /** Schedule `entry` to expire at `at` (a `clock.now()` time), O(log n). */
+  schedule(entry: TimedEntry, at: number): void {
+    const heap = this.#heap;
+    if (entry._index >= 0) {
+      // moved (an idle timeout restarted): sift in place; a later time lets the armed timer fire
+      // early once and re-arm, which costs less than a clear and a set per move
+      const earlier = at < entry._at;
+      entry._at = at;
+      if (earlier) this.#up(entry._index);
+      else this.#down(entry._index);
+      if (heap[0] === entry && at < this.#armedAt) this.#arm(at, this.#clock.now());
+      return;
+    }
+    entry._at = at;
+    entry._index = heap.length;
+    heap.push(entry);
+    this.#up(entry._index);
+    if (!entry._background) this.#heapForeground++;
+    if (heap[0] === entry || (!entry._background && !this.#armedForeground)) this.#arm(heap[0]!._at, this.#clock.now());
+  }
+
+  /** Unschedule `entry` (O(log n); a no-op if it already expired or was removed). */
+  unschedule(entry: TimedEntry): void {
+    const i = entry._index;
+    if (i < 0) return;
+    entry._index = -1;
+    if (!entry._background) this.#heapForeground--;
+    const heap = this.#heap;
+    const last = heap.pop()!;
+    if (last !== entry) {
+      heap[i] = last;
+      last._index = i;
+      this.#down(i);
+      this.#up(i);
+    }
+    this.#releaseIfIdle();
+  }
+
+  #up(i: number): void {
+    const heap = this.#heap;
+    const e = heap[i]!;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const parent = heap[p]!;
+      if (parent._at <= e._at) break;
+      heap[i] = parent;
+      parent._index = i;
+      i = p;
+    }
+    heap[i] = e;
+    e._index = i;
+  }
+
+  #down(i: number): void {
+    const heap = this.#heap;
+    const n = heap.length;
+    const e = heap[i]!;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && heap[c + 1]!._at < heap[c]!._at) c++;
+      const child = heap[c]!;
+      if (child._at >= e._at) break;
+      heap[i] = child;
+      child._index = i;
+      i = c;
+    }
+    heap[i] = e;
+    e._index = i;
+  }
+
+  #pop(): TimedEntry {
+    const heap = this.#heap;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (last !== top) {
+      heap[0] = last;
+      last._index = 0;
+      this.#down(0);
+    }
+    top._index = -1;
+    if (!top._background) this.#heapForeground--;
+    return top;
+  }
+
+  /** Whether anything pending is awaited by a caller (then the timer holds the process). */
+  #foregroundPending(): boolean {
+    return this.#size > 0 || this.#epochOpen || this.#heapForeground > 0;
+  }
+
+  /**
+   * Nothing left to wait for: release the timer, so it holds nothing; only background deadlines
+   * left: re-arm the timer as a background one (rare path: the hot path never gets here).
+   */
+  #releaseIfIdle(): void {
+    if (this.#timer === undefined || this.#foregroundPending()) return;
+    this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#armedAt = Number.POSITIVE_INFINITY;
+    if (this.#heap.length > 0) this.#arm(this.#heap[0]!._at, this.#clock.now());
   }
 
   /** Whether the scheduler's timer is pending. */
@@ -171,12 +297,7 @@ export class DeadlineScheduler {
     // a sealed slot that empties is dropped at once; an open one is reused by its epoch
     if (--slot.live === 0 && slot.state === 'sealed') {
       slot.queue.detach(slot);
-      // nothing left to wait for: release the timer (rare path; the hot path never gets here)
-      if (this.#size === 0 && !this.#epochOpen && this.#timer !== undefined) {
-        this.#clock.clearTimeout(this.#timer);
-        this.#timer = undefined;
-        this.#armedAt = Number.POSITIVE_INFINITY;
-      }
+      this.#releaseIfIdle();
     }
   }
 
@@ -217,12 +338,16 @@ export class DeadlineScheduler {
   }
 
   #arm(at: number, now: number): void {
+    const foreground = this.#foregroundPending();
     if (this.#timer !== undefined) {
-      if (this.#armedAt <= at) return;
+      if (this.#armedAt <= at && (this.#armedForeground || !foreground)) return;
       this.#clock.clearTimeout(this.#timer);
+      if (this.#armedAt < at) at = this.#armedAt;
     }
     this.#armedAt = at;
-    this.#timer = this.#clock.setTimeout(this.#onTimer, Math.max(0, at - now));
+    this.#armedForeground = foreground;
+    const delay = Math.max(0, at - now);
+    this.#timer = foreground ? this.#clock.setTimeout(this.#onTimer, delay) : this.#clock.setBackgroundTimeout(this.#onTimer, delay);
   }
 
   #fire(): void {
@@ -230,7 +355,9 @@ export class DeadlineScheduler {
     this.#armedAt = Number.POSITIVE_INFINITY;
     const now = this.#clock.now();
     if (this.#epochOpen) this.#closeEpoch(now);
-    const due: DeadlineEntry[] = [];
+    const due: Array<DeadlineEntry | TimedEntry> = [];
+    const heap = this.#heap;
+    while (heap.length > 0 && heap[0]!._at <= now + EPSILON) due.push(this.#pop());
     for (const q of this.#queues.values()) {
       while (q.head !== undefined && q.head.deadline <= now + EPSILON) {
         const slot = q.head;
@@ -258,6 +385,7 @@ export class DeadlineScheduler {
 
   #rearm(now: number): void {
     let next = this.#epochOpen ? this.#epochStartedAt + RESOLUTION_MS : Number.POSITIVE_INFINITY;
+    if (this.#heap.length > 0 && this.#heap[0]!._at < next) next = this.#heap[0]!._at;
     for (const q of this.#queues.values()) if (q.head !== undefined && q.head.deadline < next) next = q.head.deadline;
     if (next !== Number.POSITIVE_INFINITY) this.#arm(next, now);
   }

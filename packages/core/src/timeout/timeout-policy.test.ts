@@ -252,14 +252,18 @@ describe('createTimeout', () => {
     expect(rejected).toBeInstanceOf(TimeoutError);
   });
 
-  it('keeps no process alive: its real timer is unref()ed', async () => {
+  it('holds the process while a call awaits its deadline, and releases it once nothing is pending', async () => {
+    // a deadline is a foreground wait: an unref()ed one lets `await timeout.execute(...)` in a plain
+    // script exit half-way (see test/waits for the child-process proof)
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const before = timers();
     const t = createTimeout({ timeoutMs: 5 });
     const p = t.execute(never).catch((e: unknown) => e);
     expect(DeadlineScheduler.for(t.clock).timerPending).toBe(true);
-    expect(timers()).toBe(before);
+    expect(timers()).toBe(before + 1);
     expect(await p).toBeInstanceOf(TimeoutError);
     expect(DeadlineScheduler.for(t.clock).size).toBe(0);
+    expect(DeadlineScheduler.for(t.clock).timerPending).toBe(false);
+    expect(timers()).toBe(before);
   });
 });

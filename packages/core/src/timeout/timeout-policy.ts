@@ -6,6 +6,7 @@ import type { Policy, PolicyContext } from '../policy/policy.js';
 import { FORWARDS_ATTEMPT, abortReason, isThenable, peekSignal, type LayerExecuteOptions } from '../wrap/execute-options.js';
 import { DeadlineScheduler, type DeadlineQueue } from './deadline-scheduler.js';
 import { TimeoutCall, type TimeoutCallOwner } from './timeout-call.js';
+import type { OptionKeys } from '../config/known-keys.js';
 
 export interface TimeoutOptions {
   /** Deadline of each call, in ms (> 0). Fires at most 1 ms late (see {@link DeadlineScheduler}). */
@@ -20,6 +21,9 @@ export interface TimeoutOptions {
   /** Time source; default the system clock. */
   clock?: Clock;
 }
+
+/** Every option of {@link TimeoutOptions}: any other key is a ConfigError. */
+const TIMEOUT_KEYS: OptionKeys<TimeoutOptions> = { timeoutMs: true, cooperative: true, clock: true };
 
 export interface TimeoutEvent {
   readonly timeoutMs: number;
@@ -37,7 +41,7 @@ export class TimeoutPolicy implements Policy, TimeoutCallOwner {
   readonly onTimeout: Event<TimeoutEvent> = this._onTimeout.event;
 
   constructor(options: TimeoutOptions) {
-    const o = optionsObject('timeout', options);
+    const o = optionsObject('timeout', options, TIMEOUT_KEYS);
     const timeoutMs = positiveNumber('timeout.timeoutMs', o.timeoutMs);
     const cooperative = booleanOption('timeout.cooperative', o.cooperative, false);
     this.clock = clockOption('timeout.clock', o.clock);

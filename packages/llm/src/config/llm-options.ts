@@ -1,4 +1,4 @@
-import { ConfigError, systemClock, type Clock, type ResilienceConfig } from '@rampart/core';
+import { CLOCK_METHODS, ConfigError, systemClock, type Clock, type ResilienceConfig } from '@rampart/core';
 import { z } from 'zod';
 import type { ProviderKind } from '../types.js';
 import type { ResilienceManagerLike } from './manager-like.js';
@@ -134,7 +134,7 @@ const optionsSchema = z.strictObject({
   quotaMonitors: z.boolean().optional(),
   quotaThresholds: z.strictObject({ degraded: z.number().min(0).max(100).optional(), critical: z.number().min(0).max(100).optional() }).optional(),
   resilience: z.custom<ResilienceConfig>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'must be a ResilienceConfig object').optional(),
-  clock: z.custom<Clock>((v) => typeof (v as Clock | undefined)?.now === 'function' && typeof (v as Clock).setTimeout === 'function', 'must be a Clock').optional(),
+  clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && CLOCK_METHODS.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'), 'must be a Clock').optional(),
   env: z.record(z.string(), z.string().optional()).optional(),
 });
 

@@ -6,7 +6,7 @@ import {
   ResourceType,
   TimeoutError,
   type ResilienceConfig,
-  type TimerHandle,
+  deadline,
 } from '@rampart/core';
 import { AttemptScope } from '../adapters/attempt-scope.js';
 import { requestCacheKey } from '../cache/cache-key.js';
@@ -182,19 +182,10 @@ export class ResilientLLM {
     this.#pool.route(promptChars(request));
     const deadlineMs = options.deadlineMs ?? this.#options.deadlineMs;
     if (deadlineMs === undefined) return { signal: options.signal, dispose: () => undefined };
-    const clock = this.#options.clock;
-    const controller = new AbortController();
-    const outer = options.signal;
-    const onAbort = () => controller.abort(outer?.reason);
-    if (outer?.aborted) controller.abort(outer.reason);
-    else outer?.addEventListener('abort', onAbort, { once: true });
-    const timer: TimerHandle = clock.setTimeout(() => controller.abort(new TimeoutError(deadlineMs, `LLM call deadline of ${deadlineMs} ms passed`)), deadlineMs);
-    return {
-      signal: controller.signal,
-      dispose: () => {
-        clock.clearTimeout(timer);
-        outer?.removeEventListener('abort', onAbort);
-      },
-    };
+    const limit = deadline(this.#options.clock, deadlineMs, {
+      signal: options.signal,
+      error: () => new TimeoutError(deadlineMs, `LLM call deadline of ${deadlineMs} ms passed`),
+    });
+    return { signal: limit.signal, dispose: () => limit.dispose() };
   }
 }

@@ -23,6 +23,7 @@ class JumpClock implements Clock {
   now = () => systemClock.now() + this.#offsetMs;
   wallNow = () => systemClock.wallNow() + this.#offsetMs;
   setTimeout = systemClock.setTimeout;
+  setBackgroundTimeout = systemClock.setBackgroundTimeout;
   clearTimeout = systemClock.clearTimeout;
   sleep = systemClock.sleep;
   jump(ms: number): void {
