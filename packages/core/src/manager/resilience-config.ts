@@ -43,6 +43,8 @@ export interface ResilienceConfig {
     retryIntervalMs?: number;
     /** Finished requests stay visible to getQueuedRequest this long, ms. Default 86,400,000 (1 day). */
     resultRetentionMs?: number;
+    /** At most this many finished requests stay visible to getQueuedRequest (the oldest leaves first). Default 10,000. */
+    maxRetainedResults?: number;
   };
   /**
    * The manager's circuit breakers: one per (resource type, provider), or one per resource type

@@ -20,7 +20,7 @@ export interface ResolvedResilienceConfig {
   /** Per resource type, the chain sorted by ascending priority (stable). */
   readonly chains: Readonly<Record<ResourceType, readonly FallbackAction[]>>;
   readonly cache: Readonly<{ maxEntries: number; ttlMs: number; maxStaleMs: number }>;
-  readonly queue: Readonly<{ maxQueueSize: number; maxWaitMs: number; retryIntervalMs: number; resultRetentionMs: number }>;
+  readonly queue: Readonly<{ maxQueueSize: number; maxWaitMs: number; retryIntervalMs: number; resultRetentionMs: number; maxRetainedResults: number }>;
   readonly circuitBreaker: Readonly<{ failureThreshold: number; recoveryTimeoutMs: number }>;
   /** `maxAttempts` counts the first attempt (RETRY_MAX_ATTEMPTS semantics). */
   readonly retry: Readonly<{ maxAttempts: number; baseDelayMs: number; maxDelayMs: number }>;
@@ -77,6 +77,7 @@ export function resolveResilienceConfig(input: ResilienceConfig | undefined): Re
       maxWaitMs: config.queue?.maxWaitMs ?? 300_000,
       retryIntervalMs: config.queue?.retryIntervalMs ?? 10_000,
       resultRetentionMs: config.queue?.resultRetentionMs ?? 86_400_000,
+      maxRetainedResults: config.queue?.maxRetainedResults ?? 10_000,
     }),
     circuitBreaker: Object.freeze({
       failureThreshold: config.circuitBreaker?.failureThreshold ?? env.circuitFailureThreshold,

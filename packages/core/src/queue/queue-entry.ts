@@ -5,6 +5,10 @@ import type { QueuedRequest } from './queued-request.js';
 /** A queued request as the request queue holds it. */
 export interface Entry {
   record: QueuedRequest;
+  /** When it times out, in monotonic ms (`clock.now()`); `record.deadline` is the same instant in wall time. */
+  readonly dueAt: number;
+  /** Its position in the queue's deadline heap. */
+  heapIndex: number;
   /** Canonical JSON of the arguments (what a replay after a restart is called with). */
   readonly argsJson: string | undefined;
   /** Replays the call in this process; undefined for a restored request until its method is attached. */

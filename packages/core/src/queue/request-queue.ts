@@ -5,13 +5,17 @@ import { EventEmitter } from '../events/event.js';
 import type { CallIdentity } from '../fallback/chain-types.js';
 import type { ResourceType } from '../resource/resource-types.js';
 import type { StateStore } from '../store/state-store.js';
-import { BoundedPriorityQueue } from './bounded-priority-queue.js';
+import { HeldRequests, type QueueStats } from './held-requests.js';
 import { QueuePersistence } from './queue-persistence.js';
 import { errorInfo, targetKey, type EnqueueRequest, type Entry, type QueueWarning, type ReplayTarget } from './queue-entry.js';
 import { QueueTimers } from './queue-timers.js';
 import { QueueStoppedError } from './queue-stopped-error.js';
 import { QueueTimeoutError } from './queue-timeout-error.js';
 import type { QueuedRequest, QueuedRequestStatus } from './queued-request.js';
+import { SettledResults } from './settled-results.js';
+
+/** Requests timed out per timer turn; the rest go on the next turn, so the event loop is never held long. */
+export const EXPIRY_CHUNK = 256;
 
 /** Options of {@link RequestQueue}. */
 export interface RequestQueueOptions {
@@ -20,6 +24,8 @@ export interface RequestQueueOptions {
   readonly maxWaitMs: number;
   readonly retryIntervalMs: number;
   readonly resultRetentionMs: number;
+  /** Settled requests kept for get(id) at most (the oldest leaves first). */
+  readonly maxRetainedResults: number;
   readonly clock: Clock;
   readonly store: StateStore | undefined;
   /**
@@ -41,13 +47,19 @@ export interface RequestQueueOptions {
  * QueueTimeoutError. With a store, calls of decorated methods whose arguments are plain JSON are
  * persisted and replayed after a restart once their method is attached again ({@link attachTarget}).
  * Two timers at most (earliest deadline, retry interval), both released by {@link stop}.
+ *
+ * Costs: enqueue, settle and time-out are O(log n) in the requests held (a deadline heap on
+ * monotonic time, FIFO lists per priority); a batch reaching its deadline times out
+ * {@link EXPIRY_CHUNK} requests per timer turn. Settled outcomes are kept in a bounded
+ * {@link SettledResults} (count and time), not for ever.
  */
 export class RequestQueue {
   readonly #o: RequestQueueOptions;
-  readonly #queues = new Map<ResourceType, BoundedPriorityQueue<Entry>>();
-  readonly #entries = new Map<string, Entry>();
-  readonly #settled = new Map<string, QueuedRequest>();
+  readonly #held: HeldRequests;
+  readonly #settled: SettledResults;
   readonly #targets = new Map<string, ReplayTarget>();
+  /** Per replay target (`Class.method`), the resources holding restored requests that wait for it. */
+  readonly #waitingForTarget = new Map<string, Set<ResourceType>>();
   readonly #draining = new Map<ResourceType, Promise<void>>();
   readonly #persistence: QueuePersistence | undefined;
   readonly #settledEvents = new EventEmitter<QueuedRequest>();
@@ -64,42 +76,48 @@ export class RequestQueue {
 
   constructor(options: RequestQueueOptions) {
     this.#o = options;
-    this.#persistence = options.store ? new QueuePersistence(options.store, options.team) : undefined;
+    this.#held = new HeldRequests(options.maxQueueSize);
+    const persistence = (this.#persistence = options.store ? new QueuePersistence(options.store, options.team) : undefined);
+    this.#settled = new SettledResults({
+      retentionMs: options.resultRetentionMs,
+      max: options.maxRetainedResults,
+      clock: options.clock,
+      onEvicted: (r) => {
+        if (r.persisted) persistence?.delete(r.id).catch(() => undefined);
+      },
+    });
     this.#timers = new QueueTimers(
       options.clock,
-      () => {
-        this.#expire();
-        this.#arm();
-      },
+      () => this.#expire(),
       () => this.#retryPolled(),
     );
   }
 
   get(id: string): QueuedRequest | undefined {
-    this.#purgeSettled();
-    return this.#entries.get(id)?.record ?? this.#settled.get(id);
+    return this.#held.get(id)?.record ?? this.#settled.get(id);
+  }
+
+  /** @internal Key comparisons made by the deadline heap so far (tests bound the cost per request with it). */
+  get deadlineComparisons(): number {
+    return this.#held.deadlineComparisons;
   }
 
   /** Per resource type with a queue: size, capacity, and age of the oldest request (ms). */
-  stats(): Record<string, { size: number; max_size: number; oldest_age_ms: number }> {
-    const out: Record<string, { size: number; max_size: number; oldest_age_ms: number }> = {};
-    const now = this.#o.clock.wallNow();
-    for (const [resource, q] of this.#queues) {
-      let oldest = now;
-      for (const e of q.values()) oldest = Math.min(oldest, e.record.enqueuedAt);
-      out[resource] = { size: q.size, max_size: q.maxSize, oldest_age_ms: now - oldest };
-    }
-    return out;
+  stats(): Record<string, QueueStats> {
+    this.#settled.sweep();
+    return this.#held.stats(this.#o.clock.wallNow());
   }
 
   size(resource: ResourceType): number {
-    return this.#queues.get(resource)?.size ?? 0;
+    return this.#held.size(resource);
   }
 
   /** Park a call; settles with its replay's result. Throws QueueFullError at capacity. */
   async enqueue(req: EnqueueRequest): Promise<unknown> {
     if (this.#stopped) throw new QueueStoppedError('(not queued)', false);
+    this.#settled.sweep();
     const now = this.#o.clock.wallNow();
+    const dueAt = this.#o.clock.now() + this.#o.maxWaitMs;
     let settle!: Entry['settle'];
     const promise = new Promise<unknown>((resolve, reject) => (settle = { resolve, reject }));
     const entry: Entry = {
@@ -116,12 +134,13 @@ export class RequestQueue {
         replays: 0,
         persisted: false,
       },
+      dueAt,
+      heapIndex: -1,
       argsJson: req.argsJson,
       replay: req.replay,
       settle,
     };
-    this.#queueOf(req.resource).push(entry, req.priority);
-    this.#entries.set(entry.record.id, entry);
+    this.#held.add(entry);
     if (req.signal) {
       const onAbort = () => this.#settle(entry, 'cancelled', undefined, req.signal!.reason);
       req.signal.addEventListener('abort', onAbort, { once: true });
@@ -135,12 +154,11 @@ export class RequestQueue {
 
   /** A decorated method exists again: replay the persisted requests that were made through it. */
   attachTarget(identity: CallIdentity, target: ReplayTarget): void {
-    this.#targets.set(targetKey(identity), target);
-    const resources = new Set<ResourceType>();
-    for (const e of this.#entries.values()) {
-      if (!e.replay && e.record.className === identity.className && e.record.method === identity.method) resources.add(e.record.resource);
-    }
-    for (const r of resources) void this.drain(r);
+    const key = targetKey(identity);
+    this.#targets.set(key, target);
+    const resources = this.#waitingForTarget.get(key);
+    this.#waitingForTarget.delete(key);
+    for (const r of resources ?? []) void this.drain(r);
   }
 
   hasTarget(identity: CallIdentity): boolean {
@@ -162,21 +180,32 @@ export class RequestQueue {
     if (!this.#persistence) return;
     const { records, invalid } = await this.#persistence.load();
     for (const key of invalid) this.#warnings.fire({ message: `ignoring an invalid queued request record (${key})` });
-    const now = this.#o.clock.wallNow();
+    // wall time is what was persisted; deadlines in this process run on monotonic time
+    const wallNow = this.#o.clock.wallNow();
+    const now = this.#o.clock.now();
+    // oldest first: results then leave the retention in cache order, requests keep FIFO order
+    records.sort((a, b) => (a.settledAt ?? a.enqueuedAt) - (b.settledAt ?? b.enqueuedAt));
     for (const r of records) {
-      if (this.#entries.has(r.id) || this.#settled.has(r.id)) continue;
+      if (this.#held.has(r.id) || this.#settled.has(r.id)) continue;
       const { argsJson, version: _v, ...record } = r;
       if (r.status !== 'queued') {
-        if ((r.settledAt ?? 0) + this.#o.resultRetentionMs <= now) void this.#persistence.delete(r.id).catch(() => undefined);
-        else this.#settled.set(r.id, Object.freeze(record));
+        this.#settled.set(Object.freeze(record), (r.settledAt ?? 0) + this.#o.resultRetentionMs - wallNow);
         continue;
       }
-      const entry: Entry = { record: { ...record, persisted: true }, argsJson, replay: undefined };
-      this.#entries.set(r.id, entry);
-      this.#queueOf(r.resource).push(entry, r.priority);
+      const entry: Entry = { record: { ...record, persisted: true }, dueAt: now + (r.deadline - wallNow), heapIndex: -1, argsJson, replay: undefined };
+      try {
+        this.#held.add(entry);
+      } catch (err) {
+        this.#warnings.fire({ message: 'a restored queued request does not fit in its queue; it stays stored', requestId: r.id, error: err });
+        continue;
+      }
+      if (r.className !== undefined && !this.#targets.has(targetKey(r as CallIdentity))) {
+        const key = targetKey(r as CallIdentity);
+        const waiting = this.#waitingForTarget.get(key) ?? new Set<ResourceType>();
+        this.#waitingForTarget.set(key, waiting.add(r.resource));
+      }
     }
     this.#expire();
-    this.#arm();
     for (const r of new Set(records.map((r) => r.resource))) void this.drain(r);
   }
 
@@ -185,20 +214,18 @@ export class RequestQueue {
     this.#stopped = true;
     this.#timers.clear();
     await Promise.allSettled([...this.#draining.values()]);
-    for (const e of [...this.#entries.values()]) {
+    for (const e of this.#held.all()) {
       e.detach?.();
       if (e.record.persisted) e.settle?.reject(new QueueStoppedError(e.record.id, true));
       else this.#settle(e, 'failed', undefined, new QueueStoppedError(e.record.id, false));
     }
-    this.#entries.clear();
-    this.#queues.clear();
+    this.#held.clear();
+    this.#waitingForTarget.clear();
     await this.#persistence?.flush();
   }
 
   async #drain(resource: ResourceType): Promise<void> {
-    const q = this.#queues.get(resource);
-    if (!q) return;
-    for (const entry of q.values()) {
+    for (const entry of this.#held.inOrder(resource)) {
       if (this.#stopped || entry.record.status !== 'queued') continue;
       const target = entry.record.className !== undefined ? this.#targets.get(targetKey(entry.record as CallIdentity)) : undefined;
       const replay = entry.replay ?? (target && entry.argsJson !== undefined ? (n: number) => target(JSON.parse(entry.argsJson!) as unknown[], n) : undefined);
@@ -239,11 +266,11 @@ export class RequestQueue {
     }
   }
 
-  #settle(entry: Entry, status: QueuedRequestStatus, result: unknown, error: unknown): void {
+  /** `arm`: false while timing out a batch (the batch re-arms once at its end). */
+  #settle(entry: Entry, status: QueuedRequestStatus, result: unknown, error: unknown, arm = true): void {
     if (entry.record.status !== 'queued') return;
     entry.detach?.();
-    this.#queues.get(entry.record.resource)?.remove(entry);
-    this.#entries.delete(entry.record.id);
+    this.#held.remove(entry);
     const record: QueuedRequest = Object.freeze({
       ...entry.record,
       status,
@@ -252,7 +279,7 @@ export class RequestQueue {
       error: status === 'succeeded' ? undefined : errorInfo(error, this.#o.redact),
     });
     entry.record = record;
-    this.#settled.set(record.id, record);
+    this.#settled.set(record);
     if (record.persisted && entry.argsJson !== undefined && this.#persistence) {
       this.#persistence.save(record, entry.argsJson).catch((err: unknown) => {
         this.#warnings.fire({ message: 'could not record a queued request outcome', requestId: record.id, error: err });
@@ -261,47 +288,29 @@ export class RequestQueue {
     this.#settledEvents.fire(record);
     if (status === 'succeeded') entry.settle?.resolve(result);
     else entry.settle?.reject(error);
-    this.#arm();
+    if (arm) this.#arm();
   }
 
+  /** Time out the requests whose deadline has come, earliest first, {@link EXPIRY_CHUNK} at most; the timers take it from there. */
   #expire(): void {
-    const now = this.#o.clock.wallNow();
-    for (const e of [...this.#entries.values()]) {
-      if (e.record.deadline <= now) {
-        this.#settle(e, 'failed', undefined, new QueueTimeoutError(e.record.resource, e.record.id, this.#o.maxWaitMs, { cause: e.lastError }));
-      }
+    const now = this.#o.clock.now();
+    for (let n = 0, e = this.#held.earliest; e !== undefined && e.dueAt <= now && n < EXPIRY_CHUNK; n++, e = this.#held.earliest) {
+      this.#settle(e, 'failed', undefined, new QueueTimeoutError(e.record.resource, e.record.id, this.#o.maxWaitMs, { cause: e.lastError }), false);
     }
+    this.#arm(); // if more are due, the deadline timer fires on the next turn of the event loop
   }
 
-  #queueOf(resource: ResourceType): BoundedPriorityQueue<Entry> {
-    let q = this.#queues.get(resource);
-    if (!q) this.#queues.set(resource, (q = new BoundedPriorityQueue<Entry>(resource, this.#o.maxQueueSize)));
-    return q;
-  }
-
-  /** (Re)arm the timers for the earliest deadline and, if a queued resource is polled, the retry interval. */
+  /** (Re)arm the timers for the earliest deadline and, if a queued resource is polled, the retry interval. O(resource types). */
   #arm(): void {
     if (this.#stopped) return;
-    let earliest = Number.POSITIVE_INFINITY;
     let needsRetry = false;
-    for (const e of this.#entries.values()) {
-      earliest = Math.min(earliest, e.record.deadline);
-      if (this.#o.pollOnTimer(e.record.resource)) needsRetry = true;
-    }
-    this.#timers.arm(earliest, needsRetry ? this.#o.retryIntervalMs : undefined);
+    for (const r of this.#held.resources()) needsRetry ||= this.#o.pollOnTimer(r);
+    const earliest = this.#held.earliest?.dueAt ?? Number.POSITIVE_INFINITY;
+    this.#timers.arm(earliest, needsRetry ? this.#o.retryIntervalMs : undefined, this.#held.awaited);
   }
 
   #retryPolled(): void {
-    const resources = new Set([...this.#entries.values()].map((e) => e.record.resource));
-    const drains = [...resources].filter((r) => this.#o.pollOnTimer(r) && this.#o.replayDue(r)).map((r) => this.drain(r));
+    const drains = [...this.#held.resources()].filter((r) => this.#o.pollOnTimer(r) && this.#o.replayDue(r)).map((r) => this.drain(r));
     void Promise.allSettled(drains).then(() => this.#arm());
-  }
-
-  #purgeSettled(): void {
-    const cutoff = this.#o.clock.wallNow() - this.#o.resultRetentionMs;
-    for (const [id, r] of this.#settled) {
-      if ((r.settledAt ?? 0) > cutoff) break;
-      this.#settled.delete(id);
-    }
   }
 }
