@@ -1,0 +1,65 @@
+// Every wait a caller awaits holds the process until it settles: each script in scripts/ runs in a
+// real `node` child process against the BUILT packages (dist), as an ES module with top-level await
+// and as a CommonJS script (require() in an async IIFE), with nothing else holding the event loop.
+// A wait whose timer did not hold the process ends the ES module with exit code 13 (unsettled
+// top-level await) and the CommonJS script with exit code 0 and its result never printed. The guard
+// for "exits at once" is the test timeout; there is no wall-clock assertion.
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runChild } from '../support/child-process.js';
+import { ensurePackagesBuilt, root } from './built-packages.js';
+import { type ModuleKind, scriptFor } from './module-kinds.js';
+
+interface WaitCase {
+  /** scripts/<script>.mjs */
+  script: string;
+  /** Its whole output on stdout, line by line. */
+  stdout: string[];
+}
+
+const WAITS: WaitCase[] = [
+  { script: 'retry-backoff', stdout: ['ok 3'] },
+  { script: 'rate-limiter-wait', stdout: ['second, after a wait'] },
+  { script: 'bulkhead-behind-retry', stdout: ['a,b'] },
+  { script: 'timeout-deadline', stdout: ['TimeoutError'] },
+  { script: 'timeout-cooperative', stdout: ['TimeoutError'] },
+  { script: 'run-with-deadline', stdout: ['TimeoutError'] },
+  { script: 'hedging-delay', stdout: ['answer from attempt 2'] },
+  { script: 'chaos-latency', stdout: ['late answer'] },
+];
+
+const scripts = join(root, 'test', 'waits', 'scripts');
+const outDir = join(scripts, '.cjs');
+
+/** At most two children at a time (this machine has two cores). */
+let running = 0;
+const waiting: Array<() => void> = [];
+async function limited<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= 2) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+describe('every wait holds the process until it settles', () => {
+  beforeAll(() => ensurePackagesBuilt(), 300_000);
+
+  const table = WAITS.flatMap((c) => (['esm', 'cjs'] as ModuleKind[]).map((kind) => ({ ...c, kind })));
+  it.concurrent.each(table)('$script ($kind) prints its result and exits 0', async ({ script, kind, stdout }) => {
+    const file = scriptFor(join(scripts, `${script}.mjs`), kind, outDir);
+    const child = await limited(async () => {
+      const driver = runChild([file]);
+      return { exit: await driver.exited, lines: driver.lines };
+    });
+    expect({ code: child.exit.code, signal: child.exit.signal, stdout: child.lines, stderr: child.exit.stderr }).toEqual({
+      code: 0,
+      signal: null,
+      stdout,
+      stderr: '',
+    });
+  }, 60_000);
+});
