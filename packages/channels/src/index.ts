@@ -46,6 +46,7 @@ export { HttpChannel } from './http/http-channel.js';
 export {
   resolveHttpChannelOptions,
   type HttpChannelOptions,
+  type HttpChannelListenOptions,
   type HttpPeers,
   type ResolvedHttpChannelOptions,
 } from './http/http-channel-options.js';

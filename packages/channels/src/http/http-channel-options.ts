@@ -1,4 +1,4 @@
-import { clockOption, ConfigError, nonEmptyString, optionsObject, positiveInt, redactUrl, type Clock } from '@rampart/core';
+import { clockOption, ConfigError, nonEmptyString, optionsObject, positiveInt, redactUrl, resolveServerLimits, type Clock, type ServerLimits, type ServerLimitsOptions } from '@rampart/core';
 import { teamOption } from '../validate-options.js';
 
 /** Where a team's HTTP channel listens: a map of team → base URL, or a function (undefined: unknown team). */
@@ -8,8 +8,12 @@ export type HttpPeers = Readonly<Record<string, string>> | ((team: string) => st
 export interface HttpChannelOptions {
   /** The local team: messages addressed to it are accepted. */
   team: string;
-  /** Where the server listens. Default `{ host: '127.0.0.1', port: 0 }` (a free port; read `channel.url`). */
-  listen?: { host?: string; port?: number };
+  /**
+   * Where the server listens, default `{ host: '127.0.0.1', port: 0 }` (a free port; read `channel.url`),
+   * and its limits on clients: `headersTimeoutMs` 10 000, `requestTimeoutMs` 30 000, `keepAliveTimeoutMs`
+   * 5 000, `maxConnections` 256, `maxHeaderBytes` 16 384 (see {@link ServerLimitsOptions}).
+   */
+  listen?: HttpChannelListenOptions;
   /** Base URL of each peer team's channel (`http://10.0.0.7:8080`); `/rampart/v1/messages` is appended. */
   peers?: HttpPeers;
   /** Shared bearer token: sent with every message and required on every message received. Default: none. */
@@ -24,6 +28,12 @@ export interface HttpChannelOptions {
   clock?: Clock;
 }
 
+/** Where an {@link HttpChannel}'s server listens, and how it bounds slow and surplus clients. */
+export interface HttpChannelListenOptions extends ServerLimitsOptions {
+  host?: string;
+  port?: number;
+}
+
 /** {@link HttpChannelOptions} after validation. The token itself is kept out of this object. */
 export interface ResolvedHttpChannelOptions {
   readonly team: string;
@@ -34,6 +44,8 @@ export interface ResolvedHttpChannelOptions {
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
   readonly maxQueuedMessages: number;
+  /** The server's limits on clients, from `listen`. */
+  readonly serverLimits: ServerLimits;
   readonly clock: Clock;
 }
 
@@ -87,6 +99,7 @@ export function resolveHttpChannelOptions(options: HttpChannelOptions): Resolved
     timeoutMs: positiveInt(`${PATH}.timeoutMs`, o.timeoutMs ?? 10_000),
     maxBodyBytes: positiveInt(`${PATH}.maxBodyBytes`, o.maxBodyBytes ?? 1024 * 1024),
     maxQueuedMessages: positiveInt(`${PATH}.maxQueuedMessages`, o.maxQueuedMessages ?? 1_000),
+    serverLimits: resolveServerLimits(`${PATH}.listen`, listen, { maxConnections: 256 }),
     clock: clockOption(`${PATH}.clock`, o.clock),
   });
 }

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, EventEmitter, linkSignals, parseRetryAfterMs, redactString, redactUrl, type Disposable, type Event } from '@rampart/core';
+import { ConfigError, createLimitedServer, EventEmitter, linkSignals, parseRetryAfterMs, redactString, redactUrl, type Disposable, type Event } from '@rampart/core';
 import type { Channel, ChannelHealth, MessageHandler } from '../channel.js';
 import type { ChannelHandlerError } from '../channel-handler-error.js';
 import { ChannelClosedError } from '../errors/channel-closed-error.js';
@@ -84,7 +84,8 @@ export class HttpChannel implements Channel {
   }
 
   async #listen(): Promise<void> {
-    const server = createServer(
+    const server = createLimitedServer(
+      this.options.serverLimits,
       createInboxListener({
         team: this.team,
         token: this.#token,

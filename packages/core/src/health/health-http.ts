@@ -1,8 +1,9 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../clock/clock.js';
 import { clockOption, nonEmptyString, nonNegativeInt, optionsObject } from '../config/validate.js';
 import { ConfigError } from '../errors/config-error.js';
+import { createLimitedServer, resolveServerLimits, type ServerLimitsOptions } from '../server/server-limits.js';
 import { toHealthCheckResponse, type HealthCheckMeta } from './health-check-response.js';
 import type { HealthReport } from './health-report.js';
 import { redactString } from './redact.js';
@@ -26,7 +27,12 @@ export interface HealthHandlerOptions extends HealthCheckMeta {
   clock?: Clock;
 }
 
-export interface ServeHealthOptions extends HealthHandlerOptions {
+/**
+ * Where and how {@link serveHealth} listens. The server limits (`headersTimeoutMs` 10 000,
+ * `requestTimeoutMs` 30 000, `keepAliveTimeoutMs` 5 000, `maxConnections` 64, `maxHeaderBytes`
+ * 16 384) close slow and surplus clients: see {@link ServerLimitsOptions}.
+ */
+export interface ServeHealthOptions extends HealthHandlerOptions, ServerLimitsOptions {
   /** Address to listen on. Default `127.0.0.1`. */
   host?: string;
   /** Port; 0 (the default) picks a free one. */
@@ -79,8 +85,14 @@ function requestUrl(req: IncomingMessage): URL | undefined {
   }
 }
 
+/** Whether a request declares a body: a health check never reads one, so its connection is closed after the answer. */
+const declaresBody = (req: IncomingMessage | undefined) =>
+  req !== undefined && (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0);
+
 function send(res: ServerResponse, code: number, type: string, body: string, head: boolean, extra: Record<string, string> = {}): void {
-  res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body), ...extra });
+  // Without `connection: close`, node:http would read a trickling body to its end before the next request.
+  const closing: Record<string, string> = declaresBody(res.req) ? { connection: 'close' } : {};
+  res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body), ...closing, ...extra });
   res.end(head ? undefined : body);
 }
 
@@ -124,7 +136,9 @@ async function respond(req: IncomingMessage, res: ServerResponse, sources: reado
  * `content-type: application/health+json` and `cache-control: no-store`; the body is a
  * {@link HealthCheckResponse} (HTTP 200 for `pass`/`warn`, 503 for `fail`). `?team=<name>`
  * (repeatable) keeps only those teams (404 when none matches); other methods get 405 with `allow`.
- * Throws ConfigError for a bad source or option.
+ * A request that declares a body is answered with `connection: close`, so a trickling body is not
+ * read on. Header and request timeouts and a connection cap are the mounting server's to set
+ * ({@link createLimitedServer} sets them). Throws ConfigError for a bad source or option.
  */
 export function createHealthHandler(source: HealthSource, options?: HealthHandlerOptions): HealthRequestListener {
   const sources = resolveSources('createHealthHandler.source', source);
@@ -143,7 +157,9 @@ export function createHealthHandler(source: HealthSource, options?: HealthHandle
 
 /**
  * Serve {@link createHealthHandler} on its own node:http server (loopback and a free port by
- * default). Requests to any other path answer 404. Resolves once listening; rejects with the
+ * default). Requests to any other path answer 404. A client slower than `headersTimeoutMs` or
+ * `requestTimeoutMs` gets 408 and is closed (within the timeout plus at most 1 s), and connections
+ * beyond `maxConnections` are closed as they arrive. Resolves once listening; rejects with the
  * listen error (e.g. EADDRINUSE). Throws ConfigError for a bad source or option.
  */
 export async function serveHealth(source: HealthSource, options?: ServeHealthOptions): Promise<HealthServer> {
@@ -153,9 +169,10 @@ export async function serveHealth(source: HealthSource, options?: ServeHealthOpt
   if (port > 65_535) throw new ConfigError('serveHealth.options.port', `must be at most 65535, got ${port}`, port);
   const path = o.path === undefined ? '/health' : nonEmptyString('serveHealth.options.path', o.path);
   if (!path.startsWith('/') || /[?#\s]/.test(path)) throw new ConfigError('serveHealth.options.path', 'must be a path starting with "/" (no query, fragment or space)', path);
+  const limits = resolveServerLimits('serveHealth.options', o, { maxConnections: 64 });
   const { version, releaseId, serviceId, description, clock } = o;
   const handler = createHealthHandler(source, { version, releaseId, serviceId, description, clock });
-  const server = createServer((req, res) => {
+  const server = createLimitedServer(limits, (req, res) => {
     if (requestUrl(req)?.pathname === path) handler(req, res);
     else send(res, 404, 'text/plain; charset=utf-8', 'Not Found\n', req.method === 'HEAD');
   });
