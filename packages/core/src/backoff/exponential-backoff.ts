@@ -2,6 +2,7 @@ import { readEnvDefaults } from '../config/env-defaults.js';
 import { nonNegativeNumber, optionsObject } from '../config/validate.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { Backoff, BackoffContext } from './backoff.js';
+import type { OptionKeys } from '../config/known-keys.js';
 
 /**
  * `none`: exactly `base × multiplier^(attempt−1)`, capped. `full`: uniform in [0, that) (AWS
@@ -21,6 +22,9 @@ export interface ExponentialBackoffOptions {
   jitter?: Jitter;
 }
 
+/** Every option of {@link ExponentialBackoffOptions}: any other key is a ConfigError. */
+const EXPONENTIAL_BACKOFF_KEYS: OptionKeys<ExponentialBackoffOptions> = { baseDelayMs: true, maxDelayMs: true, multiplier: true, jitter: true };
+
 const JITTERS: readonly Jitter[] = ['none', 'full', 'decorrelated'];
 
 /** Exponentially increasing delays (seed 001 "Exponential Backoff"), always within [0, maxDelayMs]. */
@@ -28,7 +32,7 @@ export class ExponentialBackoff implements Backoff {
   readonly options: Readonly<Required<ExponentialBackoffOptions>>;
 
   constructor(options?: ExponentialBackoffOptions) {
-    const o = optionsObject('ExponentialBackoff', options);
+    const o = optionsObject('ExponentialBackoff', options, EXPONENTIAL_BACKOFF_KEYS);
     const env = o.baseDelayMs === undefined || o.maxDelayMs === undefined ? readEnvDefaults() : undefined;
     const baseDelayMs = nonNegativeNumber('ExponentialBackoff.baseDelayMs', o.baseDelayMs ?? env!.retryBaseDelayMs);
     const maxDelayMs =

@@ -2,6 +2,7 @@ import { readEnvDefaults } from '../config/env-defaults.js';
 import { nonNegativeNumber, optionsObject } from '../config/validate.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { Backoff } from './backoff.js';
+import type { OptionKeys } from '../config/known-keys.js';
 
 export interface LinearBackoffOptions {
   /** Delay before the first retry, in ms. Default: RETRY_BASE_DELAY (1 s). */
@@ -12,12 +13,15 @@ export interface LinearBackoffOptions {
   maxDelayMs?: number;
 }
 
+/** Every option of {@link LinearBackoffOptions}: any other key is a ConfigError. */
+const LINEAR_BACKOFF_KEYS: OptionKeys<LinearBackoffOptions> = { baseDelayMs: true, stepMs: true, maxDelayMs: true };
+
 /** `min(maxDelayMs, baseDelayMs + stepMs × (attempt − 1))` (seed 001 "Linear Backoff"). */
 export class LinearBackoff implements Backoff {
   readonly options: Readonly<Required<LinearBackoffOptions>>;
 
   constructor(options?: LinearBackoffOptions) {
-    const o = optionsObject('LinearBackoff', options);
+    const o = optionsObject('LinearBackoff', options, LINEAR_BACKOFF_KEYS);
     const env = o.baseDelayMs === undefined || o.maxDelayMs === undefined ? readEnvDefaults() : undefined;
     const baseDelayMs = nonNegativeNumber('LinearBackoff.baseDelayMs', o.baseDelayMs ?? env!.retryBaseDelayMs);
     const stepMs = nonNegativeNumber('LinearBackoff.stepMs', o.stepMs ?? baseDelayMs);

@@ -1,11 +1,15 @@
 import { ConfigError } from '../errors/config-error.js';
 import { optionsObject, positiveInt } from '../config/validate.js';
 import type { Breaker, BreakerWindowSnapshot } from './breaker.js';
+import type { OptionKeys } from '../config/known-keys.js';
 
 export interface ConsecutiveBreakerOptions {
   /** Consecutive counted failures that open the circuit (integer ≥ 1). */
   failureThreshold: number;
 }
+
+/** Every option of {@link ConsecutiveBreakerOptions}: any other key is a ConfigError. */
+const CONSECUTIVE_BREAKER_KEYS: OptionKeys<ConsecutiveBreakerOptions> = { failureThreshold: true };
 
 /**
  * Opens after `failureThreshold` counted failures in a row; any success starts the count again.
@@ -18,7 +22,7 @@ export class ConsecutiveBreaker implements Breaker {
   #failures = 0;
 
   constructor(options: ConsecutiveBreakerOptions) {
-    const o = optionsObject('ConsecutiveBreaker', options);
+    const o = optionsObject('ConsecutiveBreaker', options, CONSECUTIVE_BREAKER_KEYS);
     if (o.failureThreshold === undefined) {
       throw new ConfigError('ConsecutiveBreaker.failureThreshold', 'is required', undefined);
     }

@@ -4,6 +4,7 @@ import type { Breaker, BreakerWindowSnapshot } from './breaker.js';
 import { CountWindow } from './count-window.js';
 import type { OutcomeWindow } from './outcome-window.js';
 import { TimeWindow } from './time-window.js';
+import type { OptionKeys } from '../config/known-keys.js';
 
 /** Give exactly one of `windowSize` (a count window) or `windowMs` (a time window). */
 export interface SlidingWindowBreakerOptions {
@@ -26,6 +27,12 @@ export interface SlidingWindowBreakerOptions {
   slowCallRateThreshold?: number;
 }
 
+/** Every option of {@link SlidingWindowBreakerOptions}: any other key is a ConfigError. */
+const SLIDING_WINDOW_BREAKER_KEYS: OptionKeys<SlidingWindowBreakerOptions> = {
+  windowSize: true, windowMs: true, bucketCount: true, failureRateThreshold: true, minimumCalls: true,
+  slowCallDurationMs: true, slowCallRateThreshold: true,
+};
+
 const P = 'SlidingWindowBreaker';
 
 function rateThreshold(path: string, value: unknown): number {
@@ -47,7 +54,7 @@ export class SlidingWindowBreaker implements Breaker {
   readonly #window: OutcomeWindow;
 
   constructor(options: SlidingWindowBreakerOptions) {
-    const o = optionsObject(P, options);
+    const o = optionsObject(P, options, SLIDING_WINDOW_BREAKER_KEYS);
     if ((o.windowSize === undefined) === (o.windowMs === undefined)) {
       throw new ConfigError(`${P}.windowSize`, 'give exactly one of windowSize (count window) or windowMs (time window)', o.windowSize);
     }

@@ -7,6 +7,7 @@ import { withoutStack } from '../errors/rampart-error.js';
 import { EventEmitter, type Event } from '../events/event.js';
 import type { ExecuteOptions, Policy, PolicyContext } from '../policy/policy.js';
 import { WaitQueue, type WaitQueueNode } from './wait-queue.js';
+import type { OptionKeys } from '../config/known-keys.js';
 
 export interface BulkheadOptions {
   /** Calls allowed to run at once (integer ≥ 1, or Infinity). Changeable later with `setMaxConcurrent`. */
@@ -16,6 +17,9 @@ export interface BulkheadOptions {
   /** Time source, used to report how long queued calls waited. Default {@link systemClock}. */
   clock?: Clock;
 }
+
+/** Every option of {@link BulkheadOptions}: any other key is a ConfigError. */
+const BULKHEAD_KEYS: OptionKeys<BulkheadOptions> = { maxConcurrent: true, maxQueued: true, clock: true };
 
 export interface BulkheadRejectEvent {
   readonly error: BulkheadRejectedError;
@@ -74,7 +78,7 @@ export class BulkheadPolicy implements Policy {
   };
 
   constructor(options: BulkheadOptions) {
-    const o = optionsObject(P, options);
+    const o = optionsObject(P, options, BULKHEAD_KEYS);
     if (o.maxConcurrent === undefined) throw new ConfigError(`${P}.maxConcurrent`, 'is required', undefined);
     this.#maxConcurrent = positiveInt(`${P}.maxConcurrent`, o.maxConcurrent, { allowInfinity: true });
     this.#maxQueued = nonNegativeInt(`${P}.maxQueued`, o.maxQueued ?? 0, { allowInfinity: true });

@@ -13,6 +13,7 @@ import {
 } from '../wrap/execute-options.js';
 import { LayerOptions } from '../wrap/layer-options.js';
 import { InjectedFaultError } from './injected-fault-error.js';
+import type { OptionKeys } from '../config/known-keys.js';
 
 export interface ChaosOptions {
   /** Whether anything is injected. Default false: the policy passes every call through. */
@@ -34,6 +35,12 @@ export interface ChaosOptions {
   /** Time source for the latency; default the system clock. */
   clock?: Clock;
 }
+
+/** Every option of {@link ChaosOptions}: any other key is a ConfigError. */
+const CHAOS_KEYS: OptionKeys<ChaosOptions> = {
+  enabled: true, faultRate: true, fault: true, latencyRate: true, latencyMs: true, resultRate: true,
+  result: true, seed: true, clock: true,
+};
 
 export interface ChaosEvent {
   readonly kind: 'fault' | 'latency' | 'result';
@@ -82,7 +89,7 @@ export class ChaosPolicy implements Policy {
   readonly onInject: Event<ChaosEvent> = this.#onInject.event;
 
   constructor(options?: ChaosOptions) {
-    const o = optionsObject('chaos', options);
+    const o = optionsObject('chaos', options, CHAOS_KEYS);
     this.#enabled = booleanOption('chaos.enabled', o.enabled, false);
     const resultRate = fraction('chaos.resultRate', o.resultRate ?? 0);
     if (resultRate > 0 && !('result' in o)) {

@@ -16,6 +16,7 @@ import {
   type LayerExecuteOptions,
 } from '../wrap/execute-options.js';
 import { LayerOptions } from '../wrap/layer-options.js';
+import type { OptionKeys } from '../config/known-keys.js';
 
 /** Decide whether a failure is replaced by the fallback value. */
 export type FallbackPredicate = (error: unknown) => boolean;
@@ -38,6 +39,9 @@ export interface FallbackPolicyOptions<R> {
    */
   handle?: FallbackPredicate | ErrorClass[];
 }
+
+/** Every option of {@link FallbackPolicyOptions}: any other key is a ConfigError. */
+const FALLBACK_POLICY_KEYS: OptionKeys<FallbackPolicyOptions<any>> = { fallback: true, handle: true };
 
 export interface FallbackEvent {
   /** The error the fallback value replaces. */
@@ -72,7 +76,7 @@ export class FallbackPolicy<R> {
   readonly onFallback: Event<FallbackEvent> = this.#onFallback.event;
 
   constructor(options: FallbackPolicyOptions<R>) {
-    const o = optionsObject('fallback', options);
+    const o = optionsObject('fallback', options, FALLBACK_POLICY_KEYS);
     if (!('fallback' in o)) throw new ConfigError('fallback.fallback', 'is required (a value or a function)', undefined);
     this.options = Object.freeze({ fallback: o.fallback as R | FallbackHandler<R>, handle: resolveHandle(o.handle) });
   }

@@ -1,3 +1,5 @@
+import type { OptionKeys } from '../config/known-keys.js';
+import { optionsObject } from '../config/validate.js';
 import { ConfigError } from '../errors/config-error.js';
 import { FallbackStrategy } from '../resource/resource-types.js';
 
@@ -36,6 +38,12 @@ export interface FallbackActionInit extends FallbackActionOptions {
 
 const STRATEGIES = new Set<string>(Object.values(FallbackStrategy));
 
+/** Every option of {@link FallbackActionOptions}: any other key is a ConfigError. */
+const FALLBACK_ACTION_KEYS: OptionKeys<FallbackActionOptions> = {
+  target: true, priority: true, maxAttempts: true, backoff: true, baseDelayMs: true, maxDelayMs: true, levels: true,
+  factor: true, minConcurrent: true,
+};
+
 /** One step of a fallback chain: a strategy and its options (seed: `FallbackAction(strategy, target=...)`). */
 export class FallbackAction implements FallbackActionInit {
   readonly strategy: FallbackStrategy;
@@ -53,6 +61,11 @@ export class FallbackAction implements FallbackActionInit {
     if (!STRATEGIES.has(strategy)) {
       throw new ConfigError('strategy', `unknown strategy ${JSON.stringify(strategy)}`, strategy);
     }
+    optionsObject('FallbackAction.options', options, FALLBACK_ACTION_KEYS);
+    const { baseDelayMs, maxDelayMs } = options;
+    if (baseDelayMs !== undefined && maxDelayMs !== undefined && maxDelayMs < baseDelayMs) {
+      throw new ConfigError('FallbackAction.options.maxDelayMs', `must not be below baseDelayMs (${baseDelayMs}), got ${maxDelayMs}`, maxDelayMs);
+    }
     this.strategy = strategy as FallbackStrategy;
     this.target = options.target;
     this.priority = options.priority ?? 0;
@@ -68,6 +81,8 @@ export class FallbackAction implements FallbackActionInit {
 
   /** A FallbackAction from a plain `{ strategy, ... }` object (or the same action). */
   static from(init: FallbackAction | FallbackActionInit): FallbackAction {
-    return init instanceof FallbackAction ? init : new FallbackAction(init.strategy, init);
+    if (init instanceof FallbackAction) return init;
+    const { strategy, ...options } = init;
+    return new FallbackAction(strategy, options);
   }
 }

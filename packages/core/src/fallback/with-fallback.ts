@@ -10,6 +10,8 @@ import {
   type FallbackHost,
   type FallbackMethodInfo,
 } from './fallback-host.js';
+import type { OptionKeys } from '../config/known-keys.js';
+import { optionsObject } from '../config/validate.js';
 
 /** Options of {@link withFallback}. */
 export interface WithFallbackOptions {
@@ -23,6 +25,9 @@ export interface WithFallbackOptions {
    */
   manager?: FallbackHost;
 }
+
+/** Every option of {@link WithFallbackOptions}: any other key is a ConfigError. */
+const WITH_FALLBACK_KEYS: OptionKeys<WithFallbackOptions> = { key: true, priority: true, manager: true };
 
 const RESOURCE_TYPES = new Set<string>(Object.values(ResourceType));
 
@@ -44,6 +49,7 @@ export function withFallback(resourceType: ResourceType | `${ResourceType}`, opt
   if (!RESOURCE_TYPES.has(resourceType)) {
     throw new ConfigError('withFallback.resourceType', `unknown resource type ${JSON.stringify(resourceType)}`, resourceType);
   }
+  optionsObject('withFallback.options', options, WITH_FALLBACK_KEYS);
   if (options.manager !== undefined && !isFallbackHost(options.manager)) {
     throw new ConfigError('withFallback.manager', 'must be a ResilienceManager', options.manager);
   }

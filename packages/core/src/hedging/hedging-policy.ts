@@ -1,11 +1,13 @@
 import { classifyError } from '../classify/classify-error.js';
 import type { Clock } from '../clock/clock.js';
 import { clockOption, errorFilterOption, nonNegativeNumber, optionsObject, positiveInt } from '../config/validate.js';
+import { ConfigError } from '../errors/config-error.js';
 import { EventEmitter, type Event } from '../events/event.js';
 import type { Policy, PolicyContext } from '../policy/policy.js';
 import type { ErrorClass } from '../retry/retry-policy.js';
 import { COUNTS_ATTEMPTS, NEVER_ABORTED_SIGNAL, abortReason, type LayerExecuteOptions } from '../wrap/execute-options.js';
 import { HedgedCall, type AttemptLostEvent, type HedgeEvent, type HedgePredicate } from './hedged-call.js';
+import type { OptionKeys } from '../config/known-keys.js';
 
 export interface HedgingOptions {
   /**
@@ -13,7 +15,10 @@ export interface HedgingOptions {
    * every attempt at once; Infinity starts a hedge only when an attempt fails with a handled error.
    */
   delayMs: number;
-  /** Attempts started besides the first (integer ≥ 1): at most `1 + maxHedgedAttempts` in all. Default 1. */
+  /**
+   * Attempts started besides the first (integer 1–{@link MAX_HEDGED_ATTEMPTS}): at most
+   * `1 + maxHedgedAttempts` in all. Default 1.
+   */
   maxHedgedAttempts?: number;
   /**
    * Which failures start the next attempt at once instead of waiting for the delay: a predicate, or
@@ -25,6 +30,15 @@ export interface HedgingOptions {
   /** Time source for the delay; default the system clock. */
   clock?: Clock;
 }
+
+/**
+ * Upper bound of `maxHedgedAttempts` (10): each hedge multiplies the load on a slow dependency, and
+ * beyond a few more attempts add load without making a call faster.
+ */
+export const MAX_HEDGED_ATTEMPTS = 10;
+
+/** Every option of {@link HedgingOptions}: any other key is a ConfigError. */
+const HEDGING_KEYS: OptionKeys<HedgingOptions> = { delayMs: true, maxHedgedAttempts: true, handle: true, clock: true };
 
 interface ResolvedHedgingOptions {
   readonly delayMs: number;
@@ -59,9 +73,12 @@ export class HedgingPolicy implements Policy {
   readonly onAttemptLost: Event<AttemptLostEvent> = this._onAttemptLost.event;
 
   constructor(options: HedgingOptions) {
-    const o = optionsObject('hedging', options);
+    const o = optionsObject('hedging', options, HEDGING_KEYS);
     const delayMs = nonNegativeNumber('hedging.delayMs', o.delayMs, { allowInfinity: true });
     const maxHedgedAttempts = positiveInt('hedging.maxHedgedAttempts', o.maxHedgedAttempts ?? 1);
+    if (maxHedgedAttempts > MAX_HEDGED_ATTEMPTS) {
+      throw new ConfigError('hedging.maxHedgedAttempts', `must be at most ${MAX_HEDGED_ATTEMPTS}, got ${maxHedgedAttempts}`, maxHedgedAttempts);
+    }
     this.clock = clockOption('hedging.clock', o.clock);
     this.options = Object.freeze({ delayMs, maxHedgedAttempts, handle: resolveHandle(o.handle) });
   }

@@ -41,7 +41,7 @@ const schema = z.strictObject({
   hysteresis: z.strictObject({ worsenAfter: positiveInt.optional(), recoverAfter: positiveInt.optional() }).optional(),
   storagePath: z.string().min(1).optional(),
   store: hasMethods(['get', 'set', 'delete', 'entries'], 'a StateStore').optional(),
-  providers: z.partialRecord(resourceKey, z.array(z.string().min(1)).min(1)).optional(),
+  providers: z.partialRecord(resourceKey, z.array(z.string().min(1))).optional(),
   providerCooldownMs: nonNegativeMs.optional(),
   fallbackStrategies: z.partialRecord(resourceKey, z.array(step)).optional(),
   cache: z.strictObject({ maxEntries: positiveInt.optional(), ttlMs: nonNegativeMs.optional(), maxStaleMs: nonNegativeMs.optional() }).optional(),

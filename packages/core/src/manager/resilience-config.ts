@@ -25,7 +25,11 @@ export interface ResilienceConfig {
   storagePath?: string;
   /** A custom persistence backend (e.g. Redis); takes precedence over `storagePath`. */
   store?: StateStore;
-  /** Per resource type, the ordered targets of SWITCH_PROVIDER (first = primary). */
+  /**
+   * Per resource type, the ordered targets of SWITCH_PROVIDER (first = primary); each named once. An
+   * empty list means "no providers" (replacing the default list) and is allowed only for a type whose
+   * chain has no SWITCH_PROVIDER step; a step's `target` must be one of its type's list when one is given.
+   */
   providers?: Partial<Record<ResourceKey, string[]>>;
   /** How long a failed provider is skipped when the error gives no retry-after, ms. Default 30,000. */
   providerCooldownMs?: number;

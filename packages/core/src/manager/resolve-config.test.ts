@@ -83,14 +83,14 @@ describe('resolveResilienceConfig', () => {
     expect(configError({ fallbackStrategies: { quota: [] } }).message).toBe('fallbackStrategies.quota: unknown resource type "quota"');
     expect(configError({ checkIntervalMs: -5 }).message).toBe('checkIntervalMs: must be greater than 0, got -5');
     expect(configError({ checkIntervalMs: '20' }).message).toBe('checkIntervalMs: must be a number, got "20"');
-    expect(configError({ queue: { maxWait: 5 } }).message).toBe('queue.maxWait: unknown option');
+    expect(configError({ queue: { maxWait: 5 } }).message).toBe('queue.maxWait: unknown option; did you mean maxWaitMs?');
     expect(configError({ queue: { maxQueueSize: 1.5 } }).message).toBe('queue.maxQueueSize: must be an integer, got 1.5');
     expect(configError({ providers: { api_quota: ['openai', 7] } }).message).toBe('providers.api_quota[1]: must be a string, got 7');
     expect(configError({ fallbackStrategies: { cpu: [{ strategy: 'scale_down', factor: 2 }] } }).path).toBe(
       'fallbackStrategies.cpu[0].factor',
     );
     expect(configError({ logger: console.log }).message).toMatch(/^logger: must be a pino logger/);
-    expect(configError({ check_interval: 20 }).message).toBe('check_interval: unknown option');
+    expect(configError({ check_interval: 20 }).message).toBe('check_interval: unknown option; did you mean checkIntervalMs?');
     expect(configError({ env: { RESILIENCE_CHECK_INTERVAL: 'soon' } }).message).toBe(
       'RESILIENCE_CHECK_INTERVAL: must be a number, got "soon"',
     );

@@ -3,6 +3,7 @@ import type { MonitorCheckResult, ResourceMonitor, UsageThresholds } from '../re
 import { ResourceStatus, ResourceType } from '../resource/resource-types.js';
 import { monitorName, round2 } from './monitor-options.js';
 import { resolveUsageThresholds, usageToStatus } from './usage-status.js';
+import type { OptionKeys } from '../config/known-keys.js';
 
 /** What a quota callback returns: what is left of a limit, or the usage in percent. */
 export type ApiQuotaReading = { remaining: number; limit: number } | number;
@@ -15,6 +16,9 @@ export interface ApiQuotaMonitorOptions {
   /** Usage thresholds in percent. Default degraded 80, critical 95. */
   thresholds?: Partial<UsageThresholds>;
 }
+
+/** Every option of {@link ApiQuotaMonitorOptions}: any other key is a ConfigError. */
+const API_QUOTA_MONITOR_KEYS: OptionKeys<ApiQuotaMonitorOptions> = { thresholds: true };
 
 /** {@link ApiQuotaMonitorOptions} with every default filled in. */
 export interface ResolvedApiQuotaMonitorOptions {
@@ -59,7 +63,7 @@ export class ApiQuotaMonitor implements ResourceMonitor {
   constructor(name: string, fn: ApiQuotaCheck, options?: ApiQuotaMonitorOptions) {
     this.name = monitorName('name', name);
     this.#fn = functionValue<ApiQuotaCheck>('fn', fn);
-    const o = optionsObject('options', options);
+    const o = optionsObject('options', options, API_QUOTA_MONITOR_KEYS);
     this.options = Object.freeze({ thresholds: resolveUsageThresholds(o.thresholds, 'thresholds') });
   }
 

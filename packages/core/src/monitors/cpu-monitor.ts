@@ -10,6 +10,7 @@ import { EventLoopSampler, type EventLoopSample } from './event-loop-sampler.js'
 import { monitorName, pathOption, round2 } from './monitor-options.js';
 import { redactUrlsInText } from './redact-url.js';
 import { resolveUsageThresholds, usageToStatus } from './usage-status.js';
+import type { OptionKeys } from '../config/known-keys.js';
 
 /** Event-loop rules of {@link CpuMonitor}. */
 export interface EventLoopThresholds {
@@ -20,6 +21,11 @@ export interface EventLoopThresholds {
   /** Degraded when event-loop utilisation (0–1) exceeds this. Default 0.9. */
   eluDegraded?: number;
 }
+
+/** Every option of {@link EventLoopThresholds}: any other key is a ConfigError. */
+const EVENT_LOOP_KEYS: OptionKeys<EventLoopThresholds> = {
+  delayDegradedMs: true, delayCriticalMs: true, eluDegraded: true,
+};
 
 /** Options of {@link CpuMonitor}. */
 export interface CpuMonitorOptions {
@@ -36,6 +42,11 @@ export interface CpuMonitorOptions {
   clock?: Clock;
 }
 
+/** Every option of {@link CpuMonitorOptions}: any other key is a ConfigError. */
+const CPU_MONITOR_KEYS: OptionKeys<CpuMonitorOptions> = {
+  name: true, thresholds: true, cgroupRoot: true, procSelfCgroup: true, eventLoop: true, clock: true,
+};
+
 /** {@link CpuMonitorOptions} with every default filled in. */
 export interface ResolvedCpuMonitorOptions {
   readonly name: string;
@@ -47,7 +58,7 @@ export interface ResolvedCpuMonitorOptions {
 }
 
 function resolveEventLoop(value: EventLoopThresholds | undefined): Readonly<Required<EventLoopThresholds>> {
-  const e = optionsObject('eventLoop', value);
+  const e = optionsObject('eventLoop', value, EVENT_LOOP_KEYS);
   const eluDegraded = fraction('eventLoop.eluDegraded', e.eluDegraded ?? 0.9);
   if (eluDegraded === 0) throw new ConfigError('eventLoop.eluDegraded', 'must be greater than 0, got 0', 0);
   return Object.freeze({
@@ -76,7 +87,7 @@ export class CpuMonitor implements ResourceMonitor {
   #lastAt: number;
 
   constructor(options?: CpuMonitorOptions) {
-    const o = optionsObject('options', options);
+    const o = optionsObject('options', options, CPU_MONITOR_KEYS);
     this.options = Object.freeze({
       name: monitorName('name', o.name ?? 'process'),
       thresholds: resolveUsageThresholds(o.thresholds, 'thresholds'),

@@ -7,6 +7,7 @@ import { readCgroupMemory, type CgroupMemory } from './cgroup-memory.js';
 import { monitorName, pathOption, round2 } from './monitor-options.js';
 import { redactUrlsInText } from './redact-url.js';
 import { resolveUsageThresholds, usageToStatus } from './usage-status.js';
+import type { OptionKeys } from '../config/known-keys.js';
 
 /** Options of {@link MemoryMonitor}. */
 export interface MemoryMonitorOptions {
@@ -19,6 +20,11 @@ export interface MemoryMonitorOptions {
   /** The process's cgroup membership file. Default `/proc/self/cgroup`. */
   procSelfCgroup?: string;
 }
+
+/** Every option of {@link MemoryMonitorOptions}: any other key is a ConfigError. */
+const MEMORY_MONITOR_KEYS: OptionKeys<MemoryMonitorOptions> = {
+  name: true, thresholds: true, cgroupRoot: true, procSelfCgroup: true,
+};
 
 /** {@link MemoryMonitorOptions} with every default filled in. */
 export interface ResolvedMemoryMonitorOptions {
@@ -45,7 +51,7 @@ export class MemoryMonitor implements ResourceMonitor {
   #lastOomKills: number | undefined;
 
   constructor(options?: MemoryMonitorOptions) {
-    const o = optionsObject('options', options);
+    const o = optionsObject('options', options, MEMORY_MONITOR_KEYS);
     this.options = Object.freeze({
       name: monitorName('name', o.name ?? 'process'),
       thresholds: resolveUsageThresholds(o.thresholds, 'thresholds'),

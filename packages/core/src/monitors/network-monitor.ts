@@ -8,6 +8,7 @@ import { monitorName } from './monitor-options.js';
 import type { NetworkProbeReason } from './network-failure.js';
 import { probeHttp, probeTcp, type ProbeOutcome } from './network-probe.js';
 import { redactUrl } from './redact-url.js';
+import { knownKeys, type OptionKeys } from '../config/known-keys.js';
 
 /** What a {@link NetworkMonitor} probes: an HTTP(S) URL or a TCP host and port. */
 export type NetworkTarget = { name: string; url: string | URL } | { name: string; host: string; port: number };
@@ -35,6 +36,12 @@ export interface NetworkMonitorOptions {
   clock?: Clock;
 }
 
+/** Every option of {@link NetworkMonitorOptions}: any other key is a ConfigError. */
+const NETWORK_MONITOR_KEYS: OptionKeys<NetworkMonitorOptions> = {
+  timeoutMs: true, latencyDegradedMs: true, latencyCriticalMs: true, expectStatus: true, method: true,
+  headers: true, lookup: true, clock: true,
+};
+
 /** {@link NetworkMonitorOptions} with every default filled in. */
 export interface ResolvedNetworkMonitorOptions {
   readonly timeoutMs: number;
@@ -53,6 +60,7 @@ type ResolvedTarget =
 
 function resolveTarget(target: NetworkTarget): ResolvedTarget {
   const t = optionsObject('target', target);
+  knownKeys('target', t, 'url' in t ? ['name', 'url'] : ['name', 'host', 'port']);
   if ('url' in t && t.url !== undefined) {
     let url: URL;
     try {
@@ -76,7 +84,7 @@ function resolveTarget(target: NetworkTarget): ResolvedTarget {
 }
 
 function resolveOptions(options: NetworkMonitorOptions | undefined): ResolvedNetworkMonitorOptions {
-  const o = optionsObject('options', options);
+  const o = optionsObject('options', options, NETWORK_MONITOR_KEYS);
   const latencyDegradedMs = positiveNumber('latencyDegradedMs', o.latencyDegradedMs ?? 500);
   const latencyCriticalMs =
     o.latencyCriticalMs === undefined ? undefined : positiveNumber('latencyCriticalMs', o.latencyCriticalMs);

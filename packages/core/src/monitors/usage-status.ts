@@ -1,3 +1,5 @@
+import { knownKeys } from '../config/known-keys.js';
+import { describeValue } from '../config/validate.js';
 import { ConfigError } from '../errors/config-error.js';
 import { DEFAULT_USAGE_THRESHOLDS, type UsageThresholds } from '../resource/monitor.js';
 import { ResourceStatus } from '../resource/resource-types.js';
@@ -35,9 +37,10 @@ export function resolveUsageThresholds(
   path = 'thresholds',
 ): Readonly<UsageThresholds> {
   if (thresholds === undefined) return DEFAULT_USAGE_THRESHOLDS;
-  if (typeof thresholds !== 'object' || thresholds === null) {
-    throw new ConfigError(path, `must be an object { degraded, critical }, got ${typeof thresholds}`, thresholds);
+  if (typeof thresholds !== 'object' || thresholds === null || Array.isArray(thresholds)) {
+    throw new ConfigError(path, `must be an object { degraded, critical }, got ${describeValue(thresholds)}`, thresholds);
   }
+  knownKeys(path, thresholds, ['degraded', 'critical']);
   const degraded = percent(`${path}.degraded`, thresholds.degraded ?? DEFAULT_USAGE_THRESHOLDS.degraded);
   const critical = percent(`${path}.critical`, thresholds.critical ?? DEFAULT_USAGE_THRESHOLDS.critical);
   if (degraded >= critical) {

@@ -14,6 +14,7 @@ import {
   type LayerExecuteOptions,
 } from '../wrap/execute-options.js';
 import { LayerOptions } from '../wrap/layer-options.js';
+import type { OptionKeys } from '../config/known-keys.js';
 
 export interface RateLimiterOptions {
   /**
@@ -31,6 +32,11 @@ export interface RateLimiterOptions {
   /** Time source; default the system clock. */
   clock?: Clock;
 }
+
+/** Every option of {@link RateLimiterOptions}: any other key is a ConfigError. */
+const RATE_LIMITER_KEYS: OptionKeys<RateLimiterOptions> = {
+  tokensPerInterval: true, intervalMs: true, maxWaitMs: true, clock: true,
+};
 
 /** Options of one call: the caller's signal and the units it needs. */
 export interface RateLimiterExecuteOptions {
@@ -66,7 +72,7 @@ export class RateLimiterPolicy implements Policy {
   constructor(name: string, options: RateLimiterOptions) {
     if (typeof name !== 'string' || name === '') throw new ConfigError('rateLimiter.name', 'must be a non-empty string', name);
     const p = `rateLimiter("${name}")`;
-    const o = optionsObject(p, options);
+    const o = optionsObject(p, options, RATE_LIMITER_KEYS);
     const tokensPerInterval = positiveNumber(`${p}.tokensPerInterval`, o.tokensPerInterval);
     const intervalMs = positiveNumber(`${p}.intervalMs`, o.intervalMs);
     const maxWaitMs = nonNegativeNumber(`${p}.maxWaitMs`, o.maxWaitMs ?? 0, { allowInfinity: true });

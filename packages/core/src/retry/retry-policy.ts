@@ -18,6 +18,7 @@ import {
   type LayerExecuteOptions,
 } from '../wrap/execute-options.js';
 import { FIRST_ATTEMPT_CONTEXT, RetryContext } from './retry-context.js';
+import type { OptionKeys } from '../config/known-keys.js';
 
 /** Error classes to retry on (anything else is not retried). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -46,6 +47,11 @@ export interface RetryOptions {
   /** Random source in [0, 1) handed to the strategy (jitter); default Math.random. */
   random?: () => number;
 }
+
+/** Every option of {@link RetryOptions}: any other key is a ConfigError. */
+const RETRY_KEYS: OptionKeys<RetryOptions> = {
+  maxAttempts: true, strategy: true, retryOn: true, maxRetryAfterMs: true, clock: true, random: true,
+};
 
 export interface RetryEvent {
   /** The attempt that failed (1-based); equally, the number of this retry. */
@@ -93,7 +99,7 @@ export class RetryPolicy implements Policy {
   readonly onGiveUp: Event<GiveUpEvent> = this.#onGiveUp.event;
 
   constructor(options?: RetryOptions) {
-    const o = optionsObject('retry', options);
+    const o = optionsObject('retry', options, RETRY_KEYS);
     const needsEnv = o.maxAttempts === undefined || o.strategy === undefined || o.maxRetryAfterMs === undefined;
     const env = needsEnv ? readEnvDefaults() : undefined;
     const maxAttempts = positiveInt('retry.maxAttempts', o.maxAttempts ?? env!.retryMaxAttempts, { allowInfinity: true });

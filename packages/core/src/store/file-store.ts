@@ -3,12 +3,17 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StateStore } from './state-store.js';
 import { syncDirectory, writeFileAtomic } from './write-file-atomic.js';
+import type { OptionKeys } from '../config/known-keys.js';
+import { optionsObject } from '../config/validate.js';
 
 /** Options of {@link FileStore}. */
 export interface FileStoreOptions {
   /** Called for a file that cannot be read or parsed; the entry is skipped. */
   onCorruptEntry?: (file: string, error: unknown) => void;
 }
+
+/** Every option of {@link FileStoreOptions}: any other key is a ConfigError. */
+const FILE_STORE_KEYS: OptionKeys<FileStoreOptions> = { onCorruptEntry: true };
 
 const SUFFIX = '.json';
 const MAX_NAME = 200;
@@ -34,7 +39,7 @@ export class FileStore implements StateStore {
 
   constructor(directory: string, options: FileStoreOptions = {}) {
     this.directory = directory;
-    this.#options = options;
+    this.#options = optionsObject('FileStore.options', options, FILE_STORE_KEYS);
   }
 
   #ensureDir(): Promise<void> {
