@@ -204,6 +204,7 @@ describe('TeamChannels over an in-memory channel', () => {
     expect(await pending).toBeInstanceOf(ChannelsStoppedError);
     await expect(a.send('b', 'x')).rejects.toBeInstanceOf(ChannelsStoppedError);
     expect(await outboxStore.entries('channels/c/outbox/')).toHaveLength(1);
+    await clock.tickAsync(1); // the deadline scheduler's epoch closes (≤ 1 ms)
     expect(clock.pendingTimers).toBe(0);
   });
 

@@ -12,6 +12,7 @@ describe('runWithDeadline', () => {
       return new Promise(() => {});
     }).catch((e: unknown) => e);
     await clock.tickAsync(50);
+    await clock.tickAsync(1); // deadlines fire at most 1 ms late
     expect(await p).toBeInstanceOf(TimeoutError);
     expect(aborted).toBe(true);
     expect(clock.pendingTimers).toBe(0);
@@ -23,12 +24,14 @@ describe('runWithDeadline', () => {
     const p = runWithDeadline(clock, 1_000, caller.signal, () => new Promise(() => {})).catch((e: unknown) => e);
     caller.abort(new Error('cancelled'));
     expect(((await p) as Error).message).toBe('cancelled');
+    await clock.tickAsync(1); // the scheduler's epoch closes
     expect(clock.pendingTimers).toBe(0);
   });
 
   it('passes a result through and clears the timer', async () => {
     const clock = new FakeClock();
     expect(await runWithDeadline(clock, 1_000, undefined, async () => 7)).toBe(7);
+    await clock.tickAsync(1); // the scheduler's epoch closes
     expect(clock.pendingTimers).toBe(0);
   });
 });

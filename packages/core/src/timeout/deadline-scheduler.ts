@@ -24,6 +24,8 @@ export const RESOLUTION_MS = 1;
 export const CHECK_EVERY = 64;
 /** The first calls of an epoch read the clock, so a few concurrent calls get exact deadlines. */
 export const EXACT_FIRST = 8;
+/** Lengths that get a queue of their own (deadlines of other lengths go to the heap). */
+export const MAX_SHARED_QUEUES = 64;
 /** Tolerance for floating-point round-off when comparing deadlines with `now`. */
 const EPSILON = 1e-6;
 
@@ -251,6 +253,18 @@ export class DeadlineScheduler {
   /** Whether the scheduler's timer is pending. */
   get timerPending(): boolean {
     return this.#timer !== undefined;
+  }
+
+  /**
+   * The queue of a length many deadlines share (an integer ms), or undefined once
+   * {@link MAX_SHARED_QUEUES} lengths have queues: one-off lengths go to the heap instead, so the
+   * queues stay bounded.
+   */
+  sharedQueue(timeoutMs: number): DeadlineQueue | undefined {
+    const q = this.#queues.get(timeoutMs);
+    if (q !== undefined) return q;
+    if (!Number.isInteger(timeoutMs) || this.#queues.size >= MAX_SHARED_QUEUES) return undefined;
+    return this.queue(timeoutMs);
   }
 
   /** The queue for one timeout length (policies look it up once, at construction). */
