@@ -16,7 +16,9 @@ function compile(mode: 'standard' | 'legacy'): string {
 }
 
 // decorated-team.ts and fallback-typing.ts hold @ts-expect-error lines: they compile only if the
-// decorated methods and wrapped functions keep their exact parameter and return types, @fallback
+// decorated methods and wrapped functions keep their exact parameter and return types, every async
+// decorator (@retry, @circuitBreaker, @timeout, @bulkhead, @hedging, @withFallback, @fallback)
+// rejects a method or function that does not return a promise, @fallback
 // rejects values that do not fit the result, and wrap adds a fallback's value to its type.
 describe('decorated methods keep their types under tsc', () => {
   it('as TC39 standard decorators', () => {

@@ -16,14 +16,25 @@ export type MethodWrapper = <F extends (...args: any[]) => any>(fn: F, target: W
  * - as a TC39 standard method decorator (`@retry(opts)`, TypeScript 5+ / swc 2022-03),
  * - as a legacy `experimentalDecorators` method decorator (inversify users),
  * - as a wrapper of a free function: `retry(opts)(fn)` returns a function of the same type.
+ *
+ * The guarded call always returns a promise, and a decorator cannot change a method's type, so only
+ * functions and methods that return a promise are accepted: `@retry()` on `size(): number` is a
+ * compile error rather than a `number` that is really a `Promise`.
  */
 export interface DualDecorator {
-  <F extends (...args: any[]) => any>(fn: F): F;
-  <This, Args extends any[], R>(
+  /** Wrap a free async function. */
+  <F extends (...args: any[]) => PromiseLike<any>>(fn: F): F;
+  /** TC39 standard method decorator, on an async method. */
+  <This, Args extends any[], R extends PromiseLike<any>>(
     value: (this: This, ...args: Args) => R,
     context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>,
   ): (this: This, ...args: Args) => R;
-  (target: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
+  /** Legacy `experimentalDecorators` method decorator, on an async method. */
+  <M extends (...args: any[]) => PromiseLike<any>>(
+    target: object,
+    propertyKey: string | symbol,
+    descriptor: TypedPropertyDescriptor<M>,
+  ): TypedPropertyDescriptor<M>;
 }
 
 function rename<F extends (...args: any[]) => any>(wrapped: F, name: string): F {
