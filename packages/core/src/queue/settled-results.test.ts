@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { ResourceType } from '../resource/resource-types.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import type { QueuedRequest } from './queued-request.js';
 import { SettledResults } from './settled-results.js';
 
 const record = (id: string): QueuedRequest =>
-  Object.freeze({ id, team: 't', resource: 'network', status: 'succeeded', priority: 0, enqueuedAt: 0, deadline: 1, replays: 1, persisted: true, result: id });
+  Object.freeze({ id, team: 't', resource: ResourceType.NETWORK, status: 'succeeded', priority: 0, enqueuedAt: 0, deadline: 1, replays: 1, persisted: true, result: id });
 
 function results(options: { retentionMs?: number; max?: number } = {}) {
   const clock = new FakeClock();
