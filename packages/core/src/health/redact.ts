@@ -2,13 +2,15 @@ const SECRET_KEY = /pass(word|wd|phrase)?$|secret|token|api[-_]?key|apikey|autho
 const REDACTED = '[redacted]';
 const MAX_DEPTH = 6;
 
-/** Replace secrets inside a string: passwords in URLs, bearer tokens, common API key shapes. */
+/** Replace secrets inside a string: passwords in URLs and key/value connection strings, bearer tokens, common API key shapes. */
 export function redactString(text: string): string {
   return text
     .replace(/\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/]*):([^\s@/]+)@/gi, (_m, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`)
     .replace(/\b(bearer|basic)\s+[a-z0-9._~+/=-]{8,}/gi, (_m, kind: string) => `${kind} ${REDACTED}`)
     .replace(/\b(sk|pk|rk|xox[abpr]|ghp|gho|github_pat|AKIA)[-_][a-z0-9_-]{12,}/gi, REDACTED)
-    .replace(/([?&](?:api[-_]?key|key|token|access_token|password|secret|sig|signature)=)[^&\s#]+/gi, `$1${REDACTED}`);
+    .replace(/([?&](?:api[-_]?key|key|token|access_token|password|secret|sig|signature)=)[^&\s#]+/gi, `$1${REDACTED}`)
+    // libpq key/value connection strings: `host=db password=s3cr3t` or `password='s 3'`
+    .replace(/(^|[\s;])(password|passwd)\s*=\s*(?!\[redacted\])('(?:[^'\\]|\\.)*'|[^\s;&]+)/gi, `$1$2=${REDACTED}`);
 }
 
 function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unknown {

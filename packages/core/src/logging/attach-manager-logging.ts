@@ -3,13 +3,7 @@ import { FallbackExhaustedError } from '../fallback/fallback-exhausted-error.js'
 import { redactString } from '../health/redact.js';
 import type { ManagerEvents } from '../manager/manager-events.js';
 import type { Disposable } from '../policy/policy.js';
-
-/** A log-safe summary of an error: its name and redacted message. */
-export function errorForLog(err: unknown): { name: string; message: string } | undefined {
-  if (err === undefined) return undefined;
-  if (err instanceof Error) return { name: err.name, message: redactString(err.message) };
-  return { name: typeof err, message: redactString(String(err)) };
-}
+import { errorForLog, errorSummary } from './error-for-log.js';
 
 /**
  * Log a manager's events: every status transition, circuit transition, provider cooldown,
@@ -48,11 +42,11 @@ export function attachManagerLogging(events: ManagerEvents, logger: Logger): Dis
       logger.debug(fields, `fallback step ${e.strategy} ${e.outcome}`);
     }),
     events.onFallbackExhausted((e) => {
-      const steps = e.error.steps.map((s) => ({ strategy: s.strategy, provider: s.provider, err: errorForLog(s.error) }));
-      logger.warn({ resource: e.resource, key: e.key, proactive: e.error.proactive, steps }, FallbackExhaustedError.name + ': ' + redactString(e.error.message));
+      const steps = e.error.steps.map((s) => ({ strategy: s.strategy, provider: s.provider, error: errorSummary(s.error) }));
+      logger.warn({ resource: e.resource, key: e.key, proactive: e.error.proactive, steps, err: errorForLog(e.error) }, FallbackExhaustedError.name + ': ' + redactString(e.error.message));
     }),
     events.onQueuedRequestSettled((r) => {
-      const fields = { requestId: r.id, resource: r.resource, method: r.method, status: r.status, replays: r.replays, err: r.error };
+      const fields = { requestId: r.id, resource: r.resource, method: r.method, status: r.status, replays: r.replays, err: errorForLog(r.error) };
       if (r.status === 'succeeded') {
         if (debug()) logger.debug(fields, 'queued request answered');
       } else logger.warn(fields, `queued request ${r.status}`);

@@ -31,14 +31,15 @@ export function logLevelFromEnv(env: Record<string, string | undefined> = proces
 
 /**
  * The logger of one team: a child of `base` (or of Rampart's own pino root at RAMPART_LOG_LEVEL,
- * shared per level, writing JSON lines to stdout) bound to `{ team }`.
+ * shared per level, writing JSON lines to stderr: a program's stdout is its own output) bound to `{ team }`.
  */
 export function createTeamLogger(team: string, base?: Logger, env: Record<string, string | undefined> = process.env): Logger {
   if (base) return base.child({ team });
   const level = logLevelFromEnv(env);
   let root = roots.get(level);
   if (!root) {
-    root = pino({ name: 'rampart', level, redact: { paths: [...REDACTED_LOG_PATHS], censor: '[redacted]' } });
+    const stderr = pino.destination({ dest: 2, sync: true });
+    root = pino({ name: 'rampart', level, redact: { paths: [...REDACTED_LOG_PATHS], censor: '[redacted]' } }, stderr);
     roots.set(level, root);
   }
   return root.child({ team });

@@ -1,0 +1,34 @@
+import { redactString } from '../health/redact.js';
+
+/** What replaces a configured secret. */
+export const REDACTED = '[redacted]';
+
+/** Shortest configured secret replaced in free text; shorter ones would mangle ordinary words. */
+const MIN_SECRET_LENGTH = 4;
+
+/**
+ * The forms a configured secret takes when a server or a library echoes it: as given, URL-encoded
+ * (a query string, a URL's user info) and JSON-escaped (a header echoed inside a JSON body).
+ * Longest first, so that a secret containing another is replaced whole.
+ */
+export function secretForms(secrets: Iterable<string | undefined>): string[] {
+  const all = new Set<string>();
+  for (const s of secrets) {
+    if (typeof s !== 'string' || s.length < MIN_SECRET_LENGTH) continue;
+    all.add(s);
+    all.add(encodeURIComponent(s));
+    all.add(JSON.stringify(s).slice(1, -1));
+  }
+  return [...all].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * `text` without any of the configured `secrets` (API keys, header values, tokens, passwords, in
+ * their plain, URL-encoded and JSON-escaped forms), then without the secret shapes every text loses
+ * ({@link redactString}: URL passwords, bearer tokens, key-shaped words).
+ */
+export function redactSecrets(text: string, secrets: Iterable<string | undefined> = []): string {
+  let out = text;
+  for (const s of secretForms(secrets)) if (out.includes(s)) out = out.split(s).join(REDACTED);
+  return redactString(out);
+}
