@@ -15,6 +15,7 @@ import { withFallback } from '../fallback/with-fallback.js';
 import { fallback } from '../fallback-policy/fallback-decorator.js';
 import { createFallback } from '../fallback-policy/fallback-policy.js';
 import { hedging } from '../hedging/hedging-decorator.js';
+import { createHealthHandler, serveHealth } from '../health/health-http.js';
 import { createHedging, MAX_HEDGED_ATTEMPTS } from '../hedging/hedging-policy.js';
 import { ResilienceManager } from '../manager/resilience-manager.js';
 import { ApiQuotaMonitor } from '../monitors/api-quota-monitor.js';
@@ -31,9 +32,10 @@ import { createTimeout } from '../timeout/timeout-policy.js';
 // Each factory's options are typed, so the misspellings below need a cast: they are what a
 // JavaScript caller, or a TypeScript caller spreading a wider object, can pass.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const any = (o: object): any => o;
+const any = (o: unknown): any => o;
 let n = 0;
 const unique = (name: string) => `${name}_unknown_options_${++n}`;
+const source = { getHealthReport: () => ({}) as never };
 
 const managers: ResilienceManager[] = [];
 afterEach(async () => {
@@ -79,11 +81,16 @@ describe('every factory rejects an unknown option, naming its path', () => {
     ['ApiQuotaMonitor', () => new ApiQuotaMonitor('q', () => 1, any({ interval: 5 })), 'options.interval'],
     ['NetworkMonitor', () => new NetworkMonitor(any({ name: 'n', url: 'http://127.0.0.1:1' }), any({ timeout: 5 })), 'options.timeout'],
     ['NetworkMonitor target', () => new NetworkMonitor(any({ name: 'n', url: 'http://127.0.0.1:1', port: 80 })), 'target.port'],
+    ['createHealthHandler', () => createHealthHandler(source, any({ name: 'x' })), 'createHealthHandler.options.name'],
     ['FileStore', () => new FileStore('/tmp/rampart-unknown-options', any({ onCorrupt: () => {} })), 'FileStore.options.onCorrupt'],
   ])('%s', (_name, build, path) => {
     const got = configPath(build);
     if (path !== '') expect(got).toBe(path);
     else expect(got).toMatch(/\.(burst|rate)$/);
+  });
+
+  it('serveHealth (rejects before listening)', async () => {
+    await expect(serveHealth(source, any({ timeoutMs: 5 }))).rejects.toMatchObject({ path: 'serveHealth.options.timeoutMs' });
   });
 
   it('suggests the option the caller likely meant', () => {

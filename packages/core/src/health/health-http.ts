@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../clock/clock.js';
+import type { OptionKeys } from '../config/known-keys.js';
 import { clockOption, nonEmptyString, nonNegativeInt, optionsObject } from '../config/validate.js';
 import { ConfigError } from '../errors/config-error.js';
 import { createLimitedServer, resolveServerLimits, type ServerLimitsOptions } from '../server/server-limits.js';
@@ -62,13 +63,22 @@ function resolveSources(path: string, source: unknown): readonly HealthReportSou
   return Object.freeze([...list] as HealthReportSource[]);
 }
 
+/** Every option of {@link HealthHandlerOptions}: any other key is a ConfigError. */
+const HANDLER_KEYS: OptionKeys<HealthHandlerOptions> = { version: true, releaseId: true, serviceId: true, description: true, clock: true };
+
+/** Every option of {@link ServeHealthOptions}: any other key is a ConfigError. */
+const SERVE_KEYS: OptionKeys<ServeHealthOptions> = {
+  ...HANDLER_KEYS, host: true, port: true, path: true,
+  headersTimeoutMs: true, requestTimeoutMs: true, keepAliveTimeoutMs: true, maxConnections: true, maxHeaderBytes: true,
+};
+
 interface ResolvedHandlerOptions {
   readonly meta: Readonly<HealthCheckMeta>;
   readonly clock: Clock;
 }
 
 function resolveHandlerOptions(path: string, options: HealthHandlerOptions | undefined): ResolvedHandlerOptions {
-  const o = optionsObject(path, options);
+  const o = optionsObject(path, options, HANDLER_KEYS);
   const meta: HealthCheckMeta = {};
   for (const key of ['version', 'releaseId', 'serviceId', 'description'] as const) {
     if (o[key] !== undefined) meta[key] = nonEmptyString(`${path}.${key}`, o[key]);
@@ -163,7 +173,7 @@ export function createHealthHandler(source: HealthSource, options?: HealthHandle
  * listen error (e.g. EADDRINUSE). Throws ConfigError for a bad source or option.
  */
 export async function serveHealth(source: HealthSource, options?: ServeHealthOptions): Promise<HealthServer> {
-  const o = optionsObject('serveHealth.options', options);
+  const o = optionsObject('serveHealth.options', options, SERVE_KEYS);
   const host = o.host === undefined ? '127.0.0.1' : nonEmptyString('serveHealth.options.host', o.host);
   const port = o.port === undefined ? 0 : nonNegativeInt('serveHealth.options.port', o.port);
   if (port > 65_535) throw new ConfigError('serveHealth.options.port', `must be at most 65535, got ${port}`, port);
