@@ -143,6 +143,12 @@ export class RawClients {
   }
 }
 
+/** How many handles of each kind keep the event loop alive: TCP sockets and servers, and ref'd timers. */
+export function activeHandles(): { tcp: number; timers: number } {
+  const info = process.getActiveResourcesInfo();
+  return { tcp: info.filter((r) => r.startsWith('TCP')).length, timers: info.filter((r) => r === 'Timeout').length };
+}
+
 /** The status of the answer `client` got before it was closed (undefined: closed unanswered). */
 export async function closedWith(client: RawClient): Promise<number | undefined> {
   await client.closed;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { closedWith, RawClients, statusOf } from '../../../../test/support/raw-client.js';
+import { activeHandles, closedWith, RawClients, statusOf } from '../../../../test/support/raw-client.js';
 import { createMessage, type ChannelMessage } from '../message.js';
 import { HttpChannel } from './http-channel.js';
 import type { HttpChannelListenOptions, HttpChannelOptions } from './http-channel-options.js';
@@ -82,11 +82,14 @@ describe('HttpChannel server under abuse', () => {
     expect(got[0]).toEqual(message);
   });
 
-  it('close() releases every socket: partial, trickling, idle kept-alive and silent ones', async () => {
+  it('close() releases every socket: partial, trickling, idle kept-alive and silent ones, and leaves no handle open', async () => {
+    const before = activeHandles();
     const { channel, url } = await receiver({ headersTimeoutMs: 60_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 60_000 });
     const stages = await clients.atEveryStage(url, { partialHead: 'POST /rampart/v1/mess', bodyHead: POST, request: HEALTH });
     await channel.close(); // resolves only once the server has no connection left
     await Promise.all(stages.map((c) => c.closed));
+    // Sockets of earlier tests may still be closing: never more than before (nor more ref'd timers).
+    await expect.poll(() => activeHandles().tcp <= before.tcp && activeHandles().timers <= before.timers).toBe(true);
   });
 
   it('resolves the limits with defaults, and rejects bad ones with a ConfigError naming the path', () => {

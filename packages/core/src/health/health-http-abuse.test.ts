@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closedWith, RawClients, statusOf } from '../../../../test/support/raw-client.js';
+import { activeHandles, closedWith, RawClients, statusOf } from '../../../../test/support/raw-client.js';
 import { ResilienceManager } from '../manager/resilience-manager.js';
 import { createHealthHandler, serveHealth, type HealthServer, type ServeHealthOptions } from './health-http.js';
 
@@ -78,11 +78,14 @@ describe('serveHealth under abuse', () => {
     expect(first).not.toMatch(/connection: close/i);
   });
 
-  it('close() releases every socket: partial, trickling, idle kept-alive and silent ones', async () => {
+  it('close() releases every socket: partial, trickling, idle kept-alive and silent ones, and leaves no handle open', async () => {
+    const before = activeHandles();
     const server = await serveHealth(source, { headersTimeoutMs: 60_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 60_000 });
     const stages = await clients.atEveryStage(server.url, { partialHead: 'GET /hea', bodyHead: 'GET /health HTTP/1.1\r\nHost: h\r\n', request: GET });
     await server.close(); // resolves only once the server has no connection left
     await Promise.all(stages.map((c) => c.closed));
+    // Sockets of earlier tests may still be closing: never more than before (nor more ref'd timers).
+    await expect.poll(() => activeHandles().tcp <= before.tcp && activeHandles().timers <= before.timers).toBe(true);
   });
 
   it('rejects bad limits with a ConfigError naming the path', async () => {

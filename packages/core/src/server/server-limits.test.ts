@@ -10,6 +10,10 @@ describe('resolveServerLimits', () => {
     expect(options).toEqual({});
   });
 
+  it('defaults maxConnections to 256 when the server names no default of its own', () => {
+    expect(resolveServerLimits('S').maxConnections).toBe(256);
+  });
+
   it('defaults requestTimeoutMs to headersTimeoutMs when that is larger than 30 s', () => {
     expect(resolveServerLimits('S', { headersTimeoutMs: 45_000 }, { maxConnections: 1 }).requestTimeoutMs).toBe(45_000);
   });
@@ -23,6 +27,7 @@ describe('resolveServerLimits', () => {
     expect(bad({ keepAliveTimeoutMs: null })).toThrow(error('keepAliveTimeoutMs', null));
     expect(bad({ maxConnections: Infinity })).toThrow(error('maxConnections', Infinity));
     expect(bad({ maxHeaderBytes: '16k' })).toThrow(error('maxHeaderBytes', '16k'));
+    expect(() => resolveServerLimits('S', 5 as never)).toThrow(expect.objectContaining({ name: 'ConfigError', path: 'S', value: 5 }));
   });
 });
 

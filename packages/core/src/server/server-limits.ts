@@ -1,5 +1,5 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
-import { positiveInt } from '../config/validate.js';
+import { optionsObject, positiveInt } from '../config/validate.js';
 import { ConfigError } from '../errors/config-error.js';
 
 /**
@@ -13,7 +13,7 @@ export interface ServerLimitsOptions {
   requestTimeoutMs?: number;
   /** How long an idle kept-alive connection stays open, ms (node:http adds 1 s). Default 5 000. */
   keepAliveTimeoutMs?: number;
-  /** Open connections at most; a connection beyond it is closed as it arrives. Default depends on the server (256 for `HttpChannel`, 64 for `serveHealth`). */
+  /** Open connections at most; a connection beyond it is closed as it arrives. Default 256 (`serveHealth`: 64). */
   maxConnections?: number;
   /** Largest request head, bytes; a larger one gets 431 and is closed. Default 16 384. */
   maxHeaderBytes?: number;
@@ -39,10 +39,11 @@ function durationMs(path: string, value: unknown): number {
 
 /**
  * Validate the limits in `options` (keys under `path`, e.g. `HttpChannel.listen`) and resolve
- * defaults into a new frozen object. Throws ConfigError naming the bad option.
+ * defaults into a new frozen object (`maxConnections` from `defaults`, 256 unless given). Throws
+ * ConfigError naming the bad option.
  */
-export function resolveServerLimits(path: string, options: ServerLimitsOptions, defaults: { maxConnections: number }): ServerLimits {
-  const o = options as Record<keyof ServerLimitsOptions, unknown>;
+export function resolveServerLimits(path: string, options: ServerLimitsOptions = {}, defaults: { maxConnections: number } = { maxConnections: 256 }): ServerLimits {
+  const o = optionsObject(path, options) as Record<keyof ServerLimitsOptions, unknown>;
   const or = (value: unknown, fallback: number) => (value === undefined ? fallback : value);
   const headersTimeoutMs = durationMs(`${path}.headersTimeoutMs`, or(o.headersTimeoutMs, 10_000));
   const requestTimeoutMs = durationMs(`${path}.requestTimeoutMs`, or(o.requestTimeoutMs, Math.max(30_000, headersTimeoutMs)));
