@@ -30,7 +30,7 @@ describe('scrubError', () => {
     expect(err.message).toBe('HTTP 500: [redacted]');
     expect(err.stack).not.toContain(SECRET);
     expect(root.message).toBe('echo [redacted]');
-    expect(headers.get('x-echo')).toBe('[redacted]');
+    expect(err.headers.get('x-echo')).toBe('[redacted]');
     expect(err.status).toBe(500);
     expect(inspect(aggregate, { depth: 8, showHidden: true }) + JSON.stringify(body)).not.toContain(SECRET);
   });

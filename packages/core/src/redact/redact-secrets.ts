@@ -32,3 +32,9 @@ export function redactSecrets(text: string, secrets: Iterable<string | undefined
   for (const s of secretForms(secrets)) if (out.includes(s)) out = out.split(s).join(REDACTED);
   return redactString(out);
 }
+
+/** The secret parts of a header value: the whole value and, for `Bearer x` / `Basic x`, the credential. */
+export function headerSecrets(value: string): string[] {
+  const credential = /^\s*[A-Za-z][\w-]*\s+(\S+)\s*$/.exec(value)?.[1];
+  return credential ? [value, credential] : [value];
+}

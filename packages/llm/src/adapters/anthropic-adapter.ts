@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { Stream } from '@anthropic-ai/sdk/core/streaming';
 import { LlmConnectionError } from '../errors/llm-connection-error.js';
 import { mapProviderError } from '../errors/map-provider-error.js';
+import { providerSecrets } from '../errors/redact.js';
 import type { ChatRequest, ToolCall } from '../types.js';
 import { usageOf, type AdapterResult, type Attempt, type OpenedStream, type ProviderAdapter, type StreamEvent } from './adapter.js';
 import type { AdapterOptions } from './adapter-options.js';
@@ -14,10 +15,13 @@ export class AnthropicAdapter implements ProviderAdapter {
   readonly kind = 'anthropic' as const;
   readonly #client: Anthropic;
   readonly #options: AdapterOptions;
+  /** The API key and header values: never in an error. */
+  readonly #secrets: readonly string[];
 
   constructor(options: AdapterOptions) {
     this.name = options.name;
     this.#options = options;
+    this.#secrets = providerSecrets(options.apiKey, options.headers);
     this.#client = new Anthropic({
       apiKey: options.apiKey,
       ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
@@ -112,7 +116,7 @@ export class AnthropicAdapter implements ProviderAdapter {
       sdk: Anthropic,
       maxRetryAfterMs: this.#options.maxRetryAfterMs,
       nowEpochMs: this.#options.clock.wallNow(),
-      secrets: [this.#options.apiKey],
+      secrets: this.#secrets,
       timeoutMs: attempt.timeoutMs,
       timedOut: attempt.timedOut,
     });

@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import type { Stream } from 'openai/core/streaming';
 import { LlmConnectionError } from '../errors/llm-connection-error.js';
 import { mapProviderError } from '../errors/map-provider-error.js';
+import { providerSecrets } from '../errors/redact.js';
 import type { ChatRequest, ToolCall, Usage } from '../types.js';
 import { usageOf, type AdapterResult, type Attempt, type OpenedStream, type ProviderAdapter, type StreamEvent } from './adapter.js';
 import type { AdapterOptions } from './adapter-options.js';
@@ -19,11 +20,14 @@ export class OpenAIAdapter implements ProviderAdapter {
   readonly #client: OpenAI;
   readonly #tracker = new SseTerminalTracker();
   readonly #options: AdapterOptions;
+  /** The API key and header values: never in an error. */
+  readonly #secrets: readonly string[];
 
   constructor(options: AdapterOptions & { kind: 'openai' | 'openai-compatible' }) {
     this.name = options.name;
     this.kind = options.kind;
     this.#options = options;
+    this.#secrets = providerSecrets(options.apiKey, options.headers);
     this.#client = new OpenAI({
       apiKey: options.apiKey,
       ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
@@ -111,7 +115,7 @@ export class OpenAIAdapter implements ProviderAdapter {
       sdk: OpenAI,
       maxRetryAfterMs: this.#options.maxRetryAfterMs,
       nowEpochMs: this.#options.clock.wallNow(),
-      secrets: [this.#options.apiKey],
+      secrets: this.#secrets,
       timeoutMs: attempt.timeoutMs,
       timedOut: attempt.timedOut,
     });

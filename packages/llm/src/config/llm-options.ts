@@ -1,4 +1,4 @@
-import { CLOCK_METHODS, ConfigError, systemClock, type Clock, type ResilienceConfig } from '@rampart/core';
+import { CLOCK_METHODS, ConfigError, redactUrl, systemClock, type Clock, type ResilienceConfig } from '@rampart/core';
 import { z } from 'zod';
 import type { ProviderKind } from '../types.js';
 import type { ResilienceManagerLike } from './manager-like.js';
@@ -174,6 +174,11 @@ export function resolveLlmOptions(options: ResilientLLMOptions): ResolvedLlmOpti
   const providers = o.providers.map((p, i): ResolvedProvider => {
     if (names.has(p.name)) throw new ConfigError(`providers[${i}].name`, `duplicate provider name "${p.name}"`, p.name);
     names.add(p.name);
+    const url = p.baseURL === undefined ? undefined : new URL(p.baseURL); // valid: checked by the schema
+    if (url?.username || url?.password) {
+      // the SDKs would not send it as auth, and quote the URL in errors: pass apiKey or headers instead
+      throw new ConfigError(`providers[${i}].baseURL`, 'must not contain credentials (user:password@): pass apiKey or headers instead', redactUrl(url));
+    }
     if (p.kind === 'openai-compatible' && p.baseURL === undefined) {
       throw new ConfigError(`providers[${i}].baseURL`, 'is required for kind "openai-compatible" (e.g. http://127.0.0.1:11434/v1)', undefined);
     }

@@ -1,3 +1,5 @@
+export { headerSecrets } from '@rampart/core';
+
 /** What replaces a secret in reports, logs and error messages. */
 export const REDACTED = '***';
 
@@ -41,14 +43,6 @@ export function redactArgs(args: readonly string[]): { args: string[]; secrets: 
     }
   }
   return { args: out, secrets: secrets.filter((s) => s.length > 0) };
-}
-
-/** The secret parts of a header value: the whole value and, for `Bearer x` / `Basic x`, the credential. */
-export function headerSecrets(value: string): string[] {
-  const parts = [value];
-  const scheme = /^\s*[A-Za-z][\w-]*\s+(\S+)\s*$/.exec(value);
-  if (scheme) parts.push(scheme[1]!);
-  return parts;
 }
 
 /** Shortest secret that is replaced in free text; shorter ones would mangle ordinary words. */

@@ -1,0 +1,50 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { inspect } from 'node:util';
+import { pino, type Logger } from 'pino';
+
+/**
+ * A provider that quotes every request header back, in its error body and in a response header, as
+ * some gateways and proxies do: whatever the client sent (API key, configured headers) comes back.
+ * OpenAI paths answer OpenAI-shaped errors, `/v1/messages` Anthropic-shaped ones.
+ */
+export interface EchoProvider {
+  readonly url: string;
+  /** The HTTP status of every answer (default 500). */
+  status: number;
+  close(): Promise<void>;
+}
+
+export async function startEchoProvider(): Promise<EchoProvider> {
+  const echo = (headers: IncomingHttpHeaders) => `upstream rejected the request; received headers ${JSON.stringify(headers)}`;
+  const provider = {
+    url: '',
+    status: 500,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+  const server = createServer((req, res) => {
+    req.resume().on('end', () => {
+      const message = echo(req.headers);
+      const type = provider.status === 401 ? 'authentication_error' : 'api_error';
+      const body = req.url?.endsWith('/v1/messages') ? { type: 'error', error: { type, message } } : { error: { type, message, code: null } };
+      res.writeHead(provider.status, { 'content-type': 'application/json', 'x-echo': JSON.stringify(req.headers) });
+      res.end(JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  provider.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  server.closeAllConnections?.();
+  return provider;
+}
+
+/** A pino logger at debug that keeps every line it writes. */
+export function capturingLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  return { lines, logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) }) };
+}
+
+/** Everything an error could show: inspect (hidden fields too), JSON, and each message and stack down its cause chain. */
+export function everythingOf(error: unknown): string {
+  const parts = [inspect(error, { depth: 12, showHidden: true }), JSON.stringify(error)];
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) parts.push(e.message, String(e.stack));
+  return parts.join('\n');
+}
