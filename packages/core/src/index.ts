@@ -252,4 +252,5 @@ export {
   type NumberCheckOptions,
 } from './config/validate.js';
 export { knownKeys, unknownKeyError, suggestKey, type OptionKeys } from './config/known-keys.js';
+export { zodIssueToConfigError } from './config/zod-issue.js';
 export { linkSignals, type LinkedSignal } from './clock/linked-signal.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { unknownKeyError } from '../config/known-keys.js';
 import { CLOCK_METHODS } from '../config/validate.js';
+import { formatIssuePath, zodIssueToConfigError } from '../config/zod-issue.js';
 import { ConfigError } from '../errors/config-error.js';
 import { FallbackStrategy, ResourceType } from '../resource/resource-types.js';
 import { checkCrossFields } from './config-cross-fields.js';
@@ -66,54 +66,12 @@ const schema = z.strictObject({
 
 const RECORD_KEYS = new Set(['fallbackStrategies', 'providers', 'concurrency']);
 
-function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
-  return out;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return quote(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (value === null || typeof value !== 'object') return String(value);
-  return Array.isArray(value) ? 'an array' : 'an object';
-}
-
-/** The option names of the object the schema expects at `path` (for a did-you-mean), or none. */
-function keysAt(path: ReadonlyArray<PropertyKey>): string[] {
-  const unwrap = (t: z.ZodType): z.ZodType => (t instanceof z.ZodOptional ? unwrap(t.unwrap() as z.ZodType) : t);
-  let t: z.ZodType | undefined = schema;
-  for (const segment of path) {
-    t = unwrap(t);
-    if (t instanceof z.ZodObject) t = (t.shape as Record<string, z.ZodType>)[String(segment)];
-    else if (t instanceof z.ZodRecord) t = t.valueType as z.ZodType;
-    else if (t instanceof z.ZodArray) t = t.element as z.ZodType;
-    else return [];
-    if (t === undefined) return [];
-  }
-  t = unwrap(t);
-  return t instanceof z.ZodObject ? Object.keys(t.shape) : [];
-}
-
-const article = (expected: string) =>
-  expected === 'int' ? 'an integer' : /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
-
 function toConfigError(issue: z.core.$ZodIssue): ConfigError {
-  const input = (issue as { input?: unknown }).input;
-  if (issue.code === 'unrecognized_keys') {
+  if (issue.code === 'unrecognized_keys' && issue.path.length === 1 && RECORD_KEYS.has(String(issue.path[0]))) {
     const key = issue.keys[0]!;
-    if (issue.path.length === 1 && RECORD_KEYS.has(String(issue.path[0]))) {
-      return new ConfigError(formatPath([...issue.path, key]), `unknown resource type ${quote(key)}`, key);
-    }
-    return unknownKeyError(formatPath(issue.path), key, keysAt(issue.path));
+    return new ConfigError(formatIssuePath([...issue.path, key]), `unknown resource type ${quote(key)}`, key);
   }
-  const path = formatPath(issue.path) || 'config';
-  let message = issue.message;
-  if (issue.code === 'invalid_type') message = `must be ${article(issue.expected)}, got ${describe(input)}`;
-  else if (issue.code === 'too_small' && issue.origin === 'string') message = `must be a non-empty string, got ${describe(input)}`;
-  else if (issue.code === 'too_small' && issue.origin === 'array') message = `must not be empty`;
-  else if (issue.code === 'too_small') message = `must be ${issue.inclusive ? 'at least' : 'greater than'} ${String(issue.minimum)}, got ${describe(input)}`;
-  else if (issue.code === 'too_big') message = `must be ${issue.inclusive ? 'at most' : 'less than'} ${String(issue.maximum)}, got ${describe(input)}`;
-  return new ConfigError(path, message, input);
+  return zodIssueToConfigError(issue, schema, 'config');
 }
 
 /**

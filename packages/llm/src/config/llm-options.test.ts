@@ -42,13 +42,18 @@ describe('resolveLlmOptions', () => {
 
   it.each([
     [{ providers: [] }, 'providers', /at least one/],
-    [{ providers: [{ ...providers[0], kind: 'gemini' }] }, 'providers[0].kind', /expected one of/],
+    [{ providers: [{ ...providers[0], kind: 'gemini' }] }, 'providers[0].kind', /must be one of "openai", "anthropic", "openai-compatible", got "gemini"/],
     [{ providers: [providers[0], { ...providers[1], name: 'openai' }] }, 'providers[1].name', /duplicate/],
     [{ providers: [{ name: 'l', kind: 'openai-compatible', model: 'm' }] }, 'providers[0].baseURL', /required/],
     [{ providers: [{ ...providers[2], baseURL: 'not a url' }] }, 'providers[0].baseURL', /URL/],
-    [{ providers, timeoutMs: -1 }, 'timeoutMs', /expected number to be >0/],
-    [{ providers, routing: 'random' }, 'routing', /expected one of/],
-    [{ providers, bogus: 1 }, 'options', /Unrecognized key/],
+    [{ providers, timeoutMs: -1 }, 'timeoutMs', /must be greater than 0, got -1/],
+    [{ providers, routing: 'random' }, 'routing', /must be one of/],
+    [{ providers, bogus: 1 }, 'bogus', /unknown option; known options: /],
+    [{ providers, timeout: 5 }, 'timeout', /unknown option; did you mean timeoutMs\?/],
+    [{ providers: [{ ...providers[0], temperature: 0 }] }, 'providers[0].temperature', /unknown option/],
+    [{ providers, quotaThresholds: { warn: 5 } }, 'quotaThresholds.warn', /unknown option; known options: critical, degraded/],
+    [{ providers: [{ ...providers[0], pricing: { inputPerMillionUsd: 1, outputPerMillionUsd: 2, input: 1 } }] }, 'providers[0].pricing.input', /unknown option/],
+    [{ providers, timeoutMs: '5' }, 'timeoutMs', /must be a number, got "5"/],
     [{ providers, manager: {} }, 'manager', /ResilienceManager/],
   ])('rejects %j at %s', (options, path, message) => {
     const err = configError({ env, ...options });
@@ -66,5 +71,9 @@ describe('resolveLlmOptions', () => {
     const badHeader = configError({ env, providers: [{ ...providers[0], headers: { authorization: 42 } }] });
     expect(badHeader.value).toBe('[redacted]');
     expect(JSON.stringify(badHeader)).not.toContain('42');
+    const misspelt = configError({ env, providers: [{ ...providers[0], apikey: 'sk-misspelt-9999' }] });
+    expect(misspelt.message).toBe('providers[0].apikey: unknown option; did you mean apiKey?');
+    expect(JSON.stringify(misspelt)).not.toContain('sk-misspelt');
+    expect(configError({ env, providers: [{ ...providers[0], apiKey: 12345 }] }).message).toBe('providers[0].apiKey: must be a string, got a number');
   });
 });

@@ -1,4 +1,4 @@
-import { CLOCK_METHODS, ConfigError, redactUrl, systemClock, type Clock, type ResilienceConfig } from '@rampart/core';
+import { CLOCK_METHODS, ConfigError, redactUrl, systemClock, zodIssueToConfigError, type Clock, type ResilienceConfig } from '@rampart/core';
 import { z } from 'zod';
 import type { ProviderKind } from '../types.js';
 import type { ResilienceManagerLike } from './manager-like.js';
@@ -138,19 +138,6 @@ const optionsSchema = z.strictObject({
   env: z.record(z.string(), z.string().optional()).optional(),
 });
 
-/** Secret-bearing option paths: their values never reach an error. */
-const SECRET_PATH = /(^|\.)(apiKey|headers)(\.|\[|$)/;
-
-function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)), '');
-}
-
-function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
-  let v: unknown = input;
-  for (const p of path) v = typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[p] : undefined;
-  return v;
-}
-
 const KEY_ENV: Partial<Record<ProviderKind, string>> = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' };
 
 /**
@@ -159,13 +146,8 @@ const KEY_ENV: Partial<Record<ProviderKind, string>> = { openai: 'OPENAI_API_KEY
  * value of an `apiKey` or header is never put in the error.
  */
 export function resolveLlmOptions(options: ResilientLLMOptions): ResolvedLlmOptions {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const path = formatPath(issue.path) || 'options';
-    const value = SECRET_PATH.test(path) ? '[redacted]' : valueAt(options, issue.path);
-    throw new ConfigError(path, issue.message, value);
-  }
+  const parsed = optionsSchema.safeParse(options, { reportInput: true });
+  if (!parsed.success) throw zodIssueToConfigError(parsed.error.issues[0]!, optionsSchema, 'options');
   const o = parsed.data;
   const env = o.env ?? process.env;
   const names = new Set<string>();
