@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { ConfigError } from '@rampart/core';
 import { headerSecrets, redactArgs, redactUrl, Redactor } from './redact.js';
 
@@ -42,6 +43,17 @@ export type ResolvedMcpServer = Readonly<
   }
 >;
 
+/**
+ * Freeze a resolved server so that `util.inspect()` and `JSON.stringify()` show its transport and
+ * secret-free target only, never its headers, environment or arguments.
+ */
+function shownSafely<T extends { transport: string; target: string }>(server: T): Readonly<T> {
+  const shown = () => ({ transport: server.transport, target: server.target });
+  Object.defineProperty(server, 'toJSON', { value: shown });
+  Object.defineProperty(server, inspect.custom, { value: () => `McpServer(${server.transport} ${server.target})` });
+  return Object.freeze(server);
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -72,7 +84,7 @@ function resolveStdio(path: string, value: Record<string, unknown>): ResolvedMcp
   const envs = stringRecord(`${path}.env`, env);
   const redacted = redactArgs(args as string[]);
   const secrets = [...redacted.secrets, ...Object.values(envs ?? {})];
-  return Object.freeze({
+  return shownSafely({
     transport: 'stdio' as const,
     command,
     args: Object.freeze([...(args as string[])]),
@@ -112,7 +124,7 @@ function resolveHttp(path: string, value: Record<string, unknown>): ResolvedMcpS
     url.password = '';
   }
   secrets.push(...Object.values(hdrs).flatMap(headerSecrets));
-  return Object.freeze({
+  return shownSafely({
     transport: 'http' as const,
     url,
     headers: Object.freeze(hdrs),

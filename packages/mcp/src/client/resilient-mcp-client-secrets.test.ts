@@ -1,0 +1,68 @@
+import { createServer } from 'node:net';
+import { inspect } from 'node:util';
+import { FallbackAction, FallbackStrategy, ResilienceManager, ResourceType } from '@rampart/core';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ResilientMCPClient } from './resilient-mcp-client.js';
+
+const SECRETS = { password: 'pw-mcp-1a2b3c4d', apiKey: 'key-mcp-5e6f7a8b', token: 'tok-mcp-9c0d1e2f', env: 'env-mcp-3a4b5c6d' } as const;
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function client(): Promise<{ client: ResilientMCPClient; lines: string[] }> {
+  const lines: string[] = [];
+  const manager = new ResilienceManager('mcp-secrets', {
+    logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) }),
+    fallbackStrategies: { [ResourceType.MCP_SERVER]: [new FallbackAction(FallbackStrategy.SWITCH_PROVIDER)] },
+  });
+  const port = await closedPort();
+  const c = new ResilientMCPClient({
+    manager,
+    timeoutMs: 5000,
+    servers: {
+      tools: [
+        { url: `http://agent:${SECRETS.password}@127.0.0.1:${port}/mcp?api_key=${SECRETS.apiKey}`, headers: { 'x-api-token': `Bearer ${SECRETS.token}` } },
+        { command: process.execPath, args: ['-e', 'process.exit(3)', '--api-key', SECRETS.apiKey], env: { SERVICE_TOKEN: SECRETS.env } },
+      ],
+    },
+  });
+  cleanups.push(async () => {
+    await c.close();
+    await manager.stop();
+  });
+  return { client: c, lines };
+}
+
+function expectNoSecret(text: string): void {
+  for (const secret of Object.values(SECRETS)) expect(text).not.toContain(secret);
+}
+
+describe('ResilientMCPClient never shows a configured secret', () => {
+  it('in inspect and JSON of the client and its resolved options', async () => {
+    const { client: c } = await client();
+    const shown = [inspect(c, { depth: 12, showHidden: true }), inspect(c.options.servers, { depth: 12, showHidden: true }), JSON.stringify(c), JSON.stringify([...c.options.servers.values()])];
+    expect(shown.join('\n')).toContain('McpServer(http http://***:***@127.0.0.1');
+    expectNoSecret(shown.join('\n'));
+  });
+
+  it('in the error and the log lines of calls to endpoints that refuse the connection or die', async () => {
+    const { client: c, lines } = await client();
+    const error = await c.callTool('tools', 'echo', { text: 'hi' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(lines.length).toBeGreaterThan(0);
+    const chain: string[] = [];
+    for (let e: unknown = error, d = 0; e instanceof Error && d < 10; e = e.cause, d++) chain.push(e.message, String(e.stack));
+    expectNoSecret([inspect(error, { depth: 12, showHidden: true }), JSON.stringify(error), ...chain, ...lines].join('\n'));
+  });
+});
