@@ -1,7 +1,7 @@
 import { ConfigError, systemClock, type Clock } from '@rampart/core';
 import type { Pool } from 'pg';
 import { validateConnectionString } from './connection-string.js';
-import { nonEmptyString, optionsObject, positiveNumber } from '@rampart/core';
+import { knownKeys, nonEmptyString, optionsObject, type OptionKeys, positiveNumber } from '@rampart/core';
 import { DEFAULT_POSTGRES_THRESHOLDS, type PostgresThresholds } from './postgres-health.js';
 
 export interface PostgresMonitorOptions {
@@ -20,6 +20,11 @@ export interface PostgresMonitorOptions {
   /** Time source for latency and the deadline. Default the system clock. */
   clock?: Clock;
 }
+
+/** Every option of {@link PostgresMonitorOptions}: any other key is a ConfigError. */
+const POSTGRES_MONITOR_KEYS: OptionKeys<PostgresMonitorOptions> = {
+  name: true, connectionString: true, pool: true, timeoutMs: true, thresholds: true, query: true, clock: true,
+};
 
 export interface ResolvedPostgresMonitorOptions {
   readonly name: string;
@@ -42,7 +47,7 @@ export function resolvePostgresMonitorOptions(options: PostgresMonitorOptions): 
   resolved: ResolvedPostgresMonitorOptions;
   source: { connectionString: string } | { pool: Pool };
 } {
-  const o = optionsObject('PostgresMonitor', options);
+  const o = optionsObject('PostgresMonitor', options, POSTGRES_MONITOR_KEYS);
   const name = nonEmptyString('name', o.name);
   if ((o.connectionString === undefined) === (o.pool === undefined)) {
     throw new ConfigError('connectionString', 'give exactly one of connectionString or pool', undefined);
@@ -55,6 +60,7 @@ export function resolvePostgresMonitorOptions(options: PostgresMonitorOptions): 
     source = { connectionString: validateConnectionString('connectionString', o.connectionString) };
   }
   const t = optionsObject('thresholds', o.thresholds);
+  knownKeys('thresholds', t, Object.keys(DEFAULT_POSTGRES_THRESHOLDS));
   const thresholds = { ...DEFAULT_POSTGRES_THRESHOLDS };
   for (const key of Object.keys(DEFAULT_POSTGRES_THRESHOLDS) as Array<keyof PostgresThresholds>) {
     if (t[key] !== undefined) thresholds[key] = positiveNumber(`thresholds.${key}`, t[key], { allowInfinity: true });

@@ -138,6 +138,8 @@ describe('PostgresMonitor', () => {
     [{ name: 'x', connectionString: URL_, timeoutMs: 0 }, 'timeoutMs'],
     [{ name: 'x', connectionString: URL_, thresholds: { latencyDegradedMs: 500, latencyCriticalMs: 100 } }, 'thresholds.latencyCriticalMs'],
     [{ name: 'x', connectionString: URL_, thresholds: { saturationDegraded: -1 } }, 'thresholds.saturationDegraded'],
+    [{ name: 'x', connectionString: URL_, timeout: 5 }, 'PostgresMonitor.timeout'],
+    [{ name: 'x', connectionString: URL_, thresholds: { latencyMs: 5 } }, 'thresholds.latencyMs'],
   ])('rejects %j with a ConfigError naming %s, never quoting a password', (options, path) => {
     try {
       new PostgresMonitor(options as never);

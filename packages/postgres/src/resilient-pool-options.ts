@@ -1,7 +1,7 @@
 import { ConfigError, type ResilienceManager } from '@rampart/core';
 import type { Pool } from 'pg';
 import { validateConnectionString } from './connection-string.js';
-import { nonEmptyString, optionsObject, positiveInt, positiveNumber } from '@rampart/core';
+import { knownKeys, nonEmptyString, optionsObject, type OptionKeys, positiveInt, positiveNumber } from '@rampart/core';
 import type { PostgresThresholds } from './postgres-health.js';
 
 /** One database server: a connection string, or an object naming it, or an existing pg Pool. */
@@ -33,6 +33,15 @@ export interface ResilientPoolOptions {
   monitor?: false | { timeoutMs?: number; thresholds?: Partial<PostgresThresholds> };
 }
 
+/** Every option of {@link ResilientPoolOptions}: any other key is a ConfigError. */
+const RESILIENT_POOL_KEYS: OptionKeys<ResilientPoolOptions> = {
+  manager: true, primary: true, replicas: true, pool: true, queryTimeoutMs: true, allowWriteFailover: true,
+  cacheReads: true, monitor: true,
+};
+
+const POOL_KEYS: OptionKeys<NonNullable<ResilientPoolOptions['pool']>> = { max: true, idleTimeoutMs: true, connectionTimeoutMs: true };
+const MONITOR_KEYS: OptionKeys<Exclude<ResilientPoolOptions['monitor'], false | undefined>> = { timeoutMs: true, thresholds: true };
+
 export interface ResolvedEndpoint {
   readonly name: string;
   readonly source: { readonly connectionString: string } | { readonly pool: Pool };
@@ -51,6 +60,7 @@ export interface ResolvedResilientPoolOptions {
 function endpoint(path: string, value: unknown, defaultName: string): ResolvedEndpoint {
   if (typeof value === 'string') return { name: defaultName, source: { connectionString: validateConnectionString(path, value) } };
   const o = optionsObject(path, value as { name?: string; connectionString?: string; pool?: Pool });
+  knownKeys(path, o, 'pool' in o ? ['name', 'pool'] : ['name', 'connectionString']);
   const name = o.name === undefined ? defaultName : nonEmptyString(`${path}.name`, o.name);
   if (o.pool !== undefined) {
     if (typeof o.pool?.connect !== 'function') throw new ConfigError(`${path}.pool`, 'must be a pg Pool', typeof o.pool);
@@ -63,7 +73,7 @@ const isManager = (m: unknown): m is ResilienceManager =>
   typeof m === 'object' && m !== null && typeof (m as ResilienceManager).execute === 'function' && typeof (m as ResilienceManager).setProviders === 'function';
 
 export function resolveResilientPoolOptions(options: ResilientPoolOptions): ResolvedResilientPoolOptions {
-  const o = optionsObject('ResilientPool', options);
+  const o = optionsObject('ResilientPool', options, RESILIENT_POOL_KEYS);
   if (!isManager(o.manager)) throw new ConfigError('manager', 'must be a ResilienceManager', typeof o.manager);
   if (o.primary === undefined) throw new ConfigError('primary', 'is required (a postgres:// URL, { connectionString } or { pool })', undefined);
   if (o.replicas !== undefined && !Array.isArray(o.replicas)) throw new ConfigError('replicas', 'must be an array', typeof o.replicas);
@@ -73,8 +83,8 @@ export function resolveResilientPoolOptions(options: ResilientPoolOptions): Reso
     if (names.has(e.name)) throw new ConfigError('replicas', `two servers are named "${e.name}"`, e.name);
     names.add(e.name);
   }
-  const p = optionsObject('pool', o.pool);
-  const monitor = o.monitor === false ? false : optionsObject('monitor', o.monitor);
+  const p = optionsObject('pool', o.pool, POOL_KEYS);
+  const monitor = o.monitor === false ? false : optionsObject('monitor', o.monitor, MONITOR_KEYS);
   if (monitor && monitor.timeoutMs !== undefined) positiveNumber('monitor.timeoutMs', monitor.timeoutMs);
   return Object.freeze({
     manager: o.manager,

@@ -197,6 +197,11 @@ describe('ResilientPool', () => {
     [{ replicas: [{ name: 'primary', connectionString: 'postgres://h/db' }] }, 'replicas'],
     [{ queryTimeoutMs: 0 }, 'queryTimeoutMs'],
     [{ pool: { max: 0 } }, 'pool.max'],
+    [{ retries: 3 }, 'ResilientPool.retries'],
+    [{ pool: { maxConnections: 5 } }, 'pool.maxConnections'],
+    [{ monitor: { intervalMs: 5 } }, 'monitor.intervalMs'],
+    [{ monitor: { thresholds: { latencyMs: 5 } } }, 'thresholds.latencyMs'],
+    [{ replicas: [{ url: 'postgres://u:topsecret@h/db', connectionString: 'postgres://h/db' }] }, 'replicas[0].url'],
   ])('rejects %j with a ConfigError naming %s, never quoting a password', (bad, path) => {
     try {
       new ResilientPool({ manager, primary: 'postgres://h/db', ...bad } as never);
