@@ -9,6 +9,7 @@ import { benchHeap } from './heap.js';
 import { benchHealthReport } from './health-report.js';
 import { benchLlmSwitch } from './llm-switch.js';
 import { policyCases, policyTable } from './policies.js';
+import { benchQueue } from './queue.js';
 import { measureTargets, targetsMet, targetsTable } from './targets.js';
 
 function positiveInt(name: string, fallback: number): number {
@@ -45,6 +46,8 @@ try {
 }
 console.log('\n## getHealthReport(), served from the last completed checks\n');
 console.log(await benchHealthReport());
+console.log('\n## Request queue (QUEUE_REQUEST): per-request cost with requests parked\n');
+console.log(await benchQueue());
 console.log('\n## Provider switch: primary answers 429, secondary answers (real SDKs, loopback mock server)\n');
 console.log(await benchLlmSwitch(positiveInt('BENCH_SWITCH_ITERATIONS', 200)));
 console.log(`\n## Channels between two teams through TeamChannels (load average ${load()})\n`);
