@@ -5,8 +5,8 @@
 // top-level await) and the CommonJS script with exit code 0 and its result never printed. The guard
 // for "exits at once" is the test timeout; there is no wall-clock assertion.
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { runChild } from '../support/child-process.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChildDriver, runChild } from '../support/child-process.js';
 import { ensurePackagesBuilt, root } from './built-packages.js';
 import { type ModuleKind, scriptFor } from './module-kinds.js';
 
@@ -26,10 +26,26 @@ const WAITS: WaitCase[] = [
   { script: 'run-with-deadline', stdout: ['TimeoutError'] },
   { script: 'hedging-delay', stdout: ['answer from attempt 2'] },
   { script: 'chaos-latency', stdout: ['late answer'] },
+  { script: 'manager-retry', stdout: ['answered on call 2'] },
+  { script: 'manager-switch-cooldown', stdout: ['answered after primary and replica1 failed and a cooldown ended'] },
+  { script: 'manager-queue-replay', stdout: ['replayed (call 2)'] },
+  { script: 'team-channels-request-timeout', stdout: ['RequestTimeoutError'] },
+  { script: 'file-channel-receiver', stdout: ['brief: tides'] },
+  { script: 'llm-retry', stdout: ['openai/gpt-4o: Write a tagline (request 3)'] },
+  // real PostgreSQL at 127.0.0.1:5432 (trust auth, database test)
+  { script: 'postgres-retry', stdout: ['42 primary failed, retry answered'] },
+  { script: 'mcp-retry', stdout: ['{"server":"waits","text":"hello"} primary failed, retry answered'] },
+  // started, used and stopped: nothing may hold the process afterwards (real Redis at 127.0.0.1:6379)
+  { script: 'stopped-manager', stdout: ['stopped; QueueStoppedError'] },
+  { script: 'stopped-channels', stdout: ['facts about tides', 'stopped'] },
+  { script: 'stopped-clients', stdout: ['openai/gpt-4o: hello', '1', 'hello', 'stopped'] },
 ];
 
 const scripts = join(root, 'test', 'waits', 'scripts');
 const outDir = join(scripts, '.cjs');
+
+/** Children still running when the file ends (a test that timed out) are killed. */
+const children = new Set<ChildDriver>();
 
 /** At most two children at a time (this machine has two cores). */
 let running = 0;
@@ -47,13 +63,17 @@ async function limited<T>(work: () => Promise<T>): Promise<T> {
 
 describe('every wait holds the process until it settles', () => {
   beforeAll(() => ensurePackagesBuilt(), 300_000);
+  afterAll(() => children.forEach((child) => child.kill()));
 
   const table = WAITS.flatMap((c) => (['esm', 'cjs'] as ModuleKind[]).map((kind) => ({ ...c, kind })));
   it.concurrent.each(table)('$script ($kind) prints its result and exits 0', async ({ script, kind, stdout }) => {
     const file = scriptFor(join(scripts, `${script}.mjs`), kind, outDir);
     const child = await limited(async () => {
       const driver = runChild([file]);
-      return { exit: await driver.exited, lines: driver.lines };
+      children.add(driver);
+      const exit = await driver.exited;
+      children.delete(driver);
+      return { exit, lines: driver.lines };
     });
     expect({ code: child.exit.code, signal: child.exit.signal, stdout: child.lines, stderr: child.exit.stderr }).toEqual({
       code: 0,
