@@ -14,6 +14,8 @@ export interface PoolQueryOptions {
   readOnly?: boolean;
   /** Cancels the query (and any fallback wait). */
   signal?: AbortSignal;
+  /** The whole query (attempts, failover, waits) settles within this long, ms. Default: the manager's `deadlineMs` (300,000). */
+  deadlineMs?: number;
 }
 
 interface Server {
@@ -115,7 +117,7 @@ export class ResilientPool {
     return this.#manager.execute(
       ResourceType.DATABASE,
       (t: unknown, p: unknown) => this.#run<R>(t as string, p as unknown[] | undefined, readOnly, options.signal),
-      { key, args: [text, params], signal: options.signal },
+      { key, args: [text, params], signal: options.signal, deadlineMs: options.deadlineMs },
     );
   }
 

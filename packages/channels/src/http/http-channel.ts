@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, createLimitedServer, EventEmitter, linkSignals, parseRetryAfterMs, redactString, redactUrl, type Disposable, type Event } from '@rampart/core';
+import { ConfigError, createLimitedServer, deadline, EventEmitter, linkSignals, parseRetryAfterMs, redactString, redactUrl, type Disposable, type Event } from '@rampart/core';
 import type { Channel, ChannelHealth, MessageHandler } from '../channel.js';
 import type { ChannelHandlerError } from '../channel-handler-error.js';
 import { ChannelClosedError } from '../errors/channel-closed-error.js';
@@ -162,7 +162,7 @@ export class HttpChannel implements Channel {
       recipient: copy.recipient,
       url: redactUrl(url),
       status: res.status,
-      peerError: peerErrorText(res.body),
+      peerError: peerErrorText(res.body, this.#token),
       retryAfterMs: parseRetryAfterMs(res.headers),
     });
   }
@@ -172,10 +172,8 @@ export class HttpChannel implements Channel {
     const failure = (reason: HttpSendFailure, cause?: unknown) => new HttpSendError({ reason, recipient, url: redactUrl(url), timeoutMs: this.options.timeoutMs, cause });
     signal?.throwIfAborted();
     if (this.#closing.signal.aborted) throw new ChannelClosedError(this.kind, this.team);
-    const timeout = new AbortController();
-    const { clock } = this.options;
-    const timer = clock.setTimeout(() => timeout.abort(TIMED_OUT), this.options.timeoutMs);
-    const link = linkSignals(signal, timeout.signal, this.#closing.signal);
+    const limit = deadline(this.options.clock, this.options.timeoutMs, { error: () => TIMED_OUT });
+    const link = linkSignals(signal, limit.signal, this.#closing.signal);
     try {
       const res = await fetch(url, { ...init, signal: link.signal, redirect: 'manual' });
       return { status: res.status, headers: res.headers, body: await readSnippet(res) };
@@ -185,7 +183,7 @@ export class HttpChannel implements Channel {
       if (link.signal.reason === CLOSED) throw new ChannelClosedError(this.kind, this.team);
       throw signal?.reason ?? error;
     } finally {
-      clock.clearTimeout(timer);
+      limit.dispose();
       link.dispose();
     }
   }

@@ -45,6 +45,7 @@ export function newChainRun(gate: ChainGate): ChainRun {
     attempt: 0,
     provider: undefined,
     degradation: 0,
+    errors: new Map(),
     tried: new Set(),
     excluded: new Set(),
     failed: new Set(),
@@ -111,5 +112,5 @@ export async function runFallbackChain<T>(
     env.step({ ...base, outcome: 'failed', provider: outcome.provider, degradation: run.degradation, attempt: run.attempt, error: outcome.error });
   }
   const last = run.steps[run.steps.length - 1]?.error;
-  throw new FallbackExhaustedError(resource, run.steps, run.firstError ?? last, run.proactive);
+  throw new FallbackExhaustedError(resource, run.steps, run.firstError ?? last, run.proactive, env.explainProviders(call, run));
 }

@@ -4,7 +4,7 @@ import type { Clock } from '../clock/clock.js';
 import type { FallbackStrategy, ResourceType } from '../resource/resource-types.js';
 import type { CacheHit } from '../cache/result-cache.js';
 import type { FallbackAction } from './fallback-action.js';
-import type { FallbackStepRecord } from './fallback-exhausted-error.js';
+import type { FallbackStepRecord, ProviderVerdict } from './fallback-exhausted-error.js';
 
 /** Where a queued call can be replayed after a restart: the decorated method that made it. */
 export interface CallIdentity {
@@ -33,7 +33,7 @@ export interface FallbackCall<T> {
   readonly signal: AbortSignal | undefined;
   /** QUEUE_REQUEST priority: higher is replayed first. */
   readonly queuePriority: number;
-  /** Monotonic ms by which the chain must have answered (start + queue.maxWaitMs). */
+  /** Monotonic ms by which the call must have settled (start + its `deadlineMs`). */
   readonly deadline: number;
 }
 
@@ -45,6 +45,8 @@ export interface ChainRun {
   /** The provider of the last invocation (undefined = primary by default). */
   provider: string | undefined;
   degradation: number;
+  /** The last error of each provider invoked in this run. */
+  readonly errors: Map<string, unknown>;
   /** Providers that already failed in this run. */
   readonly tried: Set<string>;
   /** Providers that failed permanently for this request (scope 'provider'): never tried again. */
@@ -98,6 +100,8 @@ export interface ChainEnvironment {
   readonly clock: Clock;
   /** Defaults of RETRY steps (maxAttempts counts the first attempt). */
   readonly retryDefaults: Readonly<{ maxAttempts: number; baseDelayMs: number; maxDelayMs: number }>;
+  /** The longest SWITCH_PROVIDER waits for a provider to come back, ms (`maxProviderWaitMs`). */
+  readonly maxProviderWaitMs: number;
   /** Aborts when the manager stops: chain waits (backoff, provider cooldown) end with it. */
   readonly stopSignal: AbortSignal;
   /** The signal for a call's waits: its own signal combined with {@link stopSignal}; dispose it after the wait. */
@@ -142,6 +146,8 @@ export interface ChainEnvironment {
    */
   tripBreakers(call: FallbackCall<unknown>, failed: readonly string[]): unknown;
   step(event: FallbackStepEvent): void;
+  /** Where each of the call's providers stands after `run`: tried and how it failed, or skipped and why, until when. */
+  explainProviders(call: FallbackCall<unknown>, run: ChainRun): ProviderVerdict[];
 }
 
 /** One fallback strategy: tries to answer the call after a failure (or proactively). */

@@ -14,6 +14,11 @@ export interface ExecuteWithFallbackOptions {
   args?: readonly unknown[] | undefined;
   /** Cancels the call, its fallback waits and its queue slot. */
   signal?: AbortSignal | undefined;
+  /**
+   * The call settles within this long, ms (> 0): with its answer or error, or a TimeoutError once it
+   * passes (its signal aborts then). Default: the manager's `deadlineMs` (300,000).
+   */
+  deadlineMs?: number | undefined;
   /** QUEUE_REQUEST priority: higher is replayed first. Default 0. */
   priority?: number | undefined;
   /** The decorated method making the call: lets a queued call be persisted and replayed after a restart. */

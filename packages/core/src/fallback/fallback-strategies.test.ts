@@ -99,7 +99,7 @@ describe('API quota default chain (retry → switch provider → degrade → que
 
   it('...but gives up (with the last provider error) when the first comes back after the deadline', async () => {
     const { clock, llm, ask } = setup(
-      { providers: { api_quota: ['a', 'b'] }, queue: { maxWaitMs: 1_000 }, fallbackStrategies: { api_quota: [new FallbackAction(SWITCH_PROVIDER)] } },
+      { providers: { api_quota: ['a', 'b'] }, deadlineMs: 1_000, fallbackStrategies: { api_quota: [new FallbackAction(SWITCH_PROVIDER)] } },
       'a',
     );
     llm.fail('a', [httpError(429, 'slow down', 5_000)]);
@@ -150,7 +150,10 @@ describe('API quota default chain (retry → switch provider → degrade → que
       ['degrade_service', 'anthropic'], // every provider is cooling down: it degrades on the last one used
     ]);
     expect((err.steps[3]!.error as Error).message).toMatch(/down|HTTP/);
-    expect(err.message).toBe('All fallbacks for api_quota failed: primary(openai) → retry → switch_provider(anthropic) → degrade_service(anthropic)');
+    expect(err.message).toBe(
+      'All fallbacks for api_quota failed: primary(openai) → retry → switch_provider(anthropic) → degrade_service(anthropic); openai: failed (openai still down); anthropic: failed (anthropic down)',
+    );
+    expect(err.providers.map((p) => p.state)).toEqual(['tried', 'tried']);
   });
 
   it('the caller can cancel a call while the chain waits', async () => {

@@ -100,7 +100,7 @@ describe('circuit breakers per (resource type, provider)', () => {
       {
         providers: { database: ['a', 'b'] },
         providerCooldownMs: 1_000,
-        queue: { maxWaitMs: 500 },
+        deadlineMs: 500,
         circuitBreaker: { failureThreshold: 100, recoveryTimeoutMs: 10_000 },
         fallbackStrategies: { database: [new FallbackAction(SWITCH_PROVIDER), new FallbackAction(USE_CACHE), new FallbackAction(CIRCUIT_BREAK)] },
       },

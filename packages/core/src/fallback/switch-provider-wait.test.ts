@@ -5,6 +5,7 @@ import type { ResilienceManager } from '../manager/resilience-manager.js';
 import { FallbackStrategy, ResourceType } from '../resource/resource-types.js';
 import type { FallbackStepEvent } from './chain-types.js';
 import { FallbackAction } from './fallback-action.js';
+import { FallbackExhaustedError } from './fallback-exhausted-error.js';
 import { NoProviderAvailableError } from './steps/no-provider-available-error.js';
 
 const { SWITCH_PROVIDER, USE_CACHE, QUEUE_REQUEST } = FallbackStrategy;
@@ -33,7 +34,8 @@ const slowDown = () => httpError(429, 'slow down', 30_000);
 
 describe('SWITCH_PROVIDER waits for a provider only when no later step can answer sooner', () => {
   it('database default chain, every server down: a cached read is answered by USE_CACHE at once, not after the 30 s cooldown (regression)', async () => {
-    const { clock, sim, steps, timed } = setup(ResourceType.DATABASE, { providerCooldownMs: 30_000 }, 'primary');
+    // maxProviderWaitMs above the cooldown: the uncached read below waits for the first server back
+    const { clock, sim, steps, timed } = setup(ResourceType.DATABASE, { providerCooldownMs: 30_000, maxProviderWaitMs: 60_000 }, 'primary');
     expect((await timed('SELECT 1')).value).toBe('primary/0:SELECT 1');
     await clock.tickAsync(1_000);
     for (const s of ['primary', 'replica1', 'replica2']) sim.fail(s, httpError(503, `${s} down`));
@@ -111,6 +113,39 @@ describe('SWITCH_PROVIDER waits for a provider only when no later step can answe
       'switch_provider:failed', // the step: nothing left, and QUEUE_REQUEST follows
       'queue_request:answered',
     ]);
+  });
+
+  it('by default waits no longer than maxProviderWaitMs: with every provider cooling down for 30 s, the call fails at once naming each provider and why', async () => {
+    const { manager, clock, sim, call } = setup(
+      ResourceType.API_QUOTA,
+      {
+        providers: { api_quota: ['a', 'b', 'c'] },
+        fallbackStrategies: { api_quota: [new FallbackAction(SWITCH_PROVIDER), new FallbackAction(FallbackStrategy.CIRCUIT_BREAK)] },
+        circuitBreaker: { failureThreshold: 1, recoveryTimeoutMs: 60_000 },
+      },
+      'a',
+    );
+    sim.fail('a', [slowDown()]);
+    sim.fail('b', [httpError(503, 'b down')]);
+    manager.reportProviderFailure(ResourceType.API_QUOTA, 'c', { cooldownMs: 20_000 });
+    const started = clock.now();
+    const err = (await drive(clock, call('x')).catch((e: unknown) => e)) as FallbackExhaustedError;
+    expect(clock.now() - started).toBe(0); // no sleeping through cooldowns
+    expect(err).toBeInstanceOf(FallbackExhaustedError);
+    expect(err.providers.map((p) => [p.provider, p.state])).toEqual([
+      ['a', 'tried'],
+      ['b', 'tried'],
+      ['c', 'cooling_down'],
+    ]);
+    expect(err.providers[2]!.until).toBe(clock.wallNow() + 20_000);
+    expect(err.message).toContain('a: failed (slow down)');
+    expect(err.message).toContain('b: failed (b down)');
+    expect(err.message).toContain(`c: cooling down until ${new Date(clock.wallNow() + 20_000).toISOString()}`);
+    // the next call is skipped by the gate and fails at once too, saying the breakers are open
+    const again = (await drive(clock, call('y')).catch((e: unknown) => e)) as FallbackExhaustedError;
+    expect(clock.now() - started).toBe(0);
+    expect(again.providers.map((p) => p.state)).toEqual(['circuit_open', 'circuit_open', 'cooling_down']);
+    expect(again.message).toMatch(/a: circuit open until \d{4}-/);
   });
 
   it('without a later cache entry or queue, waits for the first provider back within the deadline', async () => {

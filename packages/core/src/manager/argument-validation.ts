@@ -29,3 +29,11 @@ export function validateTeam(team: unknown): string {
   }
   return team;
 }
+
+/** `execute`'s `deadlineMs`: a number > 0 (Infinity allowed: no deadline beyond the caller's signal). */
+export function callDeadlineMs(value: unknown): number {
+  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
+    throw new ConfigError('execute.options.deadlineMs', `must be a number of ms greater than 0, got ${typeof value === 'number' ? value : typeof value}`, value);
+  }
+  return value;
+}

@@ -5,6 +5,7 @@ import { BrokenCircuitError } from '../errors/broken-circuit-error.js';
 import type { CacheHit, ResultCache } from '../cache/result-cache.js';
 import type { ChainEnvironment, ChainRun, FallbackCall, FallbackStepEvent } from '../fallback/chain-types.js';
 import type { FallbackAction } from '../fallback/fallback-action.js';
+import type { ProviderVerdict } from '../fallback/fallback-exhausted-error.js';
 import { runGuardedInvocation, type FallbackContext } from '../fallback/fallback-context.js';
 import { preferredProvider } from '../fallback/steps/degrade-service-step.js';
 import type { RequestQueue } from '../queue/request-queue.js';
@@ -18,6 +19,7 @@ export interface ChainEnvironmentParts {
   readonly owner: object;
   readonly clock: Clock;
   readonly retryDefaults: ChainEnvironment['retryDefaults'];
+  readonly maxProviderWaitMs: number;
   /** The current lifecycle's signal (a new one after each restart). */
   readonly stopSignal: () => AbortSignal;
   readonly providers: ProviderRegistry;
@@ -36,12 +38,14 @@ function isCallerAbort(call: FallbackCall<unknown>, err: unknown): boolean {
 export class ManagerChainEnvironment implements ChainEnvironment {
   readonly clock: Clock;
   readonly retryDefaults: ChainEnvironment['retryDefaults'];
+  readonly maxProviderWaitMs: number;
   readonly #p: ChainEnvironmentParts;
 
   constructor(parts: ChainEnvironmentParts) {
     this.#p = parts;
     this.clock = parts.clock;
     this.retryDefaults = parts.retryDefaults;
+    this.maxProviderWaitMs = parts.maxProviderWaitMs;
   }
 
   get stopSignal(): AbortSignal {
@@ -95,7 +99,7 @@ export class ManagerChainEnvironment implements ChainEnvironment {
     const circuit = provider ?? this.providers(call)[0];
     const owner = this.#p.owner;
     try {
-      const value = await this.#p.guards.run(resource, () => runGuardedInvocation(owner, resource, context, () => call.fn(...call.args)), call.signal, circuit);
+      const value = await this.#p.guards.run(resource, () => runGuardedInvocation(owner, resource, context, () => call.fn(...call.args)), call, circuit);
       if (provider !== undefined) this.#p.providers.reportSuccess(resource, provider);
       if (degradation === 0 && call.cacheKey !== undefined) this.#p.cache.set(call.cacheKey, value);
       return value;
@@ -104,6 +108,7 @@ export class ManagerChainEnvironment implements ChainEnvironment {
       run.firstError ??= err;
       run.lastError = err;
       run.lastClassification = c;
+      if (circuit !== undefined) run.errors.set(circuit, err);
       if (isCallerAbort(call, err) || (c.kind === 'permanent' && c.scope !== 'provider')) run.fatal = { error: err };
       else if (circuit !== undefined) {
         run.failed.add(circuit);
@@ -162,5 +167,19 @@ export class ManagerChainEnvironment implements ChainEnvironment {
 
   step(event: FallbackStepEvent): void {
     this.#p.onStep(event);
+  }
+
+  explainProviders(call: FallbackCall<unknown>, run: ChainRun): ProviderVerdict[] {
+    const list = this.providers(call);
+    const registry = this.#p.providers;
+    return list.map((provider): ProviderVerdict => {
+      const error = run.errors.get(provider);
+      if (run.excluded.has(provider)) return { provider, state: 'excluded', error };
+      const why = registry.whyUnavailable(call.resource, provider);
+      const until = why !== undefined && Number.isFinite(why.backInMs) && why.backInMs > 0 ? this.clock.wallNow() + why.backInMs : undefined;
+      if (run.tried.has(provider) || run.failed.has(provider)) return { provider, state: 'tried', error, until };
+      if (why !== undefined) return { provider, state: why.reason, until };
+      return { provider, state: 'available' };
+    });
   }
 }

@@ -43,6 +43,8 @@ const schema = z.strictObject({
   store: hasMethods(['get', 'set', 'delete', 'entries'], 'a StateStore').optional(),
   providers: z.partialRecord(resourceKey, z.array(z.string().min(1))).optional(),
   providerCooldownMs: nonNegativeMs.optional(),
+  deadlineMs: positiveMs.optional(),
+  maxProviderWaitMs: nonNegativeMs.optional(),
   fallbackStrategies: z.partialRecord(resourceKey, z.array(step)).optional(),
   cache: z.strictObject({ maxEntries: positiveInt.optional(), ttlMs: nonNegativeMs.optional(), maxStaleMs: nonNegativeMs.optional() }).optional(),
   queue: z

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { serializeArgs } from '../cache/json-args.js';
+import type { Deadline } from '../clock/deadline.js';
 import type { FallbackCall } from '../fallback/chain-types.js';
 import type { ExecuteWithFallbackOptions } from '../fallback/fallback-host.js';
 import type { FallbackAction } from '../fallback/fallback-action.js';
@@ -15,14 +16,18 @@ export interface ChainNeeds {
 
 const MAX_PLAIN_KEY = 256;
 
-/** Build the {@link FallbackCall} of one `execute` (`providers`: its validated own list, if any): serialises arguments only when the chain needs them. */
+/**
+ * Build the {@link FallbackCall} of one `execute` (`providers`: its validated own list, if any;
+ * `limit`: its overall deadline, undefined = none, for replays): serialises arguments only when the
+ * chain needs them.
+ */
 export function makeGuardedCall<T>(
   resource: ResourceType,
   fn: (...args: unknown[]) => PromiseLike<T> | T,
   options: ExecuteWithFallbackOptions,
   providers: readonly string[] | undefined,
   needs: ChainNeeds,
-  deadline: number,
+  limit: Deadline | undefined,
 ): FallbackCall<T> {
   const args = options.args ?? [];
   let argsJson: string | undefined;
@@ -47,9 +52,15 @@ export function makeGuardedCall<T>(
     argsJson,
     argsNotSerialisable,
     identity: options.identity,
-    signal: options.signal,
+    // the call's deadline signal (it also aborts with the caller's): read only on the paths that
+    // wait or hand a signal on, so a call that succeeds at once allocates no AbortController
+    get signal() {
+      return limit === undefined ? options.signal : limit.signal;
+    },
     queuePriority: options.priority ?? 0,
-    deadline,
+    get deadline() {
+      return limit === undefined ? Number.POSITIVE_INFINITY : limit.at;
+    },
   };
 }
 

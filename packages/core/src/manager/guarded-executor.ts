@@ -1,4 +1,6 @@
 import { Coalescer } from '../cache/coalescer.js';
+import { deadline } from '../clock/deadline.js';
+import { TimeoutError } from '../errors/timeout-error.js';
 import { newChainRun, runFallbackChain } from '../fallback/chain-runner.js';
 import type { CallIdentity } from '../fallback/chain-types.js';
 import { FallbackExhaustedError } from '../fallback/fallback-exhausted-error.js';
@@ -7,7 +9,7 @@ import type { ExecuteWithFallbackOptions } from '../fallback/fallback-host.js';
 import { preferredProvider } from '../fallback/steps/degrade-service-step.js';
 import { ErrorRateWindow } from '../health/error-rate-window.js';
 import { FallbackStrategy, type ResourceType } from '../resource/resource-types.js';
-import { validateResourceType } from './argument-validation.js';
+import { callDeadlineMs, validateResourceType } from './argument-validation.js';
 import { ManagerChainEnvironment } from './chain-environment.js';
 import { chainNeeds, makeGuardedCall, type ChainNeeds } from './guarded-call.js';
 import type { ManagerEmitters } from './manager-emitters.js';
@@ -53,6 +55,7 @@ export class GuardedExecutor {
       owner,
       clock: c.clock,
       retryDefaults: c.retry,
+      maxProviderWaitMs: c.maxProviderWaitMs,
       stopSignal: options.stopSignal,
       providers: parts.providers,
       guards: parts.guards,
@@ -75,7 +78,9 @@ export class GuardedExecutor {
     if (providers === undefined) registry.useRegistered(type);
     if (options.identity && options.replay) this.#targets.offer(type, options.identity, options.replay);
     const c = this.#config;
-    const call = makeGuardedCall(type, fn as (...a: unknown[]) => Awaited<T>, options, providers, this.#needs[type], c.clock.now() + c.queue.maxWaitMs);
+    const ms = options.deadlineMs === undefined ? c.deadlineMs : callDeadlineMs(options.deadlineMs);
+    const limit = deadline(c.clock, ms, { signal: options.signal, error: () => new TimeoutError(ms, `${type} call deadline of ${ms} ms passed`) });
+    const call = makeGuardedCall(type, fn as (...a: unknown[]) => Awaited<T>, options, providers, this.#needs[type], limit);
     const chain = c.chains[type];
     const run = async () => {
       try {
@@ -86,7 +91,10 @@ export class GuardedExecutor {
       }
     };
     try {
-      const value = call.cacheKey !== undefined && !call.signal ? await this.#coalescer.run(call.cacheKey, run) : await run();
+      // every call ends: the caller gets its answer or error, or the deadline's TimeoutError (or its
+      // own abort reason) as soon as either comes, even from a function that ignores its signal
+      const work = call.cacheKey !== undefined && !options.signal ? this.#coalescer.run(call.cacheKey, run) : run();
+      const value = await limit.race(work);
       this.#errors.record(true);
       return value;
     } catch (err) {
@@ -107,7 +115,7 @@ export class GuardedExecutor {
 
   /** Replay a persisted request through the method it was made with (QUEUE_REQUEST context, guards included). */
   #replay(type: ResourceType, identity: CallIdentity, replay: (args: unknown[]) => unknown, args: unknown[]): Promise<unknown> {
-    const call = makeGuardedCall(type, (...a: unknown[]) => replay(a), { args, identity }, undefined, { cache: false, persist: false }, Number.POSITIVE_INFINITY);
+    const call = makeGuardedCall(type, (...a: unknown[]) => replay(a), { args, identity }, undefined, { cache: false, persist: false }, undefined);
     const run = newChainRun({ proactive: false, breakerOpen: false });
     return this.#env.invoke(call, run, FallbackStrategy.QUEUE_REQUEST, preferredProvider(call, run, this.#env), 0);
   }

@@ -40,6 +40,9 @@ function validateNames(path: string, names: readonly string[]): void {
   if (new Set(names).size !== names.length) throw new ConfigError(path, 'must not repeat a provider', names);
 }
 
+/** Why a provider is skipped: its cooldown, its open circuit breaker, or its monitor reporting it down. */
+export type ProviderUnavailableReason = 'cooling_down' | 'circuit_open' | 'monitor_down';
+
 const NO_CIRCUITS: ProviderCircuits = Object.freeze({ isOpen: () => false, openForMs: () => 0 });
 
 /**
@@ -193,6 +196,17 @@ export class ProviderRegistry {
    * its cooldown's end and its open breaker's half-open time; Infinity when only its monitor can
    * bring it back (it reports critical/unavailable) or its breaker is isolated.
    */
+  /** Why a provider is unavailable now, and until when (`undefined` when it is available). */
+  whyUnavailable(type: ResourceType, provider: string): { reason: ProviderUnavailableReason; backInMs: number } | undefined {
+    if (this.#isMonitorDown(type, provider)) return { reason: 'monitor_down', backInMs: Number.POSITIVE_INFINITY };
+    const open = this.#circuits.openForMs(type, provider);
+    const cooling = this.cooldownRemainingMs(type, provider);
+    if (open > 0 && open >= cooling) return { reason: 'circuit_open', backInMs: open };
+    if (cooling > 0) return { reason: 'cooling_down', backInMs: cooling };
+    if (this.#circuits.isOpen(type, provider)) return { reason: 'circuit_open', backInMs: 0 };
+    return undefined;
+  }
+
   unavailableForMs(type: ResourceType, provider: string): number {
     if (this.#isMonitorDown(type, provider)) return Number.POSITIVE_INFINITY;
     return Math.max(this.cooldownRemainingMs(type, provider), this.#circuits.openForMs(type, provider));

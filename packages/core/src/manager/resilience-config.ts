@@ -33,6 +33,19 @@ export interface ResilienceConfig {
   providers?: Partial<Record<ResourceKey, string[]>>;
   /** How long a failed provider is skipped when the error gives no retry-after, ms. Default 30,000. */
   providerCooldownMs?: number;
+  /**
+   * Every call through `execute`/`@withFallback` settles within this long, ms: with its answer or
+   * error, or a {@link TimeoutError} once it passes (waits, retries and a queued call's wait
+   * included; the call's signal aborts then). Per call: `execute`'s `deadlineMs`. Default 300,000 (5 min).
+   */
+  deadlineMs?: number;
+  /**
+   * When no provider is available now, the longest SWITCH_PROVIDER waits for the first one to come
+   * back (the end of its cooldown, its breaker's half-open time), ms. A longer wait (or one past the
+   * call's deadline) is not taken: the chain moves on, or fails at once with a FallbackExhaustedError
+   * naming every provider and why it was skipped. Default 5,000.
+   */
+  maxProviderWaitMs?: number;
   /** Per resource type, the fallback chain; replaces that type's default chain. */
   fallbackStrategies?: Partial<Record<ResourceKey, Array<FallbackAction | FallbackActionInit>>>;
   /** USE_CACHE's store of earlier results. */

@@ -17,6 +17,8 @@ export interface ResolvedResilienceConfig {
   readonly store: StateStore | undefined;
   readonly providers: Readonly<Record<ResourceType, readonly string[]>>;
   readonly providerCooldownMs: number;
+  readonly deadlineMs: number;
+  readonly maxProviderWaitMs: number;
   /** Per resource type, the chain sorted by ascending priority (stable). */
   readonly chains: Readonly<Record<ResourceType, readonly FallbackAction[]>>;
   readonly cache: Readonly<{ maxEntries: number; ttlMs: number; maxStaleMs: number }>;
@@ -27,6 +29,11 @@ export interface ResolvedResilienceConfig {
   readonly concurrency: Readonly<Partial<Record<ResourceType, number>>>;
   readonly clock: Clock;
 }
+
+/** Default overall deadline of a guarded call (`deadlineMs`), ms. */
+export const DEFAULT_CALL_DEADLINE_MS = 300_000;
+/** Default longest wait of SWITCH_PROVIDER for a provider to come back (`maxProviderWaitMs`), ms. */
+export const DEFAULT_MAX_PROVIDER_WAIT_MS = 5_000;
 
 const TYPES = Object.values(ResourceType);
 
@@ -63,6 +70,8 @@ export function resolveResilienceConfig(input: ResilienceConfig | undefined): Re
     store: config.store,
     providers: perType((t) => Object.freeze([...(providers[t] ?? DEFAULT_PROVIDERS[t] ?? [])])),
     providerCooldownMs: config.providerCooldownMs ?? 30_000,
+    deadlineMs: config.deadlineMs ?? DEFAULT_CALL_DEADLINE_MS,
+    maxProviderWaitMs: config.maxProviderWaitMs ?? DEFAULT_MAX_PROVIDER_WAIT_MS,
     chains: perType((t) => {
       const custom = fallbackStrategies[t];
       return custom ? sortChain(custom.map((a) => FallbackAction.from(a))) : DEFAULT_FALLBACK_CHAINS[t];

@@ -69,15 +69,16 @@ export class ResourceGuards {
 
   /**
    * Run one invocation through the resource's bulkhead and the breaker of `circuit` (the provider
-   * invoked; undefined = the resource-level breaker of a type without providers).
+   * invoked; undefined = the resource-level breaker of a type without providers). `call.signal` is
+   * read only when a bulkhead needs it (it may be created on read).
    */
-  async run<T>(type: ResourceType, fn: () => PromiseLike<T> | T, signal: AbortSignal | undefined, circuit: string | undefined): Promise<T> {
+  async run<T>(type: ResourceType, fn: () => PromiseLike<T> | T, call: { readonly signal: AbortSignal | undefined }, circuit: string | undefined): Promise<T> {
     const breaker = this.breakers.breaker(type, circuit);
     const guarded = breaker ? () => breaker.execute(fn) : fn;
     const bulkhead = this.#bulkheads.get(type);
     this.#inFlight.set(type, this.inFlight(type) + 1);
     try {
-      return await (bulkhead ? bulkhead.execute(guarded, { signal }) : guarded());
+      return await (bulkhead ? bulkhead.execute(guarded, { signal: call.signal }) : guarded());
     } finally {
       this.#inFlight.set(type, this.inFlight(type) - 1);
     }

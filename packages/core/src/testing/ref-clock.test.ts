@@ -5,15 +5,18 @@ import { refClock } from './ref-clock.js';
 type NodeTimer = ReturnType<typeof setTimeout>;
 
 describe('refClock', () => {
-  it('keeps its timers ref-ed (they hold the process), unlike systemClock', () => {
-    const held = refClock.setTimeout(() => undefined, 60_000) as NodeTimer;
-    const free = systemClock.setTimeout(() => undefined, 60_000) as NodeTimer;
+  it('keeps its background timers ref-ed too (they hold the process), unlike systemClock', () => {
+    const held = refClock.setBackgroundTimeout(() => undefined, 60_000) as NodeTimer;
+    const free = systemClock.setBackgroundTimeout(() => undefined, 60_000) as NodeTimer;
+    const foreground = systemClock.setTimeout(() => undefined, 60_000) as NodeTimer;
     try {
       expect(held.hasRef()).toBe(true);
       expect(free.hasRef()).toBe(false);
+      expect(foreground.hasRef()).toBe(true);
     } finally {
       refClock.clearTimeout(held);
       systemClock.clearTimeout(free);
+      systemClock.clearTimeout(foreground);
     }
   });
 

@@ -18,6 +18,8 @@ export interface McpCallToolOptions {
   signal?: AbortSignal;
   /** Budget of each attempt, in ms. Default: the client's `timeoutMs`. */
   timeoutMs?: number;
+  /** The whole call (attempts, switches, waits) settles within this long, ms. Default: the manager's `deadlineMs` (300,000). */
+  deadlineMs?: number;
 }
 
 /**
@@ -71,6 +73,7 @@ export class ResilientMCPClient {
       key: `mcp:${server}/${tool}`,
       args: [args],
       signal: options.signal,
+      deadlineMs: options.deadlineMs,
       providers: logical.providers,
     });
   }

@@ -1,7 +1,7 @@
 import { FallbackStrategy } from '../../resource/resource-types.js';
 import type { FallbackAction } from '../fallback-action.js';
 import type { ChainEnvironment, ChainRun, FallbackCall, FallbackStepHandler, StepOutcome } from '../chain-types.js';
-import { NoProviderAvailableError } from './no-provider-available-error.js';
+import { NoProviderAvailableError, type NoProviderReason } from './no-provider-available-error.js';
 
 /**
  * The later step of the chain that can answer the call without waiting for a provider, if any:
@@ -23,7 +23,8 @@ export function laterAnswer(call: FallbackCall<unknown>, run: ChainRun, env: Cha
  * monitor reporting critical/unavailable, or their circuit breaker open.
  *
  * The wait rule: when no provider is usable now, the step waits for the first one to come back
- * (the end of its cooldown or its breaker's half-open time), within the call's deadline, only if
+ * (the end of its cooldown or its breaker's half-open time), within the call's deadline and no
+ * longer than `maxProviderWaitMs` (a longer wait fails the step at once), only if
  * no later step of the chain could answer sooner — that is, when the chain has no later USE_CACHE
  * step with a usable cached entry for this call and no later QUEUE_REQUEST step (see
  * {@link laterAnswer}). Otherwise it fails at once and the chain moves on.
@@ -66,7 +67,7 @@ export const switchProviderStep: FallbackStepHandler = {
         const left = env.providerBackInMs(resource, p);
         if (left > 0 && left < soonestMs) [soonest, soonestMs] = [p, left];
       }
-      const giveUp = (reason: 'deadline' | FallbackStrategy): StepOutcome<T> => ({
+      const giveUp = (reason: NoProviderReason): StepOutcome<T> => ({
         answered: false,
         error: lastError ?? new NoProviderAvailableError(resource, all, soonestMs, reason),
         provider: lastProvider,
@@ -74,6 +75,7 @@ export const switchProviderStep: FallbackStepHandler = {
       if (soonest === undefined || waits-- <= 0 || env.clock.now() + soonestMs > call.deadline) return giveUp('deadline');
       const sooner = laterAnswer(call, run, env);
       if (sooner !== undefined) return giveUp(sooner);
+      if (soonestMs > env.maxProviderWaitMs) return giveUp('wait_bound');
       const wait = env.waitSignal(call);
       try {
         await env.clock.sleep(soonestMs, wait.signal);

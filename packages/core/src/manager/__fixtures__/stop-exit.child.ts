@@ -12,6 +12,7 @@ const manager = new ResilienceManager('exit-team', {
   checkTimeoutMs: 20,
   queue: { retryIntervalMs: 30, maxWaitMs: 60_000 },
   providerCooldownMs: 60_000,
+  maxProviderWaitMs: 60_000, // SWITCH_PROVIDER waits out the 30 s retry-after: stop() must end that wait
   fallbackStrategies: {
     network: [new FallbackAction(FallbackStrategy.QUEUE_REQUEST)],
     api_quota: [new FallbackAction(FallbackStrategy.RETRY, { maxAttempts: 3, baseDelayMs: 60_000 })],
