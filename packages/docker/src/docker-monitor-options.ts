@@ -1,6 +1,6 @@
 import { ConfigError, systemClock, type Clock } from '@rampart/core';
 import { DEFAULT_DOCKER_THRESHOLDS, type DockerThresholds } from './container-health.js';
-import { nonEmptyString, optionsObject, positiveInt, positiveNumber } from '@rampart/core';
+import { knownKeys, nonEmptyString, optionsObject, type OptionKeys, positiveInt, positiveNumber } from '@rampart/core';
 
 export interface DockerMonitorOptions {
   /** Reported as `docker:<name>`. */
@@ -20,6 +20,11 @@ export interface DockerMonitorOptions {
   clock?: Clock;
 }
 
+/** Every option of {@link DockerMonitorOptions}: any other key is a ConfigError. */
+const DOCKER_MONITOR_KEYS: OptionKeys<DockerMonitorOptions> = {
+  name: true, socketPath: true, containers: true, timeoutMs: true, thresholds: true, clock: true,
+};
+
 export interface ResolvedDockerMonitorOptions {
   readonly name: string;
   readonly socketPath: string;
@@ -31,7 +36,7 @@ export interface ResolvedDockerMonitorOptions {
 
 /** Validate and resolve into a new frozen object; the caller's object is never written. */
 export function resolveDockerMonitorOptions(options: DockerMonitorOptions): ResolvedDockerMonitorOptions {
-  const o = optionsObject('DockerMonitor', options);
+  const o = optionsObject('DockerMonitor', options, DOCKER_MONITOR_KEYS);
   const name = nonEmptyString('name', o.name);
   const socketPath = o.socketPath === undefined ? '/var/run/docker.sock' : nonEmptyString('socketPath', o.socketPath);
   let containers: readonly string[] | undefined;
@@ -41,6 +46,7 @@ export function resolveDockerMonitorOptions(options: DockerMonitorOptions): Reso
   }
   const timeoutMs = o.timeoutMs === undefined ? 5000 : positiveNumber('timeoutMs', o.timeoutMs);
   const t = optionsObject('thresholds', o.thresholds);
+  knownKeys('thresholds', t, Object.keys(DEFAULT_DOCKER_THRESHOLDS));
   const pick = (key: keyof DockerThresholds) =>
     t[key] === undefined ? DEFAULT_DOCKER_THRESHOLDS[key] : positiveInt(`thresholds.${key}`, t[key]);
   const thresholds = Object.freeze({

@@ -161,6 +161,8 @@ describe('DockerMonitor', () => {
     [{ name: 'x', timeoutMs: 0 }, 'timeoutMs'],
     [{ name: 'x', thresholds: { restartsDegraded: 0 } }, 'thresholds.restartsDegraded'],
     [{ name: 'x', thresholds: { restartsDegraded: 4, restartsCritical: 2 } }, 'thresholds.restartsCritical'],
+    [{ name: 'x', socket: '/tmp/docker.sock' }, 'DockerMonitor.socket'],
+    [{ name: 'x', thresholds: { restarts: 2 } }, 'thresholds.restarts'],
   ])('rejects bad options %j with a ConfigError naming %s', (options, path) => {
     const attempt = () => new DockerMonitor(options as never);
     expect(attempt).toThrow(ConfigError);

@@ -199,6 +199,8 @@ describe('KubernetesPodMonitor', () => {
     [{ thresholds: { restartsDegraded: 5, restartsCritical: 2 } }, 'thresholds.restartsCritical'],
     [{ kubeconfig: '/nonexistent/kubeconfig' }, 'kubeconfig'],
     [{ context: 'prod' }, 'context'],
+    [{ selector: 'app=web' }, 'KubernetesPodMonitor.selector'],
+    [{ thresholds: { minReady: 1 } }, 'thresholds.minReady'],
   ])('rejects %j with a ConfigError naming %s', (options, path) => {
     const attempt = () => monitor(options as never);
     expect(attempt).toThrow(ConfigError);

@@ -1,5 +1,5 @@
 import { ConfigError, systemClock, type Clock } from '@rampart/core';
-import { nonEmptyString, optionsObject, positiveInt, positiveNumber } from '@rampart/core';
+import { knownKeys, nonEmptyString, optionsObject, type OptionKeys, positiveInt, positiveNumber } from '@rampart/core';
 import { DEFAULT_POD_THRESHOLDS, type PodThresholds } from './pod-health.js';
 
 export interface KubernetesPodMonitorOptions {
@@ -30,6 +30,12 @@ export interface KubernetesPodMonitorOptions {
   clock?: Clock;
 }
 
+/** Every option of {@link KubernetesPodMonitorOptions}: any other key is a ConfigError. */
+const POD_MONITOR_KEYS: OptionKeys<KubernetesPodMonitorOptions> = {
+  name: true, namespace: true, labelSelector: true, kubeconfig: true, context: true, timeoutMs: true,
+  thresholds: true, inClusterPathPrefix: true, clock: true,
+};
+
 export interface ResolvedKubernetesPodMonitorOptions {
   readonly name: string;
   readonly namespace: string;
@@ -47,7 +53,7 @@ const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Validate and resolve into a new frozen object; the caller's object is never written. */
 export function resolvePodMonitorOptions(options: KubernetesPodMonitorOptions): ResolvedKubernetesPodMonitorOptions {
-  const o = optionsObject('KubernetesPodMonitor', options);
+  const o = optionsObject('KubernetesPodMonitor', options, POD_MONITOR_KEYS);
   const name = nonEmptyString('name', o.name);
   const namespace = nonEmptyString('namespace', o.namespace);
   if (!NAMESPACE.test(namespace) || namespace.length > 63) {
@@ -55,6 +61,7 @@ export function resolvePodMonitorOptions(options: KubernetesPodMonitorOptions): 
   }
   const optionalString = (path: string, value: unknown) => (value === undefined ? undefined : nonEmptyString(path, value));
   const t = optionsObject('thresholds', o.thresholds);
+  knownKeys('thresholds', t, Object.keys(DEFAULT_POD_THRESHOLDS));
   const pick = (key: keyof PodThresholds) => (t[key] === undefined ? DEFAULT_POD_THRESHOLDS[key] : positiveInt(`thresholds.${key}`, t[key]));
   const thresholds = Object.freeze({
     restartsDegraded: pick('restartsDegraded'),
