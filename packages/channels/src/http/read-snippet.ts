@@ -1,4 +1,4 @@
-import { redactString } from '@rampart/core';
+import { redactSecrets } from '@rampart/core';
 
 /** Read at most `max` characters of an answer's body, then let the rest go (a hostile peer cannot make us buffer more). */
 export async function readSnippet(res: Response, max = 2048): Promise<string> {
@@ -19,11 +19,11 @@ export async function readSnippet(res: Response, max = 2048): Promise<string> {
   return text.slice(0, max);
 }
 
-/** The `error` field of a peer's JSON answer, redacted and at most 200 characters. */
-export function peerErrorText(body: string): string | undefined {
+/** The `error` field of a peer's JSON answer, redacted (of `token` too, should the peer echo it) and at most 200 characters. */
+export function peerErrorText(body: string, token?: string): string | undefined {
   try {
     const e = (JSON.parse(body) as { error?: unknown }).error;
-    return typeof e === 'string' ? redactString(e).slice(0, 200) : undefined;
+    return typeof e === 'string' ? redactSecrets(e, [token]).slice(0, 200) : undefined;
   } catch {
     return undefined;
   }

@@ -8,6 +8,7 @@ describe('redaction', () => {
     expect(redactString('key sk-proj-abcdefghijklmnopqrstuv used')).toBe('key [redacted] used');
     expect(redactString('https://h/p?api_key=XYZ123&q=1')).toBe('https://h/p?api_key=[redacted]&q=1');
     expect(redactString('plain text, 85% used')).toBe('plain text, 85% used');
+    expect(redactString('http://***:***@host/ stays as redactUrl left it')).toBe('http://***:***@host/ stays as redactUrl left it');
     expect(redactString("host=db password=s3cr3t user=app")).toBe('host=db password=[redacted] user=app');
     expect(redactString("host=db password='s 3cr3t' user=app")).toBe('host=db password=[redacted] user=app');
   });

@@ -5,7 +5,7 @@ const MAX_DEPTH = 6;
 /** Replace secrets inside a string: passwords in URLs and key/value connection strings, bearer tokens, common API key shapes. */
 export function redactString(text: string): string {
   return text
-    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/]*):([^\s@/]+)@/gi, (_m, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`)
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/]*):(?!\*\*\*@)([^\s@/]+)@/gi, (_m, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`)
     .replace(/\b(bearer|basic)\s+[a-z0-9._~+/=-]{8,}/gi, (_m, kind: string) => `${kind} ${REDACTED}`)
     .replace(/\b(sk|pk|rk|xox[abpr]|ghp|gho|github_pat|AKIA)[-_][a-z0-9_-]{12,}/gi, REDACTED)
     .replace(/([?&](?:api[-_]?key|key|token|access_token|password|secret|sig|signature)=)[^&\s#]+/gi, `$1${REDACTED}`)
