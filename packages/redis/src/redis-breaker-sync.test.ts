@@ -149,6 +149,7 @@ describe('RedisBreakerSync', () => {
     const registry = new CircuitBreakerRegistry();
     expect(() => new RedisBreakerSync(registry, { redis: 'tcp://u:hunter2@127.0.0.1' })).toThrow(expect.objectContaining({ path: 'redisBreakerSync.redis', value: 'tcp://u:***@127.0.0.1' }));
     expect(() => new RedisBreakerSync(registry, { redis: REDIS_URL, channel: '' })).toThrow(expect.objectContaining({ path: 'redisBreakerSync.channel' }));
+    expect(() => new RedisBreakerSync(registry, { redis: REDIS_URL, topic: 'x' } as never)).toThrow(expect.objectContaining({ path: 'redisBreakerSync.topic' }));
     expect(() => new RedisBreakerSync({} as never, { redis: REDIS_URL })).toThrow(expect.objectContaining({ path: 'redisBreakerSync.source' }));
   });
 });

@@ -3,11 +3,13 @@ import {
   circuitBreakers,
   CircuitState,
   ConfigError,
+  optionsObject,
   type CircuitBreakerPolicy,
   type CircuitBreakerRegistry,
   type CircuitStateChange,
   type Disposable,
   type Event,
+  type OptionKeys,
 } from '@rampart/core';
 import type { Redis } from 'ioredis';
 import { parseBreakerSyncMessage, type BreakerSyncMessage } from './breaker-sync-message.js';
@@ -38,6 +40,9 @@ export interface RedisBreakerSyncOptions {
   onError?: (message: string, error: unknown) => void;
 }
 
+/** Every option of {@link RedisBreakerSyncOptions}: any other key is a ConfigError. */
+const REDIS_BREAKER_SYNC_KEYS: OptionKeys<RedisBreakerSyncOptions> = { redis: true, channel: true, onError: true };
+
 /** {@link RedisBreakerSyncOptions} after validation. */
 export interface ResolvedRedisBreakerSyncOptions {
   readonly channel: string;
@@ -46,6 +51,7 @@ export interface ResolvedRedisBreakerSyncOptions {
 
 /** Validate options and resolve defaults into a new frozen object; throws ConfigError naming the bad option. */
 export function resolveRedisBreakerSyncOptions(options: RedisBreakerSyncOptions = {}): ResolvedRedisBreakerSyncOptions {
+  optionsObject('redisBreakerSync', options, REDIS_BREAKER_SYNC_KEYS);
   validateRedisConnection('redisBreakerSync.redis', options.redis);
   const channel = options.channel ?? 'rampart:breakers';
   if (typeof channel !== 'string' || channel.length === 0) throw new ConfigError('redisBreakerSync.channel', 'must be a non-empty string', channel);

@@ -1,4 +1,4 @@
-import { clockOption, ConfigError, nonEmptyString, optionsObject, positiveInt, type Clock } from '@rampart/core';
+import { clockOption, ConfigError, nonEmptyString, optionsObject, positiveInt, type Clock, type OptionKeys } from '@rampart/core';
 import { teamIdSchema } from '@rampart/channels';
 import { validateRedisConnection, type RedisConnection } from './redis-connection.js';
 
@@ -23,6 +23,12 @@ export interface RedisChannelOptions {
   clock?: Clock;
 }
 
+/** Every option of {@link RedisChannelOptions}: any other key is a ConfigError. */
+const REDIS_CHANNEL_KEYS: OptionKeys<RedisChannelOptions> = {
+  team: true, redis: true, keyPrefix: true, heartbeatIntervalMs: true, pollIntervalMs: true, timeoutMs: true,
+  clock: true,
+};
+
 /** {@link RedisChannelOptions} after validation. */
 export interface ResolvedRedisChannelOptions {
   readonly team: string;
@@ -37,7 +43,7 @@ const PATH = 'redisChannel';
 
 /** Validate options and resolve defaults into a new frozen object; throws ConfigError naming the bad option (URL redacted). */
 export function resolveRedisChannelOptions(options: RedisChannelOptions): ResolvedRedisChannelOptions {
-  const o = optionsObject(PATH, options);
+  const o = optionsObject(PATH, options, REDIS_CHANNEL_KEYS);
   const team = teamIdSchema.safeParse(o.team);
   if (!team.success) throw new ConfigError(`${PATH}.team`, 'must be a team id (1–128 of A-Z a-z 0-9 . _ -, starting with a letter or digit)', o.team);
   validateRedisConnection(`${PATH}.redis`, o.redis);

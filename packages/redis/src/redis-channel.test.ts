@@ -283,5 +283,7 @@ describe('RedisChannel', () => {
     expect(bad({ team: 'a', pollIntervalMs: -1 })).toMatchObject({ path: 'redisChannel.pollIntervalMs' });
     expect(bad({ team: 'a', timeoutMs: 'soon' })).toMatchObject({ path: 'redisChannel.timeoutMs' });
     expect(bad({ team: 'a', clock: {} })).toMatchObject({ path: 'redisChannel.clock' });
+    expect(bad({ team: 'a', url: 'redis://u:hunter2@127.0.0.1' })).toMatchObject({ path: 'redisChannel.url', value: 'url' });
+    expect(bad({ team: 'a', pollMs: 5 })).toMatchObject({ message: 'redisChannel.pollMs: unknown option; did you mean pollIntervalMs?' });
   });
 });

@@ -110,6 +110,7 @@ describe('RedisStateStore as a StateStore', () => {
     expect(() => new RedisStateStore({ redis: {} as never })).toThrow(expect.objectContaining({ path: 'redisStateStore.redis' }));
     expect(() => new RedisStateStore({ redis: REDIS_URL, keyPrefix: 3 as never })).toThrow(expect.objectContaining({ path: 'redisStateStore.keyPrefix' }));
     expect(() => new RedisStateStore({ redis: REDIS_URL, batchSize: 0 })).toThrow(expect.objectContaining({ path: 'redisStateStore.batchSize', value: 0 }));
+    expect(() => new RedisStateStore({ redis: REDIS_URL, prefix: 'x' } as never)).toThrow(expect.objectContaining({ path: 'redisStateStore.prefix' }));
     const options = { keyPrefix: uniqueNamespace() };
     const copy = { ...options };
     const s = store(options);

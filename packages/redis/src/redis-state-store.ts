@@ -1,4 +1,4 @@
-import { ConfigError, type StateStore } from '@rampart/core';
+import { ConfigError, optionsObject, type OptionKeys, type StateStore } from '@rampart/core';
 import type { Redis } from 'ioredis';
 import { redactRedisError, throwRedacted } from './redact-redis-error.js';
 import { openRedisClient, quitRedisClient, validateRedisConnection, type RedisConnection } from './redis-connection.js';
@@ -21,6 +21,11 @@ export interface RedisStateStoreOptions {
   onConnectionError?: (error: unknown) => void;
 }
 
+/** Every option of {@link RedisStateStoreOptions}: any other key is a ConfigError. */
+const REDIS_STATE_STORE_KEYS: OptionKeys<RedisStateStoreOptions> = {
+  redis: true, keyPrefix: true, batchSize: true, onCorruptEntry: true, onConnectionError: true,
+};
+
 /** {@link RedisStateStoreOptions} after validation. */
 export interface ResolvedRedisStateStoreOptions {
   readonly keyPrefix: string;
@@ -31,6 +36,7 @@ export interface ResolvedRedisStateStoreOptions {
 
 /** Validate options and resolve defaults into a new frozen object; throws ConfigError naming the bad option. */
 export function resolveRedisStateStoreOptions(options: RedisStateStoreOptions = {}): ResolvedRedisStateStoreOptions {
+  optionsObject('redisStateStore', options, REDIS_STATE_STORE_KEYS);
   validateRedisConnection('redisStateStore.redis', options.redis);
   const keyPrefix = options.keyPrefix ?? 'rampart:';
   if (typeof keyPrefix !== 'string') throw new ConfigError('redisStateStore.keyPrefix', 'must be a string', keyPrefix);

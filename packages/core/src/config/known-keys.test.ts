@@ -49,6 +49,7 @@ describe('suggestKey', () => {
     ['baseDelay', ['baseDelayMs', 'maxDelayMs'], 'baseDelayMs'],
     ['check_interval', ['checkIntervalMs', 'checkTimeoutMs'], 'checkIntervalMs'],
     ['maxConcurent', ['maxConcurrent', 'maxQueued'], 'maxConcurrent'],
+    ['pollMs', ['pollIntervalMs', 'heartbeatIntervalMs'], 'pollIntervalMs'],
     ['foo', ['maxAttempts', 'strategy'], undefined],
     ['delay', ['timeoutMs'], undefined],
   ] as const)('%s among %j → %s', (key, allowed, expected) => {

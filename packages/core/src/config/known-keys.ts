@@ -47,9 +47,10 @@ function distance(a: string, b: string, max: number): number {
 }
 
 /**
- * The allowed key a user most likely meant by `key`: a known synonym, the same name in another case,
- * a name containing it (`threshold` → `failureThreshold`), or the nearest by edit distance (at most
- * a third of its length). Undefined when nothing is close.
+ * The allowed key a user most likely meant by `key`, the first of: a known synonym (`retries` →
+ * `maxAttempts`), the same name in another case, the nearest by edit distance (at most a third of its
+ * length), a name containing it (`threshold` → `failureThreshold`), the one key with the same stem
+ * (`pollMs` → `pollIntervalMs`). Undefined when nothing is close.
  */
 export function suggestKey(key: string, allowed: readonly string[]): string | undefined {
   const synonym = SYNONYMS[key]?.find((s) => allowed.includes(s));
@@ -65,7 +66,14 @@ export function suggestKey(key: string, allowed: readonly string[]): string | un
     if (d < bestDistance) [best, bestDistance] = [a, d];
   }
   if (best) return best;
-  return lower.length >= 4 ? allowed.find((a) => a.toLowerCase().includes(lower)) : undefined;
+  if (lower.length >= 4) {
+    const containing = allowed.find((a) => a.toLowerCase().includes(lower));
+    if (containing) return containing;
+  }
+  // `pollMs` → `pollIntervalMs`: the one key that starts with the same stem
+  const stem = lower.replace(/ms$/, '');
+  const sameStem = stem.length >= 4 ? allowed.filter((a) => a.toLowerCase().startsWith(stem)) : [];
+  return sameStem.length === 1 ? sameStem[0] : undefined;
 }
 
 /** The ConfigError for an unknown option `key` of the object at `path`: `retry.retries: unknown option; did you mean maxAttempts?` */
