@@ -146,7 +146,7 @@ export type { MonitorSnapshot } from './health/monitor-state.js';
 export type { MonitorStatusChange } from './health/monitor-scheduler.js';
 export type { HysteresisOptions } from './health/hysteresis.js';
 export { redactDetails, redactString } from './health/redact.js';
-export { redactSecrets, secretForms, headerSecrets } from './redact/redact-secrets.js';
+export { redactSecrets, replaceSecrets, secretForms, headerSecrets } from './redact/redact-secrets.js';
 export { scrubError } from './redact/scrub-error.js';
 export { isSecretPath, redactSecretFields } from './redact/secret-path.js';
 export { errorForLog, errorSummary } from './logging/error-for-log.js';

@@ -1,9 +1,9 @@
+import { replaceSecrets } from '@rampart/core';
+
 /**
  * Remove credentials from a message: `Bearer …` / `Basic …` values and any of the given secret
  * strings (the kubeconfig's token, password) wherever they appear.
  */
 export function redactCredentials(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
-  let out = text.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [REDACTED]');
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('[REDACTED]');
-  return out;
+  return replaceSecrets(text.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [REDACTED]'), secrets, '[REDACTED]');
 }

@@ -1,4 +1,4 @@
-import { ConfigError } from '@rampart/core';
+import { ConfigError, replaceSecrets } from '@rampart/core';
 
 const SCHEMES: ReadonlySet<string> = new Set(['postgres:', 'postgresql:', 'socket:']);
 const MASK = '***';
@@ -16,9 +16,7 @@ export function redactConnectionString(text: string): string {
 
 /** Replace every occurrence of the given secrets (passwords) in `text`, then redact URLs. */
 export function redactSecrets(text: string, secrets: ReadonlyArray<string | undefined>): string {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 3) out = out.split(s).join(MASK);
-  return redactConnectionString(out);
+  return redactConnectionString(replaceSecrets(text, secrets, MASK));
 }
 
 /** The password of a connection string, if any (to redact it from driver messages). */

@@ -28,9 +28,14 @@ export function secretForms(secrets: Iterable<string | undefined>): string[] {
  * ({@link redactString}: URL passwords, bearer tokens, key-shaped words).
  */
 export function redactSecrets(text: string, secrets: Iterable<string | undefined> = []): string {
+  return redactString(replaceSecrets(text, secrets));
+}
+
+/** `text` with every configured secret (plain, URL-encoded, JSON-escaped) replaced by `mask`, and nothing else changed. */
+export function replaceSecrets(text: string, secrets: Iterable<string | undefined>, mask = REDACTED): string {
   let out = text;
-  for (const s of secretForms(secrets)) if (out.includes(s)) out = out.split(s).join(REDACTED);
-  return redactString(out);
+  for (const s of secretForms(secrets)) if (out.includes(s)) out = out.split(s).join(mask);
+  return out;
 }
 
 /** The secret parts of a header value: the whole value and, for `Bearer x` / `Basic x`, the credential. */
