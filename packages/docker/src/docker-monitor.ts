@@ -31,7 +31,7 @@ export class DockerMonitor implements ResourceMonitor {
   async check(signal?: AbortSignal): Promise<MonitorCheckResult> {
     const { clock, timeoutMs, socketPath } = this.options;
     try {
-      return await runWithDeadline(clock, timeoutMs, signal, (s) => this.#checkOnce(s));
+      return await runWithDeadline(clock, timeoutMs, signal, (s) => this.#checkOnce(s), { background: true });
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       const timedOut = (error as { code?: unknown }).code === 'TimeoutError';

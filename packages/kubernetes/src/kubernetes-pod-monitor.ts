@@ -52,7 +52,9 @@ export class KubernetesPodMonitor implements ResourceMonitor {
     const { clock, timeoutMs, namespace, labelSelector } = this.options;
     let list: V1PodList;
     try {
-      list = await runWithDeadline(clock, timeoutMs, outer, (s) => this.#api.listNamespacedPod({ namespace, labelSelector }, withSignal(s)));
+      list = await runWithDeadline(clock, timeoutMs, outer, (s) => this.#api.listNamespacedPod({ namespace, labelSelector }, withSignal(s)), {
+        background: true, // a monitor's check: it holds the process only through its own socket
+      });
     } catch (error) {
       if (outer.aborted) throw outer.reason;
       const timedOut = (error as { code?: unknown }).code === 'TimeoutError';

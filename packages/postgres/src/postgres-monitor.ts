@@ -77,7 +77,7 @@ export class PostgresMonitor implements ResourceMonitor {
           this.#connectionErrors++;
           return await queryWithSignal(this.#healthPool, { text: query }, s);
         }
-      });
+      }, { background: true }); // a monitor's check: it holds the process only through its own socket
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       const connectionErrors = this.#takeConnectionErrors();
