@@ -17,6 +17,7 @@ import {
   type Disposable,
   type Event,
   type TimerHandle,
+  type OptionKeys,
 } from '@rampart/core';
 import type { Channel, ChannelHealth, MessageHandler } from '../channel.js';
 import type { ChannelHandlerError } from '../channel-handler-error.js';
@@ -49,6 +50,12 @@ export interface FileChannelOptions {
   /** Time source for the poll interval and `closeTimeoutMs`. Default `systemClock`. */
   clock?: Clock;
 }
+
+/** Every option of {@link FileChannelOptions}: any other key is a ConfigError. */
+const FILE_CHANNEL_KEYS: OptionKeys<FileChannelOptions> = {
+  team: true, directory: true, pollIntervalMs: true, watch: true, maxInFlight: true, closeTimeoutMs: true,
+  clock: true,
+};
 
 /** FileChannel options after defaults and validation (frozen). */
 export interface ResolvedFileChannelOptions {
@@ -99,7 +106,7 @@ export class FileChannel implements Channel {
   #closing: Promise<void> | undefined;
 
   constructor(options: FileChannelOptions) {
-    const o = optionsObject('FileChannel', options);
+    const o = optionsObject('FileChannel', options, FILE_CHANNEL_KEYS);
     this.team = teamOption('FileChannel.team', o.team);
     this.directory = nonEmptyString('FileChannel.directory', o.directory);
     this.options = Object.freeze({

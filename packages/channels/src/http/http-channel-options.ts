@@ -1,4 +1,4 @@
-import { clockOption, ConfigError, nonEmptyString, optionsObject, positiveInt, redactUrl, resolveServerLimits, type Clock, type ServerLimits, type ServerLimitsOptions } from '@rampart/core';
+import { clockOption, ConfigError, nonEmptyString, optionsObject, positiveInt, redactUrl, resolveServerLimits, type Clock, type ServerLimits, type ServerLimitsOptions, type OptionKeys } from '@rampart/core';
 import { teamOption } from '../validate-options.js';
 
 /** Where a team's HTTP channel listens: a map of team → base URL, or a function (undefined: unknown team). */
@@ -28,6 +28,12 @@ export interface HttpChannelOptions {
   clock?: Clock;
 }
 
+/** Every option of {@link HttpChannelOptions}: any other key is a ConfigError. */
+const HTTP_CHANNEL_KEYS: OptionKeys<HttpChannelOptions> = {
+  team: true, listen: true, peers: true, token: true, timeoutMs: true, maxBodyBytes: true,
+  maxQueuedMessages: true, clock: true,
+};
+
 /** Where an {@link HttpChannel}'s server listens, and how it bounds slow and surplus clients. */
 export interface HttpChannelListenOptions extends ServerLimitsOptions {
   host?: string;
@@ -50,6 +56,12 @@ export interface ResolvedHttpChannelOptions {
 }
 
 const PATH = 'HttpChannel';
+
+/** Every option of {@link HttpChannelListenOptions}: any other key is a ConfigError. */
+const LISTEN_KEYS: OptionKeys<HttpChannelListenOptions> = {
+  host: true, port: true, headersTimeoutMs: true, requestTimeoutMs: true, keepAliveTimeoutMs: true, maxConnections: true,
+  maxHeaderBytes: true,
+};
 
 /** Check a peer base URL: http(s), no credentials (fetch refuses them and they would leak). Returns the URL or a reason. */
 export function checkPeerUrl(value: unknown): URL | string {
@@ -80,9 +92,9 @@ export function validatePeers(value: unknown): void {
 
 /** Validate options and resolve defaults into a new frozen object; throws ConfigError naming the bad option. */
 export function resolveHttpChannelOptions(options: HttpChannelOptions): ResolvedHttpChannelOptions {
-  const o = optionsObject(PATH, options);
+  const o = optionsObject(PATH, options, HTTP_CHANNEL_KEYS);
   const team = teamOption(`${PATH}.team`, o.team);
-  const listen = optionsObject(`${PATH}.listen`, o.listen);
+  const listen = optionsObject(`${PATH}.listen`, o.listen, LISTEN_KEYS);
   const host = listen.host === undefined ? '127.0.0.1' : nonEmptyString(`${PATH}.listen.host`, listen.host);
   const port = listen.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError(`${PATH}.listen.port`, 'must be an integer from 0 to 65535', port);

@@ -10,6 +10,7 @@ import {
   positiveNumber,
   type Clock,
   type StateStore,
+  type OptionKeys,
 } from '@rampart/core';
 import type { Channel, ChannelKind } from '../channel.js';
 import { teamOption } from '../validate-options.js';
@@ -58,6 +59,13 @@ export interface TeamChannelsOptions {
    */
   route?: MessageRoute;
 }
+
+/** Every option of {@link TeamChannelsOptions}: any other key is a ConfigError. */
+const TEAM_CHANNELS_KEYS: OptionKeys<TeamChannelsOptions> = {
+  team: true, channels: true, healthCheckIntervalMs: true, healthCheckTimeoutMs: true, sendTimeoutMs: true,
+  requestTimeoutMs: true, failureThreshold: true, recoveryTimeoutMs: true, dedupeSize: true,
+  queueOnFailure: true, outbox: true, clock: true, logger: true, route: true,
+};
 
 /** See {@link TeamChannelsOptions.route}. */
 export type MessageRoute = (message: Readonly<ChannelMessage>) => readonly ChannelKind[] | undefined;
@@ -108,7 +116,7 @@ function resolveChannels(team: string, value: unknown): readonly Channel[] {
 
 /** Validate `options` and resolve defaults into a new frozen object (the caller's object is not touched). */
 export function resolveTeamChannelsOptions(options: TeamChannelsOptions): ResolvedTeamChannelsOptions {
-  const o = optionsObject('TeamChannels', options);
+  const o = optionsObject('TeamChannels', options, TEAM_CHANNELS_KEYS);
   const team = teamOption('TeamChannels.team', o.team);
   const healthCheckIntervalMs = positiveNumber('TeamChannels.healthCheckIntervalMs', o.healthCheckIntervalMs ?? 5_000);
   if (o.outbox !== undefined && !hasMethods(o.outbox, STORE_METHODS)) {

@@ -1,4 +1,4 @@
-import { ConfigError, EventEmitter, optionsObject, positiveInt, type Disposable, type Event } from '@rampart/core';
+import { ConfigError, EventEmitter, optionsObject, positiveInt, type Disposable, type Event, type OptionKeys } from '@rampart/core';
 import type { Channel, ChannelHealth, MessageHandler } from '../channel.js';
 import type { ChannelHandlerError } from '../channel-handler-error.js';
 import { ChannelClosedError } from '../errors/channel-closed-error.js';
@@ -17,6 +17,9 @@ export interface InMemoryChannelOptions {
   /** Messages a recipient may have waiting before `send` rejects (`queue_full`). Default 10 000. */
   maxQueued?: number;
 }
+
+/** Every option of {@link InMemoryChannelOptions}: any other key is a ConfigError. */
+const IN_MEMORY_CHANNEL_KEYS: OptionKeys<InMemoryChannelOptions> = { team: true, bus: true, maxQueued: true };
 
 /**
  * The fastest channel, within one process (seed 000's InMemoryProtocol). `send` puts a copy of the
@@ -38,7 +41,7 @@ export class InMemoryChannel implements Channel {
   #handler: MessageHandler | undefined;
 
   constructor(options: InMemoryChannelOptions) {
-    const o = optionsObject('InMemoryChannel', options);
+    const o = optionsObject('InMemoryChannel', options, IN_MEMORY_CHANNEL_KEYS);
     this.team = teamOption('InMemoryChannel.team', o.team);
     if (o.bus !== undefined && !(o.bus instanceof InMemoryBus)) {
       throw new ConfigError('InMemoryChannel.bus', 'must be an InMemoryBus', typeof o.bus);

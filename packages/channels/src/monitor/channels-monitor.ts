@@ -7,6 +7,7 @@ import {
   ResourceType,
   type MonitorCheckResult,
   type ResourceMonitor,
+  type OptionKeys,
 } from '@rampart/core';
 import type { TeamChannels } from '../manager/team-channels.js';
 
@@ -17,6 +18,9 @@ export interface ChannelsMonitorOptions {
   /** Outbox depth at which the channels are critical (messages pile up faster than they leave). Default 100. */
   outboxCriticalDepth?: number;
 }
+
+/** Every option of {@link ChannelsMonitorOptions}: any other key is a ConfigError. */
+const CHANNELS_MONITOR_KEYS: OptionKeys<ChannelsMonitorOptions> = { name: true, outboxCriticalDepth: true };
 
 /**
  * A team's channels as a resource of its `ResilienceManager` (`manager.registerMonitor(new
@@ -41,7 +45,7 @@ export class ChannelsMonitor implements ResourceMonitor {
     if (typeof (channels as { getHealth?: unknown } | null)?.getHealth !== 'function') {
       throw new ConfigError('ChannelsMonitor.channels', 'must be a TeamChannels', typeof channels);
     }
-    const o = optionsObject('ChannelsMonitor.options', options);
+    const o = optionsObject('ChannelsMonitor.options', options, CHANNELS_MONITOR_KEYS);
     this.name = nonEmptyString('ChannelsMonitor.options.name', o.name ?? 'channels');
     this.outboxCriticalDepth = positiveInt('ChannelsMonitor.options.outboxCriticalDepth', o.outboxCriticalDepth ?? 100);
     this.#channels = channels;
