@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { ConfigError, FallbackAction, FallbackStrategy, ResilienceManager, ResourceType } from '@rampart/core';
-import { pino } from 'pino';
+import { capturingLogger, everythingOf } from '@rampart/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ResilientPool } from './resilient-pool.js';
 
@@ -12,9 +12,9 @@ afterEach(async () => {
 
 /** A pool on `primary` under a manager that logs at debug into `lines` and gives up after one switch. */
 function poolOn(primary: string): { pool: ResilientPool; manager: ResilienceManager; lines: string[] } {
-  const lines: string[] = [];
+  const { logger, lines } = capturingLogger();
   const manager = new ResilienceManager('pg-secrets', {
-    logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) }),
+    logger,
     fallbackStrategies: { [ResourceType.DATABASE]: [new FallbackAction(FallbackStrategy.SWITCH_PROVIDER)] },
   });
   const pool = new ResilientPool({ manager, primary, pool: { connectionTimeoutMs: 5000 } });
@@ -23,13 +23,6 @@ function poolOn(primary: string): { pool: ResilientPool; manager: ResilienceMana
     await manager.stop();
   });
   return { pool, manager, lines };
-}
-
-/** Everything an error could show: inspect (hidden fields too), JSON, and each message and stack down its cause chain. */
-function everythingOf(error: unknown): string {
-  const parts = [inspect(error, { depth: 12, showHidden: true }), JSON.stringify(error)];
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) parts.push(e.message, String(e.stack));
-  return parts.join('\n');
 }
 
 describe('ResilientPool never shows the password of its connection string', () => {

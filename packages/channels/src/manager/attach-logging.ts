@@ -1,5 +1,4 @@
-import type { Disposable } from '@rampart/core';
-import { errorText } from './channel-slot.js';
+import { errorForLog, type Disposable } from '@rampart/core';
 import type { ChannelSwitch, HandlerFailure, UndeliverableMessage, UnhandledMessage } from './team-channels-events.js';
 import type { ChannelsLogger } from './team-channels-options.js';
 
@@ -10,7 +9,7 @@ interface Observable {
   onHandlerError(listener: (e: HandlerFailure) => void): Disposable;
 }
 
-/** Log TeamChannels' events: one structured line each, with ids and types, never payloads. */
+/** Log TeamChannels' events: one structured line each, with ids and types, never payloads; a handler's error with its class, message and stack (redacted). */
 export function attachLogging(channels: Observable, logger: ChannelsLogger): Disposable {
   const subs = [
     channels.onChannelSwitch((e) => logger.warn({ from: e.from, to: e.to, reason: e.reason, error: e.error }, 'channel switch')),
@@ -19,7 +18,7 @@ export function attachLogging(channels: Observable, logger: ChannelsLogger): Dis
     ),
     channels.onUnhandled((e) => logger.warn({ messageId: e.message.id, type: e.message.type, sender: e.message.sender, reason: e.reason }, 'message unhandled')),
     channels.onHandlerError((e) =>
-      logger.error({ messageId: e.message.id, type: e.message.type, sender: e.message.sender, err: errorText(e.error), replied: e.replied }, 'handler failed'),
+      logger.error({ messageId: e.message.id, type: e.message.type, sender: e.message.sender, err: errorForLog(e.error), replied: e.replied }, 'handler failed'),
     ),
   ];
   return { dispose: () => subs.forEach((s) => s.dispose()) };

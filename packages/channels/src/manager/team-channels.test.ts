@@ -1,5 +1,5 @@
 import { circuitBreakers, ConfigError, MemoryStore } from '@rampart/core';
-import { FakeClock, flushMicrotasks } from '@rampart/core/testing';
+import { capturingLogger, FakeClock, flushMicrotasks } from '@rampart/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChannelsStoppedError } from '../errors/channels-stopped-error.js';
 import { ChannelsUnavailableError } from '../errors/channels-unavailable-error.js';
@@ -260,6 +260,22 @@ describe('TeamChannels over an in-memory channel', () => {
     await a.send('b', 'unknown-type');
     await flushMicrotasks();
     expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', bindings: { team: 'b', component: 'channels' }, message: 'message unhandled' }));
+  });
+
+  it('logs a failed handler through pino with the error’s class, message and stack, without a URL password', async () => {
+    const { logger, lines } = capturingLogger();
+    const { a, b } = await pair({ logger });
+    class OrderRejected extends Error {
+      override name = 'OrderRejected';
+    }
+    b.handle('order', () => {
+      throw new OrderRejected('ledger at postgres://app:hunter2@db:5432/x refused it');
+    });
+    await a.request('b', 'order').catch(() => undefined);
+    const failed = lines.map((l) => JSON.parse(l) as { msg: string; err?: { type: string; message: string; stack: string } }).find((l) => l.msg === 'handler failed');
+    expect(failed?.err).toMatchObject({ type: 'OrderRejected', message: 'ledger at postgres://app:[redacted]@db:5432/x refused it' });
+    expect(failed?.err?.stack).toMatch(/^OrderRejected: ledger at postgres:\/\/app:\[redacted\]@db[^\n]*\n\s+at /);
+    expect(lines.join('\n')).not.toContain('hunter2');
   });
 
   it('validates its options with ConfigError naming the path', () => {

@@ -1,8 +1,9 @@
 import { ConfigError, FallbackAction, FallbackStrategy, ResourceType } from '@rampart/core';
+import { capturingLogger, everythingOf } from '@rampart/core/testing';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProviderConfig, ResilientLLMOptions } from '../config/llm-options.js';
-import { capturingLogger, everythingOf, startEchoProvider, type EchoProvider } from './__fixtures__/echo-provider.js';
+import { startEchoProvider, type EchoProvider } from './__fixtures__/echo-provider.js';
 import { QUIET } from './__fixtures__/llm-fixture.js';
 import { ResilientLLM } from './resilient-llm.js';
 

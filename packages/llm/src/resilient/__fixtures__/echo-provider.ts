@@ -1,6 +1,4 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import { inspect } from 'node:util';
-import { pino, type Logger } from 'pino';
 
 /**
  * A provider that quotes every request header back, in its error body and in a response header, as
@@ -34,17 +32,4 @@ export async function startEchoProvider(): Promise<EchoProvider> {
   provider.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   server.closeAllConnections?.();
   return provider;
-}
-
-/** A pino logger at debug that keeps every line it writes. */
-export function capturingLogger(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  return { lines, logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) }) };
-}
-
-/** Everything an error could show: inspect (hidden fields too), JSON, and each message and stack down its cause chain. */
-export function everythingOf(error: unknown): string {
-  const parts = [inspect(error, { depth: 12, showHidden: true }), JSON.stringify(error)];
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) parts.push(e.message, String(e.stack));
-  return parts.join('\n');
 }
