@@ -105,6 +105,17 @@ export class CircuitBreakerPolicy implements Policy {
     return this.#state;
   }
 
+  /**
+   * How long until the open circuit admits probes, ms, on the monotonic clock (0 unless open;
+   * Infinity while isolated). Decisions use this; {@link halfOpenAt} is the same instant in wall
+   * time, for reports and persistence.
+   */
+  get openForMs(): number {
+    this.#refresh();
+    if (this.#state !== OPEN) return 0;
+    return this.#isolated ? Number.POSITIVE_INFINITY : Math.max(0, this.#openUntil - this.#clock.now());
+  }
+
   /** True after `isolate()` until `reset()`. */
   get isolated(): boolean {
     return this.#isolated;

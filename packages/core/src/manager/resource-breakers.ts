@@ -122,10 +122,8 @@ export class ResourceBreakers {
 
   /** How long until an open breaker admits a probe, ms: 0 when not open, Infinity when isolated. */
   openForMs(resource: ResourceType, provider: string | undefined): number {
-    const b = this.get(resource, provider);
-    if (!b || b.state !== CircuitState.Open) return 0;
-    const at = b.halfOpenAt;
-    return at === undefined ? Number.POSITIVE_INFINITY : Math.max(0, at - this.#o.clock.wallNow());
+    // monotonic: a wall-clock jump neither shortens nor stretches it
+    return this.get(resource, provider)?.openForMs ?? 0;
   }
 
   /**
