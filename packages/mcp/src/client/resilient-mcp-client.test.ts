@@ -187,6 +187,28 @@ describe('ResilientMCPClient failover', () => {
     expect(answeredBy(await mcp.callTool('db', 'echo', { text: 'z' }))).toBe('only');
   });
 
+  it('with every endpoint down and the default chain, rejects without sleeping through cooldowns, naming each endpoint and why', async () => {
+    // the manager's default chain and 30 s cooldowns (only the retry backoff is shortened): before,
+    // this call slept through the endpoints' cooldowns and took over a minute; the test's own
+    // timeout is the guard
+    const manager = new ResilienceManager('mcp-defaults', { env: { RAMPART_LOG_LEVEL: 'silent' }, retry: { baseDelayMs: 10, maxDelayMs: 20 } });
+    cleanups.push(() => manager.stop());
+    const primary = await stdio('primary');
+    const secondary = await http('secondary');
+    const mcp = client({ manager, servers: { supabase: [primary.endpoint, secondary.endpoint] } });
+    await primary.setDown(true);
+    await primary.kill();
+    await secondary.kill();
+    const err = (await mcp.callTool('supabase', 'echo', { text: 'anyone?' }).catch((e: unknown) => e)) as FallbackExhaustedError;
+    expect(err).toBeInstanceOf(FallbackExhaustedError);
+    expect(err.providers.map((p) => [p.provider, p.state])).toEqual([
+      ['supabase/primary', 'tried'],
+      ['supabase/secondary', 'tried'],
+    ]);
+    expect(err.message).toContain('supabase/primary: failed (');
+    expect(err.message).toContain('supabase/secondary: failed (');
+  });
+
   it('keeps logical servers apart: each only ever calls its own endpoints', async () => {
     const manager = managerFor(new JumpClock());
     const a1 = await stdio('supabase-1');
@@ -304,6 +326,10 @@ describe('ResilientMCPClient options', () => {
     [{ servers: { a: [endpoint] }, offline: { b: () => 1 } }, 'offline.b'],
     [{ servers: { a: [endpoint] }, offline: { a: 'nope' } }, 'offline.a'],
     [{ servers: { a: [endpoint] }, timeoutMs: -1 }, 'timeoutMs'],
+    [{ servers: { a: [endpoint] }, retries: 3 }, 'retries'],
+    [{ servers: { a: [{ ...endpoint, environment: { KEY: 'x' } }] } }, 'servers.a[0].environment'],
+    [{ servers: { a: [{ url: 'http://127.0.0.1/mcp', header: { authorization: 'Bearer x' } }] } }, 'servers.a[0].header'],
+    [{ servers: { a: [endpoint] }, clientInfo: { name: 'n', version: '1', title: 't' } }, 'clientInfo.title'],
   ])('rejects a bad config (%#)', (partial, path) => {
     const options = { manager: path === 'manager' ? undefined : manager(), ...partial } as unknown as ResilientMCPClientOptions;
     let error: unknown;
