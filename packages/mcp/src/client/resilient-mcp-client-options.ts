@@ -1,4 +1,4 @@
-import { ConfigError, ResourceType, type Clock } from '@rampart/core';
+import { ConfigError, knownKeys, ResourceType, type Clock, type OptionKeys } from '@rampart/core';
 import { resolveMcpServerConfig, type McpServerConfig, type ResolvedMcpServer } from '../endpoint/mcp-server-config.js';
 import type { McpOfflineResponder } from './offline-responder.js';
 import { qualifiedProviders } from './provider-ranks.js';
@@ -62,6 +62,9 @@ export interface ResolvedResilientMCPClientOptions {
   readonly clock: Clock | undefined;
 }
 
+/** Every option of {@link ResilientMCPClientOptions}: any other key is a ConfigError. */
+const CLIENT_KEYS: OptionKeys<ResilientMCPClientOptions> = { manager: true, servers: true, offline: true, timeoutMs: true, clientInfo: true, clock: true };
+
 const HOST_METHODS = ['execute', 'setProviders', 'getProviders', 'reportProviderFailure', 'reportProviderSuccess'] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -71,6 +74,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** Validate the client's options into a frozen copy (throws {@link ConfigError} naming the option). */
 export function resolveResilientMCPClientOptions(options: ResilientMCPClientOptions): ResolvedResilientMCPClientOptions {
   if (!isRecord(options)) throw new ConfigError('options', 'must be { manager, servers, offline? }', typeof options);
+  knownKeys('', options, CLIENT_KEYS);
   const { manager, servers, offline = {}, timeoutMs = 30_000, clientInfo, clock } = options;
   if (!isRecord(manager) || HOST_METHODS.some((m) => typeof (manager as Record<string, unknown>)[m] !== 'function')) {
     throw new ConfigError('manager', 'must be a ResilienceManager (execute, setProviders, reportProviderFailure, …)', typeof manager);
@@ -89,6 +93,7 @@ export function resolveResilientMCPClientOptions(options: ResilientMCPClientOpti
   if (clientInfo !== undefined && (typeof clientInfo?.name !== 'string' || typeof clientInfo?.version !== 'string')) {
     throw new ConfigError('clientInfo', 'must be { name: string, version: string }', clientInfo);
   }
+  if (clientInfo !== undefined) knownKeys('clientInfo', clientInfo, ['name', 'version']);
   const resolved = new Map<string, ResolvedLogicalServer>();
   for (const [name, list] of Object.entries(servers)) {
     if (name === '') throw new ConfigError('servers', 'server names must not be empty', name);

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { ConfigError } from '@rampart/core';
+import { ConfigError, knownKeys } from '@rampart/core';
 import { headerSecrets, redactArgs, redactUrl, Redactor } from './redact.js';
 
 /** An MCP server started as a child process and spoken to over stdin/stdout. */
@@ -71,6 +71,7 @@ function stringRecord(path: string, value: unknown): Record<string, string> | un
 }
 
 function resolveStdio(path: string, value: Record<string, unknown>): ResolvedMcpServer {
+  knownKeys(path, value, ['command', 'args', 'env', 'cwd']);
   const { command, args = [], env, cwd } = value;
   if (typeof command !== 'string' || command.trim() === '') {
     throw new ConfigError(`${path}.command`, 'must be a non-empty string', typeof command === 'string' ? command : typeof command);
@@ -96,6 +97,7 @@ function resolveStdio(path: string, value: Record<string, unknown>): ResolvedMcp
 }
 
 function resolveHttp(path: string, value: Record<string, unknown>): ResolvedMcpServer {
+  knownKeys(path, value, ['url', 'headers']);
   const { url: rawUrl, headers } = value;
   let parsed: URL;
   try {

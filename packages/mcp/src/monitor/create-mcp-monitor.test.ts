@@ -34,7 +34,7 @@ describe('createMcpMonitor (the `mcp` monitor plugin)', () => {
   it('names the problem: no server, or an unknown option', () => {
     expect(() => createMcpMonitor('supabase', undefined)).toThrow(ConfigError);
     expect(() => createMcpMonitor('supabase', undefined)).toThrow(/needs the server/);
-    expect(() => createMcpMonitor('supabase', { url: 'http://127.0.0.1:1/mcp', timeout: 5 })).toThrow(/options.timeout: is not an MCP monitor option/);
+    expect(() => createMcpMonitor('supabase', { url: 'http://127.0.0.1:1/mcp', timeout: 5 })).toThrow('options.timeout: unknown option; did you mean timeoutMs?');
   });
 });
 

@@ -1,4 +1,4 @@
-import { ConfigError, type Clock } from '@rampart/core';
+import { ConfigError, unknownKeyError, type Clock } from '@rampart/core';
 import type { McpServerConfig } from '../endpoint/mcp-server-config.js';
 import { McpMonitor } from './mcp-monitor.js';
 import type { McpMonitorOptions } from './mcp-monitor-options.js';
@@ -35,7 +35,7 @@ export function createMcpMonitor(name: string, options: unknown, context: McpMon
   for (const [key, value] of Object.entries(options)) {
     if (SERVER_KEYS.has(key)) server[key] = value;
     else if (MONITOR_KEYS.has(key)) monitor[key] = value;
-    else throw new ConfigError(`options.${key}`, 'is not an MCP monitor option', key);
+    else throw unknownKeyError('options', key, [...SERVER_KEYS, ...MONITOR_KEYS]);
   }
   if (monitor.clock === undefined && context.clock !== undefined) monitor.clock = context.clock;
   return new McpMonitor({ ...(server as unknown as McpServerConfig), name }, monitor as McpMonitorOptions);

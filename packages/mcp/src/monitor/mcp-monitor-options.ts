@@ -1,4 +1,4 @@
-import { ConfigError, systemClock, type Clock } from '@rampart/core';
+import { ConfigError, knownKeys, systemClock, type Clock, type OptionKeys } from '@rampart/core';
 import { resolveMcpServerConfig, type McpServerConfig, type ResolvedMcpServer } from '../endpoint/mcp-server-config.js';
 
 /** The server a {@link McpMonitor} watches: a name plus `{ command, args?, env? }` or `{ url, headers? }`. */
@@ -30,6 +30,10 @@ export interface McpMonitorOptions {
   clock?: Clock;
 }
 
+/** Every option of {@link McpMonitorOptions}: any other key is a ConfigError. */
+const MONITOR_KEYS: OptionKeys<McpMonitorOptions> = { timeoutMs: true, listTools: true, requiredTools: true, thresholds: true, clientInfo: true, clock: true };
+const THRESHOLD_KEYS: OptionKeys<McpLatencyThresholds> = { degradedLatencyMs: true, criticalLatencyMs: true };
+
 /** Options resolved with their defaults; frozen. */
 export interface ResolvedMcpMonitorOptions {
   readonly name: string;
@@ -59,6 +63,8 @@ export function resolveMcpMonitorOptions(target: McpMonitorTarget, options: McpM
   const { name, ...config } = target;
   const server = resolveMcpServerConfig('server', config);
   if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an options object', options);
+  knownKeys('options', options, MONITOR_KEYS);
+  if (typeof options.thresholds === 'object' && options.thresholds !== null) knownKeys('options.thresholds', options.thresholds, THRESHOLD_KEYS);
   const requiredTools = options.requiredTools ?? [];
   if (!Array.isArray(requiredTools) || requiredTools.some((t) => typeof t !== 'string' || t === '')) {
     throw new ConfigError('options.requiredTools', 'must be an array of tool names', requiredTools);

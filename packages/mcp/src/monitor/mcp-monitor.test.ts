@@ -188,6 +188,9 @@ describe('McpMonitor options', () => {
     [{ name: 'x', ...endpoint }, { timeoutMs: 0 }, 'options.timeoutMs'],
     [{ name: 'x', ...endpoint }, { thresholds: { degradedLatencyMs: 500, criticalLatencyMs: 100 } }, 'options.thresholds.criticalLatencyMs'],
     [{ name: 'x', ...endpoint }, { listTools: false, requiredTools: ['a'] }, 'options.listTools'],
+    [{ name: 'x', ...endpoint }, { intervalMs: 5 }, 'options.intervalMs'],
+    [{ name: 'x', ...endpoint }, { thresholds: { degradedMs: 5 } }, 'options.thresholds.degradedMs'],
+    [{ name: 'x', ...endpoint, argv: ['--key=secret'] }, {}, 'server.argv'],
   ] as Array<[McpMonitorTarget, McpMonitorOptions, string]>)('rejects a bad config naming %#', (target, options, path) => {
     let error: unknown;
     try {
