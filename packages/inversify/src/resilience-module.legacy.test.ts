@@ -118,6 +118,7 @@ describe('@rampart/inversify', () => {
 
   it('validates its options', () => {
     expect(() => resilienceModule({ teams: {} })).toThrow('resilienceModule.teams: must name at least one team');
+    expect(() => resilienceModule({ teams: { a: {} }, class: [] } as never)).toThrow('resilienceModule.class: unknown option; did you mean classes?');
     expect(() => injectResilience('')).toThrow('injectResilience.team: must be a non-empty string');
   });
 });

@@ -1,4 +1,4 @@
-import { ConfigError, ResilienceManager, findFallbackHost, type ResilienceConfig } from '@rampart/core';
+import { ConfigError, ResilienceManager, findFallbackHost, optionsObject, type OptionKeys, type ResilienceConfig } from '@rampart/core';
 import { ContainerModule, type Newable } from 'inversify';
 import { RESILIENCE_MANAGER } from './tokens.js';
 
@@ -14,6 +14,9 @@ export interface ResilienceModuleOptions {
   classes?: ReadonlyArray<Newable<object>>;
 }
 
+/** Every option of {@link ResilienceModuleOptions}: any other key is a ConfigError. */
+const MODULE_KEYS: OptionKeys<ResilienceModuleOptions> = { teams: true, classes: true };
+
 /**
  * An inversify ContainerModule that binds a ResilienceManager per team (singleton, named by the
  * team: inject it with `@injectResilience(team)`), stops it when the binding is deactivated
@@ -21,6 +24,7 @@ export interface ResilienceModuleOptions {
  * started by the container: call `start()` on them (e.g. in the team's own `start()`), as the seed does.
  */
 export function resilienceModule(options: ResilienceModuleOptions): ContainerModule {
+  optionsObject('resilienceModule', options, MODULE_KEYS);
   const teams = Object.entries(options?.teams ?? {});
   if (teams.length === 0) throw new ConfigError('resilienceModule.teams', 'must name at least one team', options?.teams);
   const classes = options.classes ?? [];

@@ -12,6 +12,7 @@ import {
 import { FakeClock } from '@rampart/core/testing';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { instrumentCircuitBreakers } from './circuit-breaker-metrics.js';
 import { instrumentManager } from './manager-metrics.js';
 
 /** A monitor whose result the test sets. */
@@ -210,5 +211,7 @@ describe('instrumentManager', () => {
     expect(() => instrumentManager(manager, { prefix: 'bad-prefix' })).toThrow(ConfigError);
     expect(() => instrumentManager(manager, { registry: {} as Registry })).toThrow(ConfigError);
     expect(() => instrumentManager({} as ResilienceManager)).toThrow(ConfigError);
+    expect(() => instrumentManager(manager, { namespace: 'app_' } as never)).toThrow(expect.objectContaining({ path: 'instrumentManager.options.namespace' }));
+    expect(() => instrumentCircuitBreakers(undefined, { prefx: 'app_' } as never)).toThrow('instrumentCircuitBreakers.options.prefx: unknown option; did you mean prefix?');
   });
 });

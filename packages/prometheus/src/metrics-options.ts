@@ -1,4 +1,4 @@
-import { ConfigError } from '@rampart/core';
+import { ConfigError, optionsObject, type OptionKeys } from '@rampart/core';
 import { Registry } from 'prom-client';
 
 /** Options of {@link instrumentManager} and {@link instrumentCircuitBreakers}. */
@@ -21,12 +21,14 @@ export interface Instrumentation {
   dispose(): void;
 }
 
+/** Every option of {@link MetricsOptions}: any other key is a ConfigError. */
+const METRICS_KEYS: OptionKeys<MetricsOptions> = { registry: true, prefix: true };
+
 const PREFIX = /^[a-zA-Z_:][a-zA-Z0-9_:]*$|^$/;
 
 /** Validate and resolve options into a new frozen object. */
 export function resolveMetricsOptions(options: MetricsOptions | undefined, path: string): ResolvedMetricsOptions {
-  const o = options ?? {};
-  if (typeof o !== 'object') throw new ConfigError(path, 'must be an object', o);
+  const o = optionsObject(path, options, METRICS_KEYS);
   if (o.registry !== undefined && !(o.registry instanceof Registry)) {
     throw new ConfigError(`${path}.registry`, 'must be a prom-client Registry', o.registry);
   }
