@@ -4,6 +4,9 @@ import {
   createCircuitBreaker,
   createRetry,
   createTimeout,
+  ResilienceManager,
+  ResourceType,
+  withFallback,
   wrap as rampartWrap,
   circuitBreakers,
 } from '@rampart/core';
@@ -26,6 +29,9 @@ export const BARE = 'bare await fn()';
 export const BARE_REJECTED = 'bare await of a rejected promise';
 export const STACK = 'rampart retry+breaker+timeout';
 export const OPOSSUM_TIMEOUT = 'opossum fire (timeout on)';
+/** The guarded success path: `@withFallback` (API_QUOTA's default chain, a healthy provider, the call's deadline). */
+export const GUARDED = 'rampart withFallback (default chain, healthy)';
+export const COCKATIEL_RETRY_BREAKER = 'cockatiel wrap(retry, breaker)';
 export const OPEN = {
   rampart: 'rampart open circuit (rejected)',
   cockatiel: 'cockatiel open circuit (rejected)',
@@ -62,6 +68,13 @@ export async function policyCases(): Promise<PolicyCases> {
   const cOpen = cockatielBreaker(handleAll, { halfOpenAfter: 3_600_000, breaker: new ConsecutiveBreaker(1) });
   await cOpen.execute(() => Promise.reject(new Error('open it'))).catch(() => undefined);
 
+  const manager = new ResilienceManager('bench-team', { env: { RAMPART_LOG_LEVEL: 'silent' } });
+  const guarded = (withFallback(ResourceType.API_QUOTA, { manager }) as unknown as (f: typeof work) => typeof work)(work);
+  const cRetryBreaker = cockatielWrap(
+    cockatielRetry(handleAll, { maxAttempts: 3, backoff: new CockatielBackoff() }),
+    cockatielBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) }),
+  );
+
   const oTimeout = new Opossum(work, { timeout: 1_000 });
   const oNoTimeout = new Opossum(work, { timeout: false });
   const oOpen = new Opossum(work, { timeout: false });
@@ -81,6 +94,8 @@ export async function policyCases(): Promise<PolicyCases> {
     { name: 'cockatiel timeout', call: () => cTimeout.execute(work) },
     { name: STACK, call: () => rStack.execute(work) },
     { name: 'cockatiel retry+breaker+timeout', call: () => cStack.execute(work) },
+    { name: GUARDED, call: () => guarded() },
+    { name: COCKATIEL_RETRY_BREAKER, call: () => cRetryBreaker.execute(work) },
     { name: OPOSSUM_TIMEOUT, call: () => oTimeout.fire() },
     { name: 'opossum fire (timeout off)', call: () => oNoTimeout.fire() },
     { name: BARE_REJECTED, call: () => rejected },
@@ -92,6 +107,7 @@ export async function policyCases(): Promise<PolicyCases> {
     cases,
     dispose: () => {
       for (const o of [oTimeout, oNoTimeout, oOpen]) o.shutdown();
+      void manager.stop();
       circuitBreakers.clear();
     },
   };
@@ -102,6 +118,7 @@ const PEER: Record<string, string> = {
   'rampart breaker': 'cockatiel breaker',
   'rampart timeout': 'cockatiel timeout',
   [STACK]: 'cockatiel retry+breaker+timeout',
+  [GUARDED]: COCKATIEL_RETRY_BREAKER,
   [OPEN.rampart]: OPEN.cockatiel,
 };
 

@@ -11,7 +11,7 @@ import {
   type FallbackMethodInfo,
 } from './fallback-host.js';
 import type { OptionKeys } from '../config/known-keys.js';
-import { optionsObject } from '../config/validate.js';
+import { optionsObject, positiveNumber } from '../config/validate.js';
 
 /** Options of {@link withFallback}. */
 export interface WithFallbackOptions {
@@ -19,6 +19,8 @@ export interface WithFallbackOptions {
   key?: string;
   /** QUEUE_REQUEST priority of its calls: higher is replayed first. Default 0. */
   priority?: number;
+  /** Each call settles within this long, ms (attempts, waits, queueing). Default: the manager's `deadlineMs` (300,000). */
+  deadlineMs?: number;
   /**
    * The manager to use. Default: the instance's `resilience` property, or any own property holding
    * a ResilienceManager. Required when wrapping a free function.
@@ -27,7 +29,7 @@ export interface WithFallbackOptions {
 }
 
 /** Every option of {@link WithFallbackOptions}: any other key is a ConfigError. */
-const WITH_FALLBACK_KEYS: OptionKeys<WithFallbackOptions> = { key: true, priority: true, manager: true };
+const WITH_FALLBACK_KEYS: OptionKeys<WithFallbackOptions> = { key: true, priority: true, deadlineMs: true, manager: true };
 
 const RESOURCE_TYPES = new Set<string>(Object.values(ResourceType));
 
@@ -50,6 +52,7 @@ export function withFallback(resourceType: ResourceType | `${ResourceType}`, opt
     throw new ConfigError('withFallback.resourceType', `unknown resource type ${JSON.stringify(resourceType)}`, resourceType);
   }
   optionsObject('withFallback.options', options, WITH_FALLBACK_KEYS);
+  const deadlineMs = options.deadlineMs === undefined ? undefined : positiveNumber('withFallback.options.deadlineMs', options.deadlineMs, { allowInfinity: true });
   if (options.manager !== undefined && !isFallbackHost(options.manager)) {
     throw new ConfigError('withFallback.manager', 'must be a ResilienceManager', options.manager);
   }
@@ -73,6 +76,7 @@ export function withFallback(resourceType: ResourceType | `${ResourceType}`, opt
         args,
         key: options.key ?? (identity ? `${className}.${method}` : method || undefined),
         priority: options.priority,
+        deadlineMs,
         identity,
         replay: identity ? (a: unknown[]) => fn.apply(self, a) : undefined,
       });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FallbackAction } from '../fallback/fallback-action.js';
+import { withFallback } from '../fallback/with-fallback.js';
 import { ConfigError } from '../errors/config-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { FallbackStrategy, ResourceType } from '../resource/resource-types.js';
@@ -64,6 +65,15 @@ describe('every call through the manager ends', () => {
     const err = await rejection(manager.execute(ResourceType.NETWORK, async () => 1, { deadlineMs: -5 }));
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).message).toContain('execute.options.deadlineMs');
+  });
+
+  it('withFallback takes its own deadlineMs, validated when it decorates', async () => {
+    const { manager, clock } = setup();
+    const guarded = withFallback(ResourceType.NETWORK, { manager, deadlineMs: 100 })(never) as () => Promise<never>;
+    const t0 = clock.now();
+    expect(await drive(clock, rejection(guarded()), 10)).toBeInstanceOf(TimeoutError);
+    expect(clock.now() - t0).toBeLessThanOrEqual(111);
+    expect(() => withFallback(ResourceType.NETWORK, { manager, deadlineMs: 0 })).toThrow(/withFallback\.options\.deadlineMs/);
   });
 
   it("the caller's abort still wins before the deadline", async () => {
