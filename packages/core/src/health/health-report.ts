@@ -48,6 +48,17 @@ export interface QueueReport {
   oldest_age_ms: number;
 }
 
+/** A state file the file store could not read back and moved aside (see `FileStore`'s `onCorruptEntry`). */
+export interface QuarantinedFileReport {
+  file: string;
+  /** Where it was moved (absent if it could not be moved). */
+  moved_to?: string;
+  /** What could still be read from it: `key`, and a queued request's `id`, `className`, `method`... */
+  held: Readonly<Record<string, string>>;
+  /** ISO 8601 time it was found. */
+  found_at: string;
+}
+
 /** The health report of one team, in the seed's shape (snake_case keys). */
 export interface HealthReport {
   team: string;
@@ -70,6 +81,8 @@ export interface HealthReport {
   queues: Record<string, QueueReport>;
   /** Per resource type, each provider's availability for SWITCH_PROVIDER. */
   providers: Record<string, Record<string, ProviderReport>>;
+  /** With persistence (`storagePath`): state files found damaged and moved aside since the manager was created. */
+  storage?: { quarantined: QuarantinedFileReport[] };
 }
 
 /** One provider of a resource type in the report. */
@@ -106,6 +119,7 @@ export interface HealthReportInput {
   }>;
   queues: Record<string, QueueReport>;
   providers: HealthReport['providers'];
+  storage?: HealthReport['storage'];
 }
 
 /** Below this many calls in the window, the error rate does not affect the system status. */
@@ -168,5 +182,6 @@ export function buildHealthReport(input: HealthReportInput): HealthReport {
     circuits,
     queues: input.queues,
     providers: input.providers,
+    ...(input.storage === undefined ? {} : { storage: input.storage }),
   };
 }

@@ -122,7 +122,10 @@ export interface ReportFacts {
  * A manager's health report: the last completed check of each monitor (plus pending monitor
  * registrations), its circuits, queues and providers. Reads state only; runs no check.
  */
-export function managerHealthReport(parts: Pick<ManagerParts, 'scheduler' | 'registrations' | 'guards' | 'providers' | 'queue'>, facts: ReportFacts): HealthReport {
+export function managerHealthReport(
+  parts: Pick<ManagerParts, 'scheduler' | 'registrations' | 'guards' | 'providers' | 'queue' | 'store' | 'quarantined'>,
+  facts: ReportFacts,
+): HealthReport {
   const { scheduler, registrations, guards, providers, queue } = parts;
   const view = registrations.merge(scheduler.reportView(), (key) => scheduler.get(key) !== undefined);
   return buildHealthReport({
@@ -136,5 +139,6 @@ export function managerHealthReport(parts: Pick<ManagerParts, 'scheduler' | 'reg
     circuits: circuitRows(guards.breakers, providers),
     queues: queue.stats(),
     providers: providerRows(providers, guards.breakers),
+    storage: parts.store === undefined ? undefined : { quarantined: [...parts.quarantined] },
   });
 }

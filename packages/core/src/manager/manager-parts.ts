@@ -3,6 +3,8 @@ import { MonitorScheduler } from '../health/monitor-scheduler.js';
 import { redactString } from '../health/redact.js';
 import { RequestQueue } from '../queue/request-queue.js';
 import { FallbackStrategy, type ResourceType } from '../resource/resource-types.js';
+import type { QuarantinedFileReport } from '../health/health-report.js';
+import { describeHeld, type CorruptEntry } from '../store/corrupt-entry.js';
 import { FileStore } from '../store/file-store.js';
 import type { StateStore } from '../store/state-store.js';
 import { BreakerPersistence } from './breaker-persistence.js';
@@ -29,13 +31,23 @@ export class ManagerParts {
   readonly cache: ResultCache;
   readonly queue: RequestQueue;
   readonly registrations = new PendingRegistrations();
+  /** State files the FileStore moved aside since this manager was created (the last 100), for the health report. */
+  readonly quarantined: QuarantinedFileReport[] = [];
   readonly #breakerStore: BreakerPersistence | undefined;
   readonly #ownsStore: boolean;
 
   /** `configuredTypes`: the resource types whose providers the caller's config names (in use from the start). */
   constructor(team: string, c: ResolvedResilienceConfig, configuredTypes: readonly string[], events: ManagerEmitters) {
     const warn = (message: string, error?: unknown) => events.warn(message, error);
-    this.store = c.store ?? (c.storagePath ? new FileStore(c.storagePath, { onCorruptEntry: (file, error) => warn(`ignoring corrupt state file ${file}`, error) }) : undefined);
+    const onCorruptEntry = (file: string, error: unknown, entry: CorruptEntry) => {
+      this.quarantined.push({ file, ...(entry.movedTo === undefined ? {} : { moved_to: entry.movedTo }), held: entry.held, found_at: new Date(c.clock.wallNow()).toISOString() });
+      if (this.quarantined.length > 100) this.quarantined.shift();
+      const what = `it held ${describeHeld(entry.held)}`;
+      const message = entry.movedTo === undefined ? `cannot read state file ${file}; ${what}` : `moved corrupt state file ${file} aside to ${entry.movedTo}; ${what}`;
+      // a parse error's message quotes the file's text (arguments, results): leave it out of logs
+      events.warnings.fire({ message, requestId: entry.held.id, error: error instanceof SyntaxError ? undefined : error });
+    };
+    this.store = c.store ?? (c.storagePath ? new FileStore(c.storagePath, { configPath: 'storagePath', onCorruptEntry }) : undefined);
     this.#ownsStore = this.store !== undefined && this.store !== c.store;
     this.scheduler = new MonitorScheduler({ intervalMs: c.checkIntervalMs, checkTimeoutMs: c.checkTimeoutMs, hysteresis: c.hysteresis, clock: c.clock });
     this.providers = new ProviderRegistry(

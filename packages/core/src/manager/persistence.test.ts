@@ -1,8 +1,9 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runTypeScript, type ChildDriver } from '../../../../test/support/child-process.js';
+import { ConfigError } from '../errors/config-error.js';
 import { FallbackAction } from '../fallback/fallback-action.js';
 import { currentFallback } from '../fallback/fallback-context.js';
 import { withFallback } from '../fallback/with-fallback.js';
@@ -159,6 +160,67 @@ describe('state that survives a restart', () => {
     const stored = JSON.parse(await readFile(join(path, files[0]!), 'utf8')) as { key: string; value: { argsJson: string } };
     expect(stored.key).toBe(`ops/queue/${record.id}`);
     expect(JSON.parse(stored.value.argsJson)).toEqual(['#y', { text: 'hello' }]);
+  });
+});
+
+/** A manager of team `ops` on `storagePath` whose warnings are kept (`lines`). */
+function loggedManager(storagePath: string) {
+  const log = memoryLogger('warn');
+  const m = manager('ops', storagePath, { clock: new FakeClock({ wallNow: Date.parse('2026-12-07T01:00:00Z') }), logger: log.logger });
+  return { m, lines: log.lines };
+}
+
+describe('manager state on disk', () => {
+  it('a storagePath that is a file is a ConfigError naming storagePath, not an ENOTDIR later', async () => {
+    const file = join(await storage(), 'not-a-dir');
+    await writeFile(file, '');
+    const make = () => new ResilienceManager('ops', { env: {}, storagePath: file });
+    expect(make).toThrow(ConfigError);
+    expect(make).toThrow(`storagePath: must be a directory, but "${file}" is a file or lies below one`);
+  });
+
+  it('a corrupt queued request is moved aside, logged once with its id and method, shown in the health report, and not met at the next start', async () => {
+    const path = await storage();
+    const key = 'ops/queue/7d2a';
+    const name = `${encodeURIComponent(key)}.json`;
+    const record = { key, value: { version: 1, id: '7d2a', team: 'ops', resource: 'network', className: 'Mailer', method: 'send', status: 'queued', argsJson: '["a"]' } };
+    const text = JSON.stringify(record);
+    await writeFile(join(path, name), text.slice(0, text.indexOf('"status"'))); // torn
+
+    const first = loggedManager(path);
+    await first.m.start();
+    const warnings = first.lines.filter((l) => String(l.msg).includes('corrupt state file'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({
+      level: 40,
+      team: 'ops',
+      requestId: '7d2a',
+      msg: `moved corrupt state file ${join(path, name)} aside to ${join(path, name)}.corrupt; it held key ops/queue/7d2a (request 7d2a, Mailer.send, network)`,
+    });
+    expect((await first.m.getHealthReport()).storage).toEqual({
+      quarantined: [
+        {
+          file: join(path, name),
+          moved_to: join(path, `${name}.corrupt`),
+          held: { key, id: '7d2a', team: 'ops', resource: 'network', className: 'Mailer', method: 'send' },
+          found_at: '2026-12-07T01:00:00.000Z',
+        },
+      ],
+    });
+    expect(first.m.getQueuedRequest('7d2a')).toBeUndefined();
+    await first.m.stop();
+
+    const second = loggedManager(path);
+    await second.m.start();
+    expect(second.lines.filter((l) => String(l.msg).includes('corrupt'))).toEqual([]);
+    expect((await second.m.getHealthReport()).storage).toEqual({ quarantined: [] });
+    expect(await readdir(path)).toEqual([`${name}.corrupt`]);
+  });
+
+  it('without persistence the report has no storage section', async () => {
+    const m = new ResilienceManager('ops', { env: {}, logger: memoryLogger().logger });
+    managers.push(m);
+    expect((await m.getHealthReport()).storage).toBeUndefined();
   });
 });
 
