@@ -6,9 +6,9 @@
 // for "exits at once" is the test timeout; there is no wall-clock assertion.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChildDriver, runChild } from '../support/child-process.js';
 import { ensurePackagesBuilt, root } from './built-packages.js';
 import { type ModuleKind, scriptFor } from './module-kinds.js';
+import { killRunning, runScript } from './run-script.js';
 
 interface WaitCase {
   /** scripts/<script>.mjs */
@@ -44,38 +44,14 @@ const WAITS: WaitCase[] = [
 const scripts = join(root, 'test', 'waits', 'scripts');
 const outDir = join(scripts, '.cjs');
 
-/** Children still running when the file ends (a test that timed out) are killed. */
-const children = new Set<ChildDriver>();
-
-/** At most two children at a time (this machine has two cores). */
-let running = 0;
-const waiting: Array<() => void> = [];
-async function limited<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= 2) await new Promise<void>((resolve) => waiting.push(resolve));
-  running++;
-  try {
-    return await work();
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
-
 describe('every wait holds the process until it settles', () => {
   beforeAll(() => ensurePackagesBuilt(), 300_000);
-  afterAll(() => children.forEach((child) => child.kill()));
+  afterAll(killRunning);
 
   const table = WAITS.flatMap((c) => (['esm', 'cjs'] as ModuleKind[]).map((kind) => ({ ...c, kind })));
   it.concurrent.each(table)('$script ($kind) prints its result and exits 0', async ({ script, kind, stdout }) => {
     const file = scriptFor(join(scripts, `${script}.mjs`), kind, outDir);
-    const child = await limited(async () => {
-      const driver = runChild([file]);
-      children.add(driver);
-      const exit = await driver.exited;
-      children.delete(driver);
-      return { exit, lines: driver.lines };
-    });
-    expect({ code: child.exit.code, signal: child.exit.signal, stdout: child.lines, stderr: child.exit.stderr }).toEqual({
+    expect(await runScript(process.execPath, [file])).toEqual({
       code: 0,
       signal: null,
       stdout,
