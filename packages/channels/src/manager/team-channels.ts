@@ -1,12 +1,12 @@
 import { setMaxListeners } from 'node:events';
-import { CircuitState, EventEmitter, linkSignals, type Disposable, type Event, type TimerHandle } from '@rampart/core';
+import { CircuitState, errorForLog, EventEmitter, linkSignals, type Disposable, type Event, type TimerHandle } from '@rampart/core';
 import type { ChannelKind } from '../channel.js';
 import { ChannelsStoppedError } from '../errors/channels-stopped-error.js';
 import { ChannelsUnavailableError } from '../errors/channels-unavailable-error.js';
 import { createMessage, type ChannelMessage } from '../message.js';
 import { teamOption } from '../validate-options.js';
 import { attachLogging } from './attach-logging.js';
-import { ChannelSlot, errorText } from './channel-slot.js';
+import { ChannelSlot } from './channel-slot.js';
 import { sendWithFailover } from './failover-send.js';
 import { InboundRouter, type TeamMessageHandler } from './inbound-router.js';
 import { Outbox } from './outbox.js';
@@ -275,7 +275,7 @@ export class TeamChannels {
       logger: this.options.logger,
     })
       .then(() => this.#noteActive())
-      .catch((error: unknown) => this.options.logger?.warn({ err: errorText(error) }, 'outbox resend failed'))
+      .catch((error: unknown) => this.options.logger?.warn({ err: errorForLog(error) }, 'outbox resend failed'))
       .finally(() => (this.#flushing = undefined));
     return this.#flushing;
   }
