@@ -29,13 +29,17 @@ export class QueuePersistence {
     return this.#track(this.#store.delete(this.#prefix + id));
   }
 
-  /** Every stored record of the team, and the keys of entries that are not valid records. */
+  /**
+   * Every stored record of the team. Entries that are not valid records are moved aside when the
+   * store can (`quarantine`: it reports them, once); `invalid` lists the keys of the others.
+   */
   async load(): Promise<{ records: StoredQueuedRequest[]; invalid: string[] }> {
     await this.flush();
     const records: StoredQueuedRequest[] = [];
     const invalid: string[] = [];
     for (const [key, value] of await this.#store.entries(this.#prefix)) {
       if (isStoredQueuedRequest(value)) records.push(value);
+      else if (this.#store.quarantine) await this.#store.quarantine(key, new Error('not a valid queued request record'));
       else invalid.push(key);
     }
     return { records, invalid };

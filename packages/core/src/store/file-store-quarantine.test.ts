@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/config-error.js';
+import { QueuePersistence } from '../queue/queue-persistence.js';
 import { describeHeld, readableFields, type CorruptEntry } from './corrupt-entry.js';
 import { FileStore } from './file-store.js';
+import { MemoryStore } from './memory-store.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -102,6 +104,31 @@ describe('FileStore: a damaged state file', () => {
     expect(await store.entries('')).toEqual([['y', { v: 1 }]]);
     expect(reports.map((r) => r.movedTo)).toEqual([join(dir, 'x.json.corrupt')]);
     expect(await store.get('y')).toEqual({ v: 1 });
+  });
+});
+
+describe('FileStore.quarantine: an entry its reader does not understand', () => {
+  it('an invalid queued request record is moved aside and reported once by the store, not warned about at every load', async () => {
+    const dir = await tempDir();
+    const { store, reports } = recording(dir);
+    await store.set(QUEUED.key, { ...QUEUED.value, version: 99 }); // JSON, but not a record this version reads
+    const persistence = new QueuePersistence(store, 'ops');
+    expect(await persistence.load()).toEqual({ records: [], invalid: [] });
+    expect(reports).toEqual([
+      {
+        file: join(dir, fileOf(QUEUED.key)),
+        movedTo: join(dir, `${fileOf(QUEUED.key)}.corrupt`),
+        held: { key: QUEUED.key, id: '4f1c', team: 'ops', resource: 'network', className: 'Mailer', method: 'send', status: 'queued' },
+      },
+    ]);
+    expect(await new QueuePersistence(recording(dir).store, 'ops').load()).toEqual({ records: [], invalid: [] });
+    expect(reports).toHaveLength(1);
+  });
+
+  it('a store without quarantine lists the invalid keys for its reader to skip', async () => {
+    const store = new MemoryStore();
+    await store.set('ops/queue/x', { nonsense: true });
+    expect(await new QueuePersistence(store, 'ops').load()).toEqual({ records: [], invalid: ['ops/queue/x'] });
   });
 });
 

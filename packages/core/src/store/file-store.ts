@@ -120,6 +120,12 @@ export class FileStore implements StateStore {
     return out;
   }
 
+  async quarantine(key: string, reason: unknown): Promise<void> {
+    const name = fileNameFor(key);
+    const text = await readFile(join(this.directory, name), 'utf8').catch(() => undefined);
+    if (text !== undefined) await this.#quarantine(name, text, reason);
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.#pending.values());
   }
