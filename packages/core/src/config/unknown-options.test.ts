@@ -185,4 +185,18 @@ describe('delays above 2^31−1 ms', () => {
     await expect(done).resolves.toBe('ok');
     expect(calls).toBe(2);
   });
+
+  it('createTimeout({ timeoutMs: 2 ** 31 }) times out then, not after 1 ms', async () => {
+    const clock = new FakeClock();
+    const policy = createTimeout({ timeoutMs: 2 ** 31, clock });
+    const call = policy.execute(() => new Promise(() => {}));
+    const outcome = call.then(
+      () => 'resolved',
+      (e: unknown) => (e as Error).name,
+    );
+    await clock.tickAsync(1000);
+    expect(await Promise.race([outcome, Promise.resolve('pending')])).toBe('pending');
+    await clock.tickAsync(2 ** 31);
+    expect(await outcome).toBe('TimeoutError');
+  });
 });
