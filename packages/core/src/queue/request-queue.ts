@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { classifyError } from '../classify/classify-error.js';
-import type { Clock } from '../clock/clock.js';
 import { EventEmitter } from '../events/event.js';
 import { withoutStack } from '../errors/rampart-error.js';
 import type { CallIdentity } from '../fallback/chain-types.js';
 import type { ResourceType } from '../resource/resource-types.js';
-import type { StateStore } from '../store/state-store.js';
 import { HeldRequests, type QueueStats } from './held-requests.js';
 import { QueuePersistence } from './queue-persistence.js';
 import { errorInfo, targetKey, type EnqueueRequest, type Entry, type QueueWarning, type ReplayTarget } from './queue-entry.js';
 import { QueueTimers } from './queue-timers.js';
+import type { RequestQueueOptions } from './request-queue-options.js';
 import { QueueStoppedError } from './queue-stopped-error.js';
 import { QueueTimeoutError } from './queue-timeout-error.js';
 import type { QueuedRequest, QueuedRequestStatus } from './queued-request.js';
@@ -18,27 +17,7 @@ import { SettledResults } from './settled-results.js';
 /** Requests timed out per timer turn; the rest go on the next turn, so the event loop is never held long. */
 export const EXPIRY_CHUNK = 256;
 
-/** Options of {@link RequestQueue}. */
-export interface RequestQueueOptions {
-  readonly team: string;
-  readonly maxQueueSize: number;
-  readonly maxWaitMs: number;
-  readonly retryIntervalMs: number;
-  readonly resultRetentionMs: number;
-  /** Settled requests kept for get(id) at most (the oldest leaves first). */
-  readonly maxRetainedResults: number;
-  readonly clock: Clock;
-  readonly store: StateStore | undefined;
-  /**
-   * Whether a resource's queue is replayed on the `retryIntervalMs` timer. The owner says no for a
-   * resource whose monitors report its recovery (it calls drain() then), and yes for one without
-   * monitors or with providers (a provider's cooldown or open breaker ends without any event).
-   */
-  readonly pollOnTimer: (resource: ResourceType) => boolean;
-  /** At a timer tick, whether replaying is worth it now (e.g. some provider is available again). */
-  readonly replayDue: (resource: ResourceType) => boolean;
-  readonly redact: (text: string) => string;
-}
+export type { RequestQueueOptions } from './request-queue-options.js';
 
 /**
  * QUEUE_REQUEST's queues: one bounded priority queue per resource type. Parked calls are replayed
