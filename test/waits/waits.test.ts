@@ -29,6 +29,7 @@ const WAITS: WaitCase[] = [
   { script: 'manager-retry', stdout: ['answered on call 2'] },
   { script: 'manager-switch-cooldown', stdout: ['answered after primary and replica1 failed and a cooldown ended'] },
   { script: 'manager-queue-replay', stdout: ['replayed (call 2)'] },
+  { script: 'manager-check-deadline', stdout: ['unavailable'] },
   { script: 'team-channels-request-timeout', stdout: ['RequestTimeoutError'] },
   { script: 'file-channel-receiver', stdout: ['brief: tides'] },
   { script: 'llm-retry', stdout: ['openai/gpt-4o: Write a tagline (request 3)'] },

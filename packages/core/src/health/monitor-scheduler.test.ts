@@ -67,8 +67,9 @@ describe('MonitorScheduler', () => {
     expect(s.statusOf(ResourceType.API_QUOTA)).toBe(DEGRADED);
     expect(s.statusOf(ResourceType.API_QUOTA, (n) => n === 'openai')).toBe(HEALTHY);
     expect(s.statusOf(ResourceType.MEMORY)).toBe(HEALTHY);
+    await clock.tickAsync(1); // start() awaited the round: its check deadlines' epoch closes after ≤ 1 ms
     expect(clock.pendingTimers).toBe(1);
-    await clock.tickAsync(999);
+    await clock.tickAsync(998);
     expect(a.checks).toBe(1);
     await clock.tickAsync(1);
     expect(a.checks).toBe(2);

@@ -177,12 +177,16 @@ export class MonitorScheduler {
     void p.finally(() => this.#pendingChecks.delete(p));
   }
 
-  #runRound(): Promise<void> {
+  /**
+   * A round that start() or checkNow() awaits is a foreground wait (its check deadlines hold the
+   * process); the interval's rounds, which nobody awaits, are `background`.
+   */
+  #runRound(background = false): Promise<void> {
     if (this.#timer !== undefined) this.#options.clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     const startedAt = this.#options.clock.now();
     const round = (async () => {
-      await Promise.all([...this.#states.values()].map((s) => this.#check(s)));
+      await Promise.all([...this.#states.values()].map((s) => this.#check(s, background)));
       this.#roundComplete.fire({ at: this.#options.clock.wallNow() });
     })();
     this.#round = round.finally(() => {
@@ -191,7 +195,7 @@ export class MonitorScheduler {
         const delay = Math.max(0, startedAt + this.#options.intervalMs - this.#options.clock.now());
         this.#timer = this.#options.clock.setBackgroundTimeout(() => {
           this.#timer = undefined;
-          if (this.#running && !this.#round) void this.#runRound();
+          if (this.#running && !this.#round) void this.#runRound(true);
         }, delay);
       }
     });
@@ -199,16 +203,16 @@ export class MonitorScheduler {
     return tracked;
   }
 
-  async #check(state: MonitorState): Promise<void> {
+  async #check(state: MonitorState, background = true): Promise<void> {
     const { clock, checkTimeoutMs } = this.#options;
     state.controller?.abort(new Error('superseded by a newer check'));
     const controller = new AbortController();
     state.controller = controller;
     const started = clock.now();
-    // background work: its deadline does not keep the process alive by itself
+    // a background check's deadline does not keep the process alive by itself
     const limit = deadline(clock, checkTimeoutMs, {
       signal: controller.signal,
-      background: true,
+      background,
       error: () => new Error(`check timed out after ${checkTimeoutMs} ms`),
     });
     let reading: { result?: MonitorCheckResult; error?: string };
