@@ -32,7 +32,12 @@ const WAITS: WaitCase[] = [
   { script: 'manager-check-deadline', stdout: ['unavailable'] },
   { script: 'team-channels-request-timeout', stdout: ['RequestTimeoutError'] },
   { script: 'file-channel-receiver', stdout: ['brief: tides'] },
+  { script: 'redis-channel-receiver', stdout: ['brief: tides'] },
   { script: 'llm-retry', stdout: ['openai/gpt-4o: Write a tagline (request 3)'] },
+  {
+    script: 'llm-queue-replay',
+    stdout: ['openai/gpt-4o: Write a tagline (request 5) primary failed, retry failed, switch_provider failed, degrade_service skipped, use_cache failed, queue_request answered'],
+  },
   // real PostgreSQL at 127.0.0.1:5432 (trust auth, database test)
   { script: 'postgres-retry', stdout: ['42 primary failed, retry answered'] },
   { script: 'mcp-retry', stdout: ['{"server":"waits","text":"hello"} primary failed, retry answered'] },

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileChannel, HttpChannel, TeamChannels } from '@rampart/channels';
 import { RedisChannel } from '@rampart/redis';
-import { Redis } from 'ioredis';
+import { deleteRedisKeys } from './support/delete-redis-keys.mjs';
 
 const directory = await mkdtemp(join(tmpdir(), 'rampart-waits-'));
 const keyPrefix = `rampart-waits:${process.pid}:channels`;
@@ -33,9 +33,6 @@ try {
   await teams.marketing.stop();
   await teams.research.stop();
   await rm(directory, { recursive: true, force: true });
-  const client = new Redis(redis);
-  const keys = await client.keys(`${keyPrefix}:*`);
-  if (keys.length > 0) await client.del(...keys);
-  await client.quit();
+  await deleteRedisKeys(keyPrefix);
 }
 console.log('stopped');

@@ -1,0 +1,20 @@
+// ResilientLLM's QUEUE_REQUEST: the provider fails four times, so the default chain (retry, switch,
+// degrade, cache) cannot answer and queues the call; the queue's replay 200 ms later answers.
+import { ResilientLLM } from '@rampart/llm';
+import { startTestServer } from './support/test-server.mjs';
+
+const server = await startTestServer('llm', { faults: [{ type: 'server_error' }, { type: 'server_error' }, { type: 'server_error' }, { type: 'server_error' }] });
+const llm = new ResilientLLM({
+  providers: [{ name: 'openai', kind: 'openai', model: 'gpt-4o', apiKey: 'sk-waits', baseURL: server.url }],
+  cooldownMs: 200,
+  resilience: { retry: { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 50 }, providerCooldownMs: 200, queue: { retryIntervalMs: 200 } },
+});
+const steps = [];
+llm.manager?.onFallbackStep?.((s) => steps.push(`${s.strategy} ${s.outcome}`));
+try {
+  const res = await llm.invoke('Write a tagline');
+  console.log(`${res.text} (request ${await server.ask('count')})`, steps.join(', '));
+} finally {
+  await llm.close();
+  await server.close();
+}
