@@ -3,18 +3,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMessage, FileChannel } from '@rampart/channels';
+import { FileChannel } from '@rampart/channels';
+import { receiveLater } from './support/receive-later.mjs';
 
 const directory = await mkdtemp(join(tmpdir(), 'rampart-waits-'));
 // watch: false, so that only the receiver's polling (no fs.watch handle) can hold the process
 const research = new FileChannel({ team: 'research', directory, pollIntervalMs: 50, watch: false });
 const marketing = new FileChannel({ team: 'marketing', directory, watch: false });
 try {
-  const received = new Promise((resolve) => research.onMessage(resolve));
-  await research.start();
-  await marketing.start();
-  setTimeout(() => void marketing.send(createMessage({ sender: 'marketing', recipient: 'research', type: 'brief', payload: 'tides' })), 200).unref();
-  const message = await received;
+  const message = await receiveLater(research, marketing);
   console.log(`${message.type}: ${message.payload}`);
 } finally {
   await research.close();
