@@ -4,9 +4,10 @@
 // A wait whose timer did not hold the process ends the ES module with exit code 13 (unsettled
 // top-level await) and the CommonJS script with exit code 0 and its result never printed. The guard
 // for "exits at once" is the test timeout; there is no wall-clock assertion.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensurePackagesBuilt, root } from './built-packages.js';
+import { ensurePackagesBuilt, PACKAGES, root } from './built-packages.js';
 import { type ModuleKind, scriptFor } from './module-kinds.js';
 import { killRunning, runScript } from './run-script.js';
 
@@ -29,6 +30,7 @@ const WAITS: WaitCase[] = [
   { script: 'manager-retry', stdout: ['answered on call 2'] },
   { script: 'manager-switch-cooldown', stdout: ['answered after primary and replica1 failed and a cooldown ended'] },
   { script: 'manager-queue-replay', stdout: ['replayed (call 2)'] },
+  { script: 'manager-queue-monitor', stdout: ['answered after 3 checks'] },
   { script: 'manager-check-deadline', stdout: ['unavailable'] },
   { script: 'team-channels-request-timeout', stdout: ['RequestTimeoutError'] },
   { script: 'file-channel-receiver', stdout: ['brief: tides'] },
@@ -53,6 +55,20 @@ const outDir = join(scripts, '.cjs');
 describe('every wait holds the process until it settles', () => {
   beforeAll(() => ensurePackagesBuilt(), 300_000);
   afterAll(killRunning);
+
+  // require(esm) (Node >= 20.19) needs a `default` condition in each exports entry and refuses a
+  // module graph with top-level await: every entry of every package must load with require().
+  it('require() loads every exports entry of every package', async () => {
+    const entries = PACKAGES.flatMap((p) => {
+      const pkg = JSON.parse(readFileSync(join(root, 'packages', p, 'package.json'), 'utf8')) as { name: string; exports: Record<string, unknown> };
+      return Object.keys(pkg.exports)
+        .filter((key) => key !== './package.json')
+        .map((key) => `${pkg.name}${key.slice(1)}`);
+    });
+    const code = `for (const e of ${JSON.stringify(entries)}) console.log(e, Object.keys(require(e)).length > 0);`;
+    const run = await runScript(process.execPath, ['-e', code]);
+    expect(run).toEqual({ code: 0, signal: null, stdout: entries.map((e) => `${e} true`), stderr: '' });
+  }, 60_000);
 
   const table = WAITS.flatMap((c) => (['esm', 'cjs'] as ModuleKind[]).map((kind) => ({ ...c, kind })));
   it.concurrent.each(table)('$script ($kind) prints its result and exits 0', async ({ script, kind, stdout }) => {
