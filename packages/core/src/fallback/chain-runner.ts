@@ -45,7 +45,7 @@ export function newChainRun(gate: ChainGate): ChainRun {
     attempt: 0,
     provider: undefined,
     degradation: 0,
-    errors: new Map(),
+    errors: undefined,
     tried: new Set(),
     excluded: new Set(),
     failed: new Set(),

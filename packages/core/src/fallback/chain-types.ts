@@ -45,8 +45,8 @@ export interface ChainRun {
   /** The provider of the last invocation (undefined = primary by default). */
   provider: string | undefined;
   degradation: number;
-  /** The last error of each provider invoked in this run. */
-  readonly errors: Map<string, unknown>;
+  /** The last error of each provider invoked in this run (created on the first failure). */
+  errors: Map<string, unknown> | undefined;
   /** Providers that already failed in this run. */
   readonly tried: Set<string>;
   /** Providers that failed permanently for this request (scope 'provider'): never tried again. */

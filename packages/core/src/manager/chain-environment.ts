@@ -108,7 +108,7 @@ export class ManagerChainEnvironment implements ChainEnvironment {
       run.firstError ??= err;
       run.lastError = err;
       run.lastClassification = c;
-      if (circuit !== undefined) run.errors.set(circuit, err);
+      if (circuit !== undefined) (run.errors ??= new Map()).set(circuit, err);
       if (isCallerAbort(call, err) || (c.kind === 'permanent' && c.scope !== 'provider')) run.fatal = { error: err };
       else if (circuit !== undefined) {
         run.failed.add(circuit);
@@ -173,7 +173,7 @@ export class ManagerChainEnvironment implements ChainEnvironment {
     const list = this.providers(call);
     const registry = this.#p.providers;
     return list.map((provider): ProviderVerdict => {
-      const error = run.errors.get(provider);
+      const error = run.errors?.get(provider);
       if (run.excluded.has(provider)) return { provider, state: 'excluded', error };
       const why = registry.whyUnavailable(call.resource, provider);
       const until = why !== undefined && Number.isFinite(why.backInMs) && why.backInMs > 0 ? this.clock.wallNow() + why.backInMs : undefined;

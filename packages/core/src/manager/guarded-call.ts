@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { serializeArgs } from '../cache/json-args.js';
 import type { Deadline } from '../clock/deadline.js';
-import type { FallbackCall } from '../fallback/chain-types.js';
+import type { CallIdentity, FallbackCall } from '../fallback/chain-types.js';
 import type { ExecuteWithFallbackOptions } from '../fallback/fallback-host.js';
 import type { FallbackAction } from '../fallback/fallback-action.js';
 import { FallbackStrategy, type ResourceType } from '../resource/resource-types.js';
@@ -43,25 +43,47 @@ export function makeGuardedCall<T>(
     const digest = argsJson.length > MAX_PLAIN_KEY ? createHash('sha256').update(argsJson).digest('base64url') : argsJson;
     cacheKey = `${key}\u0000${digest}`;
   }
-  return {
-    resource,
-    fn,
-    args,
-    providers,
-    cacheKey,
-    argsJson,
-    argsNotSerialisable,
-    identity: options.identity,
-    // the call's deadline signal (it also aborts with the caller's): read only on the paths that
-    // wait or hand a signal on, so a call that succeeds at once allocates no AbortController
-    get signal() {
-      return limit === undefined ? options.signal : limit.signal;
-    },
-    queuePriority: options.priority ?? 0,
-    get deadline() {
-      return limit === undefined ? Number.POSITIVE_INFINITY : limit.at;
-    },
-  };
+  return new GuardedCall(resource, fn, args, providers, cacheKey, argsJson, argsNotSerialisable, options, limit);
+}
+
+/**
+ * One call's {@link FallbackCall}: a class, so that its two getters live on the prototype (an object
+ * literal with getters makes new accessor functions, and a slow object, per call).
+ */
+class GuardedCall<T> implements FallbackCall<T> {
+  readonly identity: CallIdentity | undefined;
+  readonly queuePriority: number;
+  readonly #options: ExecuteWithFallbackOptions;
+  readonly #limit: Deadline | undefined;
+
+  constructor(
+    readonly resource: ResourceType,
+    readonly fn: (...args: unknown[]) => PromiseLike<T> | T,
+    readonly args: readonly unknown[],
+    readonly providers: readonly string[] | undefined,
+    readonly cacheKey: string | undefined,
+    readonly argsJson: string | undefined,
+    readonly argsNotSerialisable: string | undefined,
+    options: ExecuteWithFallbackOptions,
+    limit: Deadline | undefined,
+  ) {
+    this.identity = options.identity;
+    this.queuePriority = options.priority ?? 0;
+    this.#options = options;
+    this.#limit = limit;
+  }
+
+  /**
+   * The call's deadline signal (it also aborts with the caller's): read only on the paths that wait
+   * or hand a signal on, so a call that succeeds at once allocates no AbortController.
+   */
+  get signal(): AbortSignal | undefined {
+    return this.#limit === undefined ? this.#options.signal : this.#limit.signal;
+  }
+
+  get deadline(): number {
+    return this.#limit === undefined ? Number.POSITIVE_INFINITY : this.#limit.at;
+  }
 }
 
 /** What each resource type's chain needs prepared per call. */

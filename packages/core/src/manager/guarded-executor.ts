@@ -44,6 +44,7 @@ export class GuardedExecutor {
   readonly #coalescer = new Coalescer();
   readonly #targets: ReplayTargets;
   readonly #errors: ErrorRateWindow;
+  readonly #deadlineErrors = new Map<ResourceType, () => TimeoutError>();
 
   constructor(options: GuardedExecutorOptions) {
     const { owner, config: c, parts, events } = options;
@@ -79,7 +80,7 @@ export class GuardedExecutor {
     if (options.identity && options.replay) this.#targets.offer(type, options.identity, options.replay);
     const c = this.#config;
     const ms = options.deadlineMs === undefined ? c.deadlineMs : callDeadlineMs(options.deadlineMs);
-    const limit = deadline(c.clock, ms, { signal: options.signal, error: () => new TimeoutError(ms, `${type} call deadline of ${ms} ms passed`) });
+    const limit = deadline(c.clock, ms, { signal: options.signal, error: this.#deadlineError(type, ms) });
     const call = makeGuardedCall(type, fn as (...a: unknown[]) => Awaited<T>, options, providers, this.#needs[type], limit);
     const chain = c.chains[type];
     const run = async () => {
@@ -101,6 +102,15 @@ export class GuardedExecutor {
       this.#errors.record(false);
       throw err;
     }
+  }
+
+  /** What a call of `type` past its deadline of `ms` rejects with (one factory per type for the default length). */
+  #deadlineError(type: ResourceType, ms: number): () => TimeoutError {
+    const make = () => new TimeoutError(ms, `${type} call deadline of ${ms} ms passed`);
+    if (ms !== this.#config.deadlineMs) return make;
+    let cached = this.#deadlineErrors.get(type);
+    if (cached === undefined) this.#deadlineErrors.set(type, (cached = make));
+    return cached;
   }
 
   /** Offer an instance's `@withFallback` methods for replaying persisted queued requests; returns how many were new. */
