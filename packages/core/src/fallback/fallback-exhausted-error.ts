@@ -1,4 +1,5 @@
 import { RampartError } from '../errors/rampart-error.js';
+import { redactString } from '../health/redact.js';
 import type { FallbackStrategy, ResourceType } from '../resource/resource-types.js';
 
 /** One step a fallback chain tried, and why it did not answer. */
@@ -30,7 +31,7 @@ export interface ProviderVerdict {
 }
 
 function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message || error.name : String(error);
+  const text = redactString(error instanceof Error ? error.message || error.name : String(error));
   return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }
 
