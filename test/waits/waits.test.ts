@@ -27,7 +27,7 @@ const WAITS: WaitCase[] = [
   { script: 'run-with-deadline', stdout: ['TimeoutError'] },
   { script: 'hedging-delay', stdout: ['answer from attempt 2'] },
   { script: 'chaos-latency', stdout: ['late answer'] },
-  { script: 'manager-retry', stdout: ['answered on call 2'] },
+  { script: 'manager-retry', stdout: ['answered on call 2', 'answered on call 2'] },
   { script: 'manager-switch-cooldown', stdout: ['answered after primary and replica1 failed and a cooldown ended'] },
   { script: 'manager-queue-replay', stdout: ['replayed (call 2)'] },
   { script: 'manager-queue-monitor', stdout: ['answered after 3 checks'] },
