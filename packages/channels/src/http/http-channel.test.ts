@@ -8,6 +8,7 @@ import { HttpSendError } from '../errors/http-send-error.js';
 import { ChannelClosedError } from '../errors/channel-closed-error.js';
 import { RecipientUnavailableError } from '../errors/recipient-unavailable-error.js';
 import { createMessage, MessagePriority, type ChannelMessage } from '../message.js';
+import { TeamChannels } from '../manager/team-channels.js';
 import { HttpChannel } from './http-channel.js';
 import type { HttpChannelOptions } from './http-channel-options.js';
 
@@ -217,7 +218,10 @@ describe('HttpChannel', () => {
     const a = await startedChannel({ team: 'a', token: TOKEN, peers: { b: `http://127.0.0.1:${(echo.address() as AddressInfo).port}` } });
     const err = (await a.send(createMessage({ sender: 'a', recipient: 'b', type: 't' })).catch((e: unknown) => e)) as HttpSendError;
     expect(err).toMatchObject({ reason: 'status', status: 401, peerError: 'token [redacted] is not valid here' });
-    expect(`${err.message} ${err.stack} ${JSON.stringify(err)} ${inspect(err, { depth: 8, showHidden: true })} ${inspect(a, { depth: 8, showHidden: true })}`).not.toContain(TOKEN);
+    const team = new TeamChannels({ team: 'a', channels: [a] });
+    const shown = [err.message, err.stack, JSON.stringify(err), inspect(err, { depth: 8, showHidden: true })];
+    shown.push(inspect(a, { depth: 8, showHidden: true }), JSON.stringify(a), inspect(team, { depth: 8, showHidden: true }), JSON.stringify(team));
+    expect(shown.join('\n')).not.toContain(TOKEN);
   });
 
   it('rejects with a network error when the peer is down, a 503 with its Retry-After, and a bad URL from a resolver', async () => {
