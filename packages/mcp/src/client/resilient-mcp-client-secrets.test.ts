@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { inspect } from 'node:util';
 import { FallbackAction, FallbackStrategy, ResilienceManager, ResourceType } from '@rampart/core';
@@ -20,6 +21,19 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/** An HTTP server that answers every request with a 401 quoting the request's headers and URL back. */
+async function echoingServer(): Promise<number> {
+  const server = createHttpServer((req, res) => {
+    req.resume().on('end', () => {
+      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': `Bearer realm="${String(req.headers['x-api-token'])}"` });
+      res.end(JSON.stringify({ error: `rejected ${req.url} with ${JSON.stringify(req.headers)}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
+  return (server.address() as { port: number }).port;
+}
+
 async function client(): Promise<{ client: ResilientMCPClient; lines: string[] }> {
   const { logger, lines } = capturingLogger();
   const manager = new ResilienceManager('mcp-secrets', {
@@ -27,11 +41,13 @@ async function client(): Promise<{ client: ResilientMCPClient; lines: string[] }
     fallbackStrategies: { [ResourceType.MCP_SERVER]: [new FallbackAction(FallbackStrategy.SWITCH_PROVIDER)] },
   });
   const port = await closedPort();
+  const echo = await echoingServer();
   const c = new ResilientMCPClient({
     manager,
     timeoutMs: 5000,
     servers: {
       tools: [
+        { url: `http://agent:${SECRETS.password}@127.0.0.1:${echo}/mcp?api_key=${SECRETS.apiKey}`, headers: { 'x-api-token': `Bearer ${SECRETS.token}` } },
         { url: `http://agent:${SECRETS.password}@127.0.0.1:${port}/mcp?api_key=${SECRETS.apiKey}`, headers: { 'x-api-token': `Bearer ${SECRETS.token}` } },
         { command: process.execPath, args: ['-e', 'process.exit(3)', '--api-key', SECRETS.apiKey], env: { SERVICE_TOKEN: SECRETS.env } },
       ],
@@ -56,11 +72,12 @@ describe('ResilientMCPClient never shows a configured secret', () => {
     expectNoSecret(shown.join('\n'));
   });
 
-  it('in the error and the log lines of calls to endpoints that refuse the connection or die', async () => {
+  it('in the error and the log lines of calls to endpoints that echo the request back, refuse the connection or die', async () => {
     const { client: c, lines } = await client();
     const error = await c.callTool('tools', 'echo', { text: 'hi' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join('\n')).toMatch(/401/); // the echo reached the logs, redacted
     expectNoSecret([everythingOf(error), ...lines].join('\n'));
   });
 });
