@@ -23,13 +23,14 @@ function copy(err: unknown, secrets: readonly string[], depth: number): Error {
     return Object.assign(Object.create(null) as Error, { name, message: redactSecrets(message, secrets) });
   }
   const out = Object.create(Object.getPrototypeOf(err) as object) as Error & Record<string, unknown>;
-  const own = (key: string, value: unknown, enumerable = false) => Object.defineProperty(out, key, { value, enumerable, writable: true, configurable: true });
+  // enumerable, so that a logger other than pino (plain JSON) shows them too
+  const own = (key: string, value: unknown) => Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   own('name', err.name);
   own('message', redactSecrets(err.message, secrets));
-  own('stack', err.stack === undefined ? undefined : redactSecrets(err.stack, secrets));
+  if (err.stack !== undefined) own('stack', redactSecrets(err.stack, secrets));
   for (const [key, value] of Object.entries(err)) {
-    if (typeof value === 'string') own(key, redactSecrets(value, secrets), true);
-    else if (typeof value === 'number' || typeof value === 'boolean') own(key, value, true);
+    if (typeof value === 'string') own(key, redactSecrets(value, secrets));
+    else if (typeof value === 'number' || typeof value === 'boolean') own(key, value);
   }
   if (err.cause !== undefined && depth < MAX_CAUSES) own('cause', copy(err.cause, secrets, depth + 1));
   return out;

@@ -58,7 +58,8 @@ describe('errorForLog', () => {
     expect(shown.constructor.name).toBe('ProviderError');
     expect(shown.message).toBe('rejected [redacted]');
     expect(shown.stack).toMatch(/^ProviderError: rejected \[redacted\]\n\s+at /);
-    expect({ ...shown }).toEqual({ name: 'ProviderError', status: 401, detail: 'key [redacted]' });
+    expect({ ...shown }).toMatchObject({ name: 'ProviderError', message: 'rejected [redacted]', status: 401, detail: 'key [redacted]' });
+    expect(JSON.stringify(shown)).not.toContain(SECRET);
     expect((shown.cause as Error).message).toBe('fetch [redacted]');
     expect(original.message).toBe(`rejected ${SECRET}`);
   });
