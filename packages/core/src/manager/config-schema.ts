@@ -73,7 +73,7 @@ function toConfigError(issue: z.core.$ZodIssue): ConfigError {
     const key = issue.keys[0]!;
     return new ConfigError(formatIssuePath([...issue.path, key]), `unknown resource type ${quote(key)}`, key);
   }
-  return zodIssueToConfigError(issue, schema, 'config');
+  return zodIssueToConfigError(issue, schema, { root: 'config' });
 }
 
 /**

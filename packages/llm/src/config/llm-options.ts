@@ -147,7 +147,7 @@ const KEY_ENV: Partial<Record<ProviderKind, string>> = { openai: 'OPENAI_API_KEY
  */
 export function resolveLlmOptions(options: ResilientLLMOptions): ResolvedLlmOptions {
   const parsed = optionsSchema.safeParse(options, { reportInput: true });
-  if (!parsed.success) throw zodIssueToConfigError(parsed.error.issues[0]!, optionsSchema, 'options');
+  if (!parsed.success) throw zodIssueToConfigError(parsed.error.issues[0]!, optionsSchema);
   const o = parsed.data;
   const env = o.env ?? process.env;
   const names = new Set<string>();

@@ -1,4 +1,4 @@
-import { ConfigError } from '@rampart/core';
+import { ConfigError, zodIssueToConfigError } from '@rampart/core';
 import { z } from 'zod';
 import type { ChatRequest } from '../types.js';
 
@@ -32,9 +32,8 @@ export function normalizeRequest(input: string | ChatRequest): ChatRequest {
   }
   const parsed = requestSchema.safeParse(input);
   if (parsed.success) return parsed.data as ChatRequest;
-  const issue = parsed.error.issues[0]!;
-  const path = issue.path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : `${out}.${String(p)}`), 'request');
-  throw new ConfigError(path, issue.message, undefined);
+  // no reportInput: a prompt's text never reaches the error
+  throw zodIssueToConfigError(parsed.error.issues[0]!, requestSchema, { root: 'request', prefixRoot: true });
 }
 
 /** Characters of a request's text (for cost estimates). */

@@ -131,6 +131,17 @@ describe('ResilientLLM.invoke with the real SDKs against the mock server', () =>
   it('rejects a malformed request before any provider is called', async () => {
     await expect(llm().invoke({ messages: [{ role: 'robot', content: 'x' }] } as never)).rejects.toMatchObject({ path: 'request.messages[0].role' });
     await expect(llm().invoke({ messages: [{ role: 'system', content: 'x' }] })).rejects.toMatchObject({ path: 'request.messages' });
+    await expect(llm().invoke({ messages: [{ role: 'robot', content: 'x' }] } as never)).rejects.toThrow(
+      'request.messages[0].role: must be one of "system", "user", "assistant", "tool"',
+    );
+    await expect(llm().invoke({ messages: [{ role: 'user', content: 'x' }], temprature: 0.2 } as never)).rejects.toThrow(
+      'request.temprature: unknown option; did you mean temperature?',
+    );
+    // the prompt's text never reaches the error
+    const bad = await llm()
+      .invoke({ messages: [{ role: 'user', content: 'my card is 4111' }], maxTokens: 'my card is 4111' } as never)
+      .catch((e: unknown) => e as Error);
+    expect(bad.message).toBe('request.maxTokens: must be a number');
     expect(server.count()).toBe(0);
   });
 
