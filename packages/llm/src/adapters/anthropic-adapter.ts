@@ -21,7 +21,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   constructor(options: AdapterOptions) {
     this.name = options.name;
     this.#options = options;
-    this.#secrets = providerSecrets(options.apiKey, options.headers);
+    this.#secrets = providerSecrets(options.apiKey, options.headers, options.baseURL);
     this.#client = new Anthropic({
       apiKey: options.apiKey,
       ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),

@@ -27,7 +27,7 @@ export class OpenAIAdapter implements ProviderAdapter {
     this.name = options.name;
     this.kind = options.kind;
     this.#options = options;
-    this.#secrets = providerSecrets(options.apiKey, options.headers);
+    this.#secrets = providerSecrets(options.apiKey, options.headers, options.baseURL);
     this.#client = new OpenAI({
       apiKey: options.apiKey,
       ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),

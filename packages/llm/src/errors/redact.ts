@@ -1,4 +1,4 @@
-import { headerSecrets, redactSecrets as redactConfigured, scrubError } from '@rampart/core';
+import { headerSecrets, isSecretParamName, redactSecrets as redactConfigured, scrubError } from '@rampart/core';
 
 /** Key-shaped tokens (`sk-…`, `sk-ant-…`, `sk-proj-****abcd`) that providers sometimes echo in error messages. */
 const KEY_SHAPED = /\b(?:sk|rk|pk)-[A-Za-z0-9_*.-]{4,}/g;
@@ -18,7 +18,11 @@ export function scrubErrorMessage(err: unknown, secrets: readonly string[]): voi
   scrubError(err, secrets, redactKeyShaped);
 }
 
-/** The secrets of a provider's configuration: its API key and every header value (and a `Bearer x` credential). */
-export function providerSecrets(apiKey: string, headers: Readonly<Record<string, string>> | undefined): string[] {
-  return [apiKey, ...Object.values(headers ?? {}).flatMap(headerSecrets)];
+/**
+ * The secrets of a provider's configuration: its API key, every header value (and a `Bearer x`
+ * credential) and the values of secret query parameters of its baseURL (`?api-key=…`).
+ */
+export function providerSecrets(apiKey: string, headers: Readonly<Record<string, string>> | undefined, baseURL?: string): string[] {
+  const query = baseURL === undefined ? [] : [...new URL(baseURL).searchParams].filter(([name]) => isSecretParamName(name)).map(([, value]) => value);
+  return [apiKey, ...Object.values(headers ?? {}).flatMap(headerSecrets), ...query];
 }

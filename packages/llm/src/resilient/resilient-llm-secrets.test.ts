@@ -7,7 +7,7 @@ import { startEchoProvider, type EchoProvider } from './__fixtures__/echo-provid
 import { QUIET } from './__fixtures__/llm-fixture.js';
 import { ResilientLLM } from './resilient-llm.js';
 
-const SECRETS = { openaiKey: 'key-openai-1a2b3c4d', anthropicKey: 'key-anthropic-5e6f7a8b', custom: 'hdr-custom-9c0d1e2f', bearer: 'tok-bearer-3a4b5c6d' } as const;
+const SECRETS = { openaiKey: 'key-openai-1a2b3c4d', anthropicKey: 'key-anthropic-5e6f7a8b', custom: 'hdr-custom-9c0d1e2f', bearer: 'tok-bearer-3a4b5c6d', query: 'qry-key-7e8f9a0b' } as const;
 let echo: EchoProvider;
 const closers: Array<() => Promise<void>> = [];
 
@@ -21,7 +21,7 @@ afterEach(async () => {
 
 function providers(baseURL: string): ProviderConfig[] {
   return [
-    { name: 'gateway', kind: 'openai-compatible', model: 'm', apiKey: SECRETS.openaiKey, baseURL: `${baseURL}/v1`, headers: { 'x-custom': SECRETS.custom, 'x-proxy-authorization': `Bearer ${SECRETS.bearer}` } },
+    { name: 'gateway', kind: 'openai-compatible', model: 'm', apiKey: SECRETS.openaiKey, baseURL: `${baseURL}/v1?api-key=${SECRETS.query}`, headers: { 'x-custom': SECRETS.custom, 'x-proxy-authorization': `Bearer ${SECRETS.bearer}` } },
     { name: 'claude', kind: 'anthropic', model: 'c', apiKey: SECRETS.anthropicKey, baseURL, headers: { 'x-custom': SECRETS.custom } },
   ];
 }
@@ -57,7 +57,7 @@ describe('ResilientLLM never lets a configured secret out', () => {
     await l.invoke('hello').catch(() => undefined);
     const errs = lines.map((line) => (JSON.parse(line) as { err?: { type: string; message: string; stack: string } }).err).filter((e) => e !== undefined);
     const server = errs.find((e) => e.type === 'LlmServerError');
-    expect(server?.message).toMatch(/^gateway: HTTP 500 api_error: upstream rejected/);
+    expect(server?.message).toMatch(/^gateway: HTTP 500 api_error: upstream rejected the request to \/v1\S*api-key=\[redacted\]/);
     expect(server?.stack).toMatch(/^LlmServerError: gateway: HTTP 500[^\n]*\n\s+at /);
   });
 

@@ -3,6 +3,7 @@ import {
   FallbackAction,
   FallbackStrategy,
   ResilienceManager,
+  redactUrl,
   ResourceType,
   TimeoutError,
   type ResilienceConfig,
@@ -142,7 +143,7 @@ export class ResilientLLM {
     return {
       team: this.manager.team,
       routing: this.#options.routing,
-      providers: this.#options.providers.map((p) => ({ name: p.name, kind: p.kind, model: p.model, degradedModel: p.degradedModel, baseURL: p.baseURL, timeoutMs: p.timeoutMs })),
+      providers: this.#options.providers.map((p) => ({ name: p.name, kind: p.kind, model: p.model, degradedModel: p.degradedModel, baseURL: p.baseURL === undefined ? undefined : redactUrl(p.baseURL), timeoutMs: p.timeoutMs })),
     };
   }
 
