@@ -36,6 +36,7 @@ const WAITS: WaitCase[] = [
   { script: 'file-channel-receiver', stdout: ['brief: tides'] },
   { script: 'redis-channel-receiver', stdout: ['brief: tides'] },
   { script: 'llm-retry', stdout: ['openai/gpt-4o: Write a tagline (request 3)'] },
+  { script: 'llm-switch-cooldown', stdout: ['Write a tagline (request 3): primary failed, switch_provider failed, switch_provider answered'] },
   {
     script: 'llm-queue-replay',
     stdout: ['openai/gpt-4o: Write a tagline (request 5) primary failed, retry failed, switch_provider failed, degrade_service skipped, use_cache failed, queue_request answered'],

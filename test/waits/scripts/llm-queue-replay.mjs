@@ -3,9 +3,9 @@
 import { ResilientLLM } from '@rampart/llm';
 import { startTestServer } from './support/test-server.mjs';
 
-const server = await startTestServer('llm', { faults: [{ type: 'server_error' }, { type: 'server_error' }, { type: 'server_error' }, { type: 'server_error' }] });
+const server = await startTestServer('llm', { faults: { openai: [{ type: 'server_error' }, { type: 'server_error' }, { type: 'server_error' }, { type: 'server_error' }] } });
 const llm = new ResilientLLM({
-  providers: [{ name: 'openai', kind: 'openai', model: 'gpt-4o', apiKey: 'sk-waits', baseURL: server.url }],
+  providers: [{ name: 'openai', kind: 'openai', model: 'gpt-4o', apiKey: 'sk-waits', baseURL: `${server.url}/openai/v1` }],
   cooldownMs: 200,
   resilience: { retry: { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 50 }, providerCooldownMs: 200, queue: { retryIntervalMs: 200 } },
 });

@@ -2,9 +2,9 @@
 import { ResilientLLM } from '@rampart/llm';
 import { startTestServer } from './support/test-server.mjs';
 
-const server = await startTestServer('llm', { faults: [{ type: 'rate_limit', retryAfterMs: 100 }, { type: 'server_error' }] });
+const server = await startTestServer('llm', { faults: { openai: [{ type: 'rate_limit', retryAfterMs: 100 }, { type: 'server_error' }] } });
 const llm = new ResilientLLM({
-  providers: [{ name: 'openai', kind: 'openai', model: 'gpt-4o', apiKey: 'sk-waits', baseURL: server.url }],
+  providers: [{ name: 'openai', kind: 'openai', model: 'gpt-4o', apiKey: 'sk-waits', baseURL: `${server.url}/openai/v1` }],
   resilience: { retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 100 } },
 });
 try {

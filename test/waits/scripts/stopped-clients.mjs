@@ -10,7 +10,7 @@ import { startTestServer } from './support/test-server.mjs';
 const llmServer = await startTestServer('llm');
 const mcpServer = await startTestServer('mcp');
 const manager = new ResilienceManager('waits-clients', { checkIntervalMs: 60_000 });
-const llm = new ResilientLLM({ providers: [{ name: 'openai', kind: 'openai', model: 'gpt-4o', apiKey: 'sk-waits', baseURL: llmServer.url }] });
+const llm = new ResilientLLM({ providers: [{ name: 'openai', kind: 'openai', model: 'gpt-4o', apiKey: 'sk-waits', baseURL: `${llmServer.url}/openai/v1` }] });
 const db = new ResilientPool({ manager, primary: 'postgres://postgres@127.0.0.1:5432/test' });
 const mcp = new ResilientMCPClient({ manager, servers: { tools: [{ url: mcpServer.url }] } });
 try {

@@ -3,12 +3,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { MockProviderServer } from '@rampart/llm/testing';
 import { startHttpMcpServer } from '@rampart/mcp/testing';
 
-const { kind, faults = [] } = workerData;
+const { kind, faults = {} } = workerData;
 let server;
 if (kind === 'llm') {
   server = await MockProviderServer.start();
-  server.provider('openai').enqueue(...faults);
-  parentPort.postMessage(server.openaiBaseURL());
+  for (const [provider, queued] of Object.entries(faults)) server.provider(provider).enqueue(...queued);
+  parentPort.postMessage(server.url);
 } else {
   server = await startHttpMcpServer({ id: 'waits' });
   parentPort.postMessage(server.url);

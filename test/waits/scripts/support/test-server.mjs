@@ -4,9 +4,12 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 
 /**
- * Start `kind` ('llm' with `faults` queued for provider `openai`, or 'mcp') in a worker; resolves
- * with `{ url, ask, close }`: `ask(command)` sends the worker a command ('count': requests the LLM server received; 'kill', 'restart' the MCP server's process, or 'blip': kill it and restart it 300 ms later)
- * and resolves with its reply; `close()` stops the server and the worker.
+ * Start `kind` in a worker: 'llm' (the mock provider server, with `faults` queued per provider
+ * name, `{ openai: [...] }`; provider `p` answers at `${url}/p/v1`) or 'mcp' (an HTTP MCP test
+ * server). Resolves with `{ url, ask, close }`: `ask(command)` sends the worker a command and
+ * resolves with its reply ('count': requests the LLM server received; 'kill' or 'restart' the MCP
+ * server's process, or 'blip': kill it and restart it 300 ms later); `close()` stops the server
+ * and the worker.
  */
 export async function startTestServer(kind, options = {}) {
   const worker = new Worker(new URL('./test-server-worker.mjs', import.meta.url), { workerData: { kind, ...options } });
