@@ -64,7 +64,7 @@ describe('process exit', () => {
   // The guard is the test timeout: the child's policies use ten-minute deadlines and recovery
   // times, so a timer that held the process would outlive it. No wall-clock assertion.
   it.each([
-    ['the system clock (timers unref()ed)', []],
+    ['the system clock (foreground timers held, background ones unref()ed)', []],
     ['a clock whose timers hold the process, so every timer must have been released', ['strict']],
   ])('exits by itself with code 0 after thousands of calls through retry + breaker + timeout, on %s', async (_name, args) => {
     const exit = await run(child, args);

@@ -83,7 +83,9 @@ describe('@rampart/inversify', () => {
     const team = c.get(MarketingTeam);
     team.resilience.registerApiQuotaMonitor('openai', () => ({ remaining: 90, limit: 100 }));
     await team.resilience.start();
+    await clock.tickAsync(1); // the first round (awaited by start(): a foreground deadline) has released its timer
     expect(clock.pendingTimers).toBe(1);
+    expect(clock.pendingForegroundTimers).toBe(0); // the monitor interval is background work
     await c.unbindAllAsync();
     expect(clock.pendingTimers).toBe(0);
   });

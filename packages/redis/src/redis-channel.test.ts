@@ -207,9 +207,11 @@ describe('RedisChannel', () => {
     await own.start();
     const notify = redisChannelKeys(keyPrefix, 'b').notify;
     expect(await caller.pubsub('NUMSUB', notify)).toEqual([notify, 1]);
+    await clock.tickAsync(1); // the deadline scheduler's epoch (≤ 1 ms) closes
     expect(clock.pendingTimers).toBe(4); // heartbeat and poll, for each channel
     await b.close();
     await own.close();
+    await clock.tickAsync(1); // the deadline scheduler's last epoch closes (≤ 1 ms)
     expect(clock.pendingTimers).toBe(0);
     expect(await caller.pubsub('NUMSUB', notify)).toEqual([notify, 0]);
     expect(await caller.ping()).toBe('PONG');
