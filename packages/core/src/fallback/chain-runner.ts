@@ -71,8 +71,8 @@ export async function runFallbackChain<T>(
   chain: readonly FallbackAction[],
   gate: ChainGate,
   env: ChainEnvironment,
+  run: ChainRun = newChainRun(gate),
 ): Promise<T> {
-  const run = newChainRun(gate);
   const { resource } = call;
   if (!gate.proactive) {
     try {

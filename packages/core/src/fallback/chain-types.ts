@@ -147,7 +147,7 @@ export interface ChainEnvironment {
   tripBreakers(call: FallbackCall<unknown>, failed: readonly string[]): unknown;
   step(event: FallbackStepEvent): void;
   /** Where each of the call's providers stands after `run`: tried and how it failed, or skipped and why, until when. */
-  explainProviders(call: FallbackCall<unknown>, run: ChainRun): ProviderVerdict[];
+  explainProviders(call: FallbackCall<unknown>, run: ChainRun | undefined): ProviderVerdict[];
 }
 
 /** One fallback strategy: tries to answer the call after a failure (or proactively). */

@@ -3,6 +3,7 @@ import { FallbackAction } from '../fallback/fallback-action.js';
 import { withFallback } from '../fallback/with-fallback.js';
 import { ConfigError } from '../errors/config-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
+import { CallDeadlineError } from '../fallback/call-deadline-error.js';
 import { FallbackStrategy, ResourceType } from '../resource/resource-types.js';
 import { DeadlineScheduler } from '../timeout/deadline-scheduler.js';
 import { drive, rejection, testManager } from './__fixtures__/manager-fixtures.js';
@@ -33,8 +34,10 @@ describe('every call through the manager ends', () => {
     await clock.tickAsync(299_990);
     expect(outcome).toBe('pending');
     await clock.tickAsync(20);
+    expect(outcome).toBeInstanceOf(CallDeadlineError);
     expect(outcome).toBeInstanceOf(TimeoutError);
     expect((outcome as TimeoutError).message).toBe('network call deadline of 300000 ms passed');
+    expect((outcome as CallDeadlineError).cause).toBeInstanceOf(TimeoutError);
     expect(DeadlineScheduler.for(clock).size).toBe(0);
   });
 
@@ -65,6 +68,24 @@ describe('every call through the manager ends', () => {
     const err = await rejection(manager.execute(ResourceType.NETWORK, async () => 1, { deadlineMs: -5 }));
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).message).toContain('execute.options.deadlineMs');
+  });
+
+  it('a call queued until its deadline names each provider and why it was out', async () => {
+    const { manager, clock } = setup({
+      deadlineMs: 10_000,
+      providers: { api_quota: ['openai', 'anthropic'] },
+      providerCooldownMs: 60_000,
+      fallbackStrategies: { api_quota: [new FallbackAction(FallbackStrategy.SWITCH_PROVIDER), new FallbackAction(FallbackStrategy.QUEUE_REQUEST)] },
+    });
+    const quota = () => Promise.reject(Object.assign(new Error('429 quota'), { status: 429 }));
+    const err = (await drive(clock, rejection(manager.execute(ResourceType.API_QUOTA, quota)), 100)) as CallDeadlineError;
+    expect(err).toBeInstanceOf(CallDeadlineError);
+    expect(err.providers.map((p) => [p.provider, p.state])).toEqual([
+      ['openai', 'tried'],
+      ['anthropic', 'tried'],
+    ]);
+    expect(err.message).toMatch(/^api_quota call deadline of 10000 ms passed; openai: failed \(429 quota\); anthropic: failed \(429 quota\)$/);
+    expect(err.providers[0]!.until).toBeGreaterThan(clock.wallNow());
   });
 
   it('withFallback takes its own deadlineMs, validated when it decorates', async () => {

@@ -169,15 +169,15 @@ export class ManagerChainEnvironment implements ChainEnvironment {
     this.#p.onStep(event);
   }
 
-  explainProviders(call: FallbackCall<unknown>, run: ChainRun): ProviderVerdict[] {
+  explainProviders(call: FallbackCall<unknown>, run: ChainRun | undefined): ProviderVerdict[] {
     const list = this.providers(call);
     const registry = this.#p.providers;
     return list.map((provider): ProviderVerdict => {
-      const error = run.errors?.get(provider);
-      if (run.excluded.has(provider)) return { provider, state: 'excluded', error };
+      const error = run?.errors?.get(provider);
+      if (run?.excluded.has(provider)) return { provider, state: 'excluded', error };
       const why = registry.whyUnavailable(call.resource, provider);
       const until = why !== undefined && Number.isFinite(why.backInMs) && why.backInMs > 0 ? this.clock.wallNow() + why.backInMs : undefined;
-      if (run.tried.has(provider) || run.failed.has(provider)) return { provider, state: 'tried', error, until };
+      if (run !== undefined && (run.tried.has(provider) || run.failed.has(provider))) return { provider, state: 'tried', error, until };
       if (why !== undefined) return { provider, state: why.reason, until };
       return { provider, state: 'available' };
     });

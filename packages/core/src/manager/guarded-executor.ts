@@ -1,8 +1,8 @@
 import { Coalescer } from '../cache/coalescer.js';
 import { deadline } from '../clock/deadline.js';
-import { TimeoutError } from '../errors/timeout-error.js';
 import { newChainRun, runFallbackChain } from '../fallback/chain-runner.js';
-import type { CallIdentity } from '../fallback/chain-types.js';
+import type { CallIdentity, ChainRun } from '../fallback/chain-types.js';
+import { CallDeadlineError } from '../fallback/call-deadline-error.js';
 import { FallbackExhaustedError } from '../fallback/fallback-exhausted-error.js';
 import { isGuardedInvocation } from '../fallback/fallback-context.js';
 import type { ExecuteWithFallbackOptions } from '../fallback/fallback-host.js';
@@ -44,7 +44,6 @@ export class GuardedExecutor {
   readonly #coalescer = new Coalescer();
   readonly #targets: ReplayTargets;
   readonly #errors: ErrorRateWindow;
-  readonly #deadlineErrors = new Map<ResourceType, () => TimeoutError>();
 
   constructor(options: GuardedExecutorOptions) {
     const { owner, config: c, parts, events } = options;
@@ -80,12 +79,15 @@ export class GuardedExecutor {
     if (options.identity && options.replay) this.#targets.offer(type, options.identity, options.replay);
     const c = this.#config;
     const ms = options.deadlineMs === undefined ? c.deadlineMs : callDeadlineMs(options.deadlineMs);
-    const limit = deadline(c.clock, ms, { signal: options.signal, error: this.#deadlineError(type, ms) });
+    const limit = deadline(c.clock, ms, { signal: options.signal });
     const call = makeGuardedCall(type, fn as (...a: unknown[]) => Awaited<T>, options, providers, this.#needs[type], limit);
     const chain = c.chains[type];
+    let chainRun: ChainRun | undefined; // this call's own run (a coalesced call shares another's)
     const run = async () => {
       try {
-        return await runFallbackChain(call, chain, this.#parts.gate.gate(type, providers), this.#env);
+        const gate = this.#parts.gate.gate(type, providers);
+        chainRun = newChainRun(gate);
+        return await runFallbackChain(call, chain, gate, this.#env, chainRun);
       } catch (err) {
         if (err instanceof FallbackExhaustedError) this.#events.exhausted.fire({ resource: type, key: options.key, error: err });
         throw err;
@@ -100,17 +102,11 @@ export class GuardedExecutor {
       return value;
     } catch (err) {
       this.#errors.record(false);
+      // the deadline ended the call: say where each provider stood (a new error; the deadline's own
+      // TimeoutError, which the call's signal aborted with, is its cause)
+      if (limit.expired && err === limit.reason) throw new CallDeadlineError(type, ms, this.#env.explainProviders(call, chainRun), { cause: err });
       throw err;
     }
-  }
-
-  /** What a call of `type` past its deadline of `ms` rejects with (one factory per type for the default length). */
-  #deadlineError(type: ResourceType, ms: number): () => TimeoutError {
-    const make = () => new TimeoutError(ms, `${type} call deadline of ${ms} ms passed`);
-    if (ms !== this.#config.deadlineMs) return make;
-    let cached = this.#deadlineErrors.get(type);
-    if (cached === undefined) this.#deadlineErrors.set(type, (cached = make));
-    return cached;
   }
 
   /** Offer an instance's `@withFallback` methods for replaying persisted queued requests; returns how many were new. */
