@@ -4,6 +4,7 @@
 // A wait whose timer did not hold the process ends the ES module with exit code 13 (unsettled
 // top-level await) and the CommonJS script with exit code 0 and its result never printed. The guard
 // for "exits at once" is the test timeout; there is no wall-clock assertion.
+// By hand: `node test/waits/scripts/retry-backoff.mjs` (after `npm run build`).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
