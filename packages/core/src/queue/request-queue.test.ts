@@ -1,7 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { runTypeScript } from '../../../../test/support/child-process.js';
 import type { TimerHandle } from '../clock/clock.js';
 import { ResourceType } from '../resource/resource-types.js';
+import { FileStore } from '../store/file-store.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { FakeClock, flushMicrotasks } from '../testing/fake-clock.js';
 import type { EnqueueRequest } from './queue-entry.js';
@@ -232,5 +237,27 @@ describe('RequestQueue: time and timers', () => {
     expect(clock.pendingTimers).toBe(2); // one deadline timer and one retry timer, however many requests
     await queue.stop();
     expect(clock.pendingTimers).toBe(0);
+  });
+});
+
+// Each child compiles the sources with swc as it loads them: allow for a slow, busy machine.
+describe('RequestQueue in a separate process', { timeout: 60_000 }, () => {
+  it('restored requests nobody awaits do not hold the process; an awaited one does until it is answered', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rampart-queue-exit-'));
+    try {
+      const now = Date.now();
+      const id = '0c5e2a4e-0000-4000-8000-000000000001';
+      const record = { version: 1, id, team: 't', resource: 'network', className: 'Mailer', method: 'send', status: 'queued', priority: 0, enqueuedAt: now, deadline: now + 3_600_000, replays: 0, persisted: true, argsJson: '[]' };
+      await new FileStore(dir).set(`t/queue/${id}`, record);
+      const fixture = new URL('./__fixtures__/restored-exit.child.ts', import.meta.url);
+      const alone = runTypeScript(fixture, [dir]);
+      expect(await alone.exited).toMatchObject({ code: 0, stderr: '' });
+      expect(alone.lines).toEqual(['restored 1']);
+      const awaiting = runTypeScript(fixture, [dir, 'await']);
+      expect(await awaiting.exited).toMatchObject({ code: 0, stderr: '' });
+      expect(awaiting.lines).toEqual(['restored 1', 'replayed']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
