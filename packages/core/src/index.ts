@@ -133,6 +133,7 @@ export type { QueueWarning } from './queue/queue-entry.js';
 export type { StateStore } from './store/state-store.js';
 export { MemoryStore } from './store/memory-store.js';
 export { FileStore, type FileStoreOptions } from './store/file-store.js';
+export type { CorruptEntry } from './store/corrupt-entry.js';
 export { writeFileAtomic, type WriteFileAtomicOptions } from './store/write-file-atomic.js';
 export {
   buildHealthReport,
@@ -141,6 +142,7 @@ export {
   type ResourceReport,
   type CircuitReport,
   type QueueReport,
+  type QuarantinedFileReport,
   type ProviderReport,
 } from './health/health-report.js';
 export type { MonitorSnapshot } from './health/monitor-state.js';
