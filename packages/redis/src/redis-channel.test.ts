@@ -145,7 +145,8 @@ describe('RedisChannel', () => {
     await redis.multi().hset(keys.messages, 'junk', '{"id":"junk","not":"a message"}').zadd(keys.inbox, 0, 'junk').exec();
     await a.send(createMessage({ sender: 'a', recipient: 'b', type: 'boom' }));
     await a.send(createMessage({ sender: 'a', recipient: 'b', type: 'fine' }));
-    await until(() => handled.length === 1);
+    // the two messages are handled concurrently: wait for both outcomes, in whichever order they come
+    await until(() => handled.length === 1 && handlerErrors.length === 1);
     expect(handled).toEqual(['fine']);
     expect(handlerErrors).toEqual(['redis b boom handler broke']);
     expect(errors.map((e) => [e.team, e.operation])).toEqual([['b', 'malformed']]);
