@@ -37,6 +37,11 @@ export interface EnqueueRequest {
   readonly argsJson?: string | undefined;
   readonly argsNotSerialisable?: string | undefined;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * The caller's overall deadline, monotonic ms (`clock.now()`): the request times out then when
+   * that comes before `maxWaitMs` (in the deadline heap, like any other: no signal listener needed).
+   */
+  readonly deadlineAt?: number | undefined;
   /** Replays the call in this process (`replay` counts from 1). */
   readonly replay: (replay: number) => Promise<unknown>;
 }

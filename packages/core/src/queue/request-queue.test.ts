@@ -230,6 +230,25 @@ describe('RequestQueue: time and timers', () => {
     await second.queue.stop();
   });
 
+  it("a caller's earlier deadline (deadlineAt) is the request's deadline, kept in the heap like the others", async () => {
+    const { clock, queue, queued, park } = setup({ maxWaitMs: 10_000 });
+    let error: unknown;
+    queue.enqueue({ resource: NETWORK, priority: 0, replay: async () => 'ok', deadlineAt: clock.now() + 3_000 }).catch((e: unknown) => (error = e));
+    park(); // maxWaitMs
+    await flushMicrotasks();
+    expect(queued[0]!.deadline - queued[0]!.enqueuedAt).toBe(3_000);
+    clock.tick(2_999);
+    expect(error).toBeUndefined();
+    clock.tick(1);
+    await flushMicrotasks();
+    expect(error).toBeInstanceOf(QueueTimeoutError);
+    expect(error).toMatchObject({ maxWaitMs: 3_000, requestId: queued[0]!.id });
+    expect(queue.get(queued[1]!.id)?.status).toBe('queued');
+    clock.tick(7_000);
+    expect(queue.get(queued[1]!.id)).toMatchObject({ status: 'failed', error: { name: 'QueueTimeoutError' } });
+    await queue.stop();
+  });
+
   it('stop() leaves no timer behind', async () => {
     const { clock, queue, park } = setup({ pollOnTimer: () => true });
     for (let i = 0; i < 3; i++) park();

@@ -97,7 +97,8 @@ export class RequestQueue {
     if (this.#stopped) throw new QueueStoppedError('(not queued)', false);
     this.#settled.sweep();
     const now = this.#o.clock.wallNow();
-    const dueAt = this.#o.clock.now() + this.#o.maxWaitMs;
+    const mono = this.#o.clock.now();
+    const dueAt = Math.min(mono + this.#o.maxWaitMs, req.deadlineAt ?? Number.POSITIVE_INFINITY);
     let settle!: Entry['settle'];
     const promise = new Promise<unknown>((resolve, reject) => (settle = { resolve, reject }));
     const entry: Entry = {
@@ -110,7 +111,7 @@ export class RequestQueue {
         status: 'queued',
         priority: req.priority,
         enqueuedAt: now,
-        deadline: now + this.#o.maxWaitMs,
+        deadline: now + (dueAt - mono),
         replays: 0,
         persisted: false,
       },
@@ -279,11 +280,11 @@ export class RequestQueue {
    */
   #expire(): void {
     const now = this.#o.clock.now();
-    const { maxWaitMs } = this.#o;
     for (let n = 0, e = this.#held.earliest; e !== undefined && e.dueAt <= now && n < EXPIRY_CHUNK; n++, e = this.#held.earliest) {
-      const { resource, id } = e.record;
+      const { resource, id, enqueuedAt, deadline } = e.record;
       const cause = e.lastError;
-      this.#settle(e, 'failed', undefined, withoutStack(() => new QueueTimeoutError(resource, id, maxWaitMs, { cause })), false);
+      // the wait it had: maxWaitMs, or less when the caller's deadline came first
+      this.#settle(e, 'failed', undefined, withoutStack(() => new QueueTimeoutError(resource, id, deadline - enqueuedAt, { cause })), false);
     }
     this.#arm(); // if more are due, the deadline timer fires on the next turn of the event loop
   }
