@@ -212,7 +212,11 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
     return (this.#breakerSource ??= managerBreakerSource(this.#parts.guards.breakers));
   }
 
-  /** What happened to a request parked by QUEUE_REQUEST (also after a restart, when persisted). */
+  /**
+   * What happened to a request parked by QUEUE_REQUEST (also after a restart, when persisted):
+   * while queued, and once settled for `queue.resultRetentionMs`, at most the newest
+   * `queue.maxRetainedResults` outcomes; undefined after that.
+   */
   getQueuedRequest(id: string): QueuedRequest | undefined {
     return this.#parts.queue.get(id);
   }
