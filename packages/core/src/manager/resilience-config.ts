@@ -60,7 +60,10 @@ export interface ResilienceConfig {
     retryIntervalMs?: number;
     /** Finished requests stay visible to getQueuedRequest this long, ms. Default 86,400,000 (1 day). */
     resultRetentionMs?: number;
-    /** At most this many finished requests stay visible to getQueuedRequest (the oldest leaves first). Default 10,000. */
+    /**
+     * At most this many finished requests stay visible to getQueuedRequest (the oldest leaves first).
+     * Default 10,000. Room for them is set aside up front (about 50 bytes each), so keep it modest.
+     */
     maxRetainedResults?: number;
   };
   /**
