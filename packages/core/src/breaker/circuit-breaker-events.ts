@@ -11,7 +11,8 @@ export type CircuitTransitionReason =
   | 'probe_failed'
   | 'isolated'
   | 'reset'
-  | 'restored';
+  | 'restored'
+  | 'monitor_recovered';
 
 export interface CircuitStateChange {
   readonly from: CircuitState;

@@ -191,6 +191,19 @@ export class CircuitBreakerPolicy implements Policy {
     this.#open('tripped');
   }
 
+  /**
+   * An open circuit half-opens now, before its recovery timeout: something that knows (the
+   * provider's monitor reporting it healthy again) says the next calls may probe it. No-op unless
+   * open, and while isolated. Returns whether it half-opened.
+   */
+  halfOpenNow(reason: 'monitor_recovered' = 'monitor_recovered'): boolean {
+    this.#refresh();
+    if (this.#isolated || this.#state !== OPEN) return false;
+    this.#openUntil = this.#clock.now();
+    this.#transition(HALF_OPEN, reason, undefined);
+    return true;
+  }
+
   /** Close the circuit (ending isolation) and forget the breaker kind's recorded outcomes. */
   reset(): void {
     this.#isolated = false;

@@ -50,11 +50,15 @@ describe('classifyError defaults', () => {
   });
 
   it('classes network error codes as transient, also when wrapped as a cause (fetch)', () => {
-    for (const code of ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']) {
+    for (const code of ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']) {
       expect(classifyError(codeError(code))).toEqual({ kind: 'transient' });
     }
+    // nothing listens, no route, no such host: the provider itself is down (a chain switches at once)
+    for (const code of ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND']) {
+      expect(classifyError(codeError(code))).toEqual({ kind: 'transient', providerDown: true });
+    }
     const fetchFailed = new TypeError('fetch failed', { cause: codeError('ECONNREFUSED') });
-    expect(classifyError(fetchFailed)).toEqual({ kind: 'transient' });
+    expect(classifyError(fetchFailed)).toEqual({ kind: 'transient', providerDown: true });
     expect(classifyError(codeError('ENOENT'))).toEqual({ kind: 'transient' });
   });
 

@@ -8,6 +8,10 @@ const PERMANENT: ErrorClassification = Object.freeze({ kind: 'permanent' });
 const PERMANENT_PROVIDER: ErrorClassification = Object.freeze({ kind: 'permanent', scope: 'provider' });
 const TIMEOUT: ErrorClassification = Object.freeze({ kind: 'timeout' });
 const RATE_LIMITED: ErrorClassification = Object.freeze({ kind: 'rate_limited' });
+const PROVIDER_DOWN: ErrorClassification = Object.freeze({ kind: 'transient', providerDown: true });
+
+/** Network codes that say the server is not there at all (nothing listens, no route, no such host). */
+const PROVIDER_DOWN_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND']);
 
 /** Network error codes that are worth retrying (Node errno codes and undici's socket errors). */
 const TRANSIENT_CODES: ReadonlySet<string> = new Set([
@@ -91,27 +95,34 @@ function classifyHttp(status: number, err: Record<string, unknown>): ErrorClassi
   return undefined;
 }
 
-/** A transient network code on the error or its `cause` chain (fetch wraps them in a TypeError). */
-function hasTransientCode(err: Record<string, unknown>): boolean {
+/**
+ * A network code on the error or its `cause` chain (fetch wraps them in a TypeError): one that says
+ * the server is not there → transient with `providerDown`; another worth retrying → transient.
+ */
+function networkCodeClass(err: Record<string, unknown>): ErrorClassification | undefined {
   let e: unknown = err;
   for (let depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
     const code = (e as Record<string, unknown>).code;
-    if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
+    if (typeof code === 'string') {
+      if (PROVIDER_DOWN_CODES.has(code)) return PROVIDER_DOWN;
+      if (TRANSIENT_CODES.has(code)) return TRANSIENT;
+    }
     e = (e as Record<string, unknown>).cause;
   }
-  return false;
+  return undefined;
 }
 
 /**
  * Classify an error. Order: registered classifiers (first match wins); an own
- * `rampartClassification` property; Rampart's own errors (TimeoutError → timeout,
+ * `rampartClassification` property (BrokenCircuitError carries one from its constructor: transient,
+ * `providerDown`, `retryable: false`); Rampart's own errors (TimeoutError → timeout,
  * RateLimitedError → rate_limited with its retry-after, ConfigError → permanent,
- * BrokenCircuitError/BulkheadRejectedError → transient, RetryExhaustedError and
+ * BulkheadRejectedError → transient, RetryExhaustedError and
  * HedgingExhaustedError → their last error's class, HedgeLostError → permanent); an `AbortError` (the caller cancelled) → permanent, a DOM `TimeoutError` → timeout;
  * HTTP `status`/`statusCode` (429 → rate_limited, 408 and 5xx → transient, 401/403 → permanent
  * with scope 'provider', other 4xx → permanent, retry-after read from `retryAfterMs` or
- * `headers`); network codes ECONNRESET, ECONNREFUSED, ETIMEDOUT, EPIPE, EAI_AGAIN (also on the
- * `cause` chain) → transient; TypeError, RangeError, ReferenceError, SyntaxError → permanent;
+ * `headers`); network codes (also on the `cause` chain) ECONNREFUSED, EHOSTUNREACH, ENETUNREACH,
+ * ENOTFOUND → transient with `providerDown`, ECONNRESET, ETIMEDOUT, EPIPE, EAI_AGAIN → transient; TypeError, RangeError, ReferenceError, SyntaxError → permanent;
  * anything else → transient.
  */
 export function classifyError(err: unknown): ErrorClassification {
@@ -140,7 +151,8 @@ export function classifyError(err: unknown): ErrorClassification {
     const c = classifyHttp(status, e);
     if (c !== undefined) return c;
   }
-  if (hasTransientCode(e)) return TRANSIENT;
+  const network = networkCodeClass(e);
+  if (network !== undefined) return network;
   if (typeof e.name === 'string' && PERMANENT_NAMES.has(e.name) && err instanceof Error) return PERMANENT;
   if (err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError || err instanceof SyntaxError) {
     return PERMANENT;

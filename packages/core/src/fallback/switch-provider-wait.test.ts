@@ -165,3 +165,37 @@ describe('SWITCH_PROVIDER waits for a provider only when no later step can answe
     expect(tookMs).toBeLessThan(30_000);
   });
 });
+
+describe('switch first: RETRY leaves a provider known to be down to SWITCH_PROVIDER at once', () => {
+  const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+  const chain = (retry: FallbackAction) => ({
+    providers: { database: ['primary', 'replica'] },
+    fallbackStrategies: { database: [retry, new FallbackAction(SWITCH_PROVIDER)] },
+  });
+  const retry = new FallbackAction(FallbackStrategy.RETRY, { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 2_000 });
+
+  it('a refused connection is not retried with backoff when another provider may take the call', async () => {
+    const { sim, steps, timed } = setup(ResourceType.DATABASE, chain(retry), 'primary');
+    sim.fail('primary', refused());
+    expect(await timed('SELECT 1')).toEqual({ value: 'replica/0:SELECT 1', tookMs: 0 });
+    expect(sim.trail()).toEqual(['primary/plain', 'replica/switch_provider']);
+    expect(steps.map((e) => `${e.strategy}:${e.outcome}`)).toEqual(['primary:failed', 'retry:skipped', 'switch_provider:answered']);
+  });
+
+  it('so is a 429 whose retry-after is longer than the step would wait', async () => {
+    const { sim, timed } = setup(ResourceType.DATABASE, chain(retry), 'primary');
+    sim.fail('primary', [httpError(429, 'busy', 30_000)]);
+    expect(await timed('SELECT 1')).toEqual({ value: 'replica/0:SELECT 1', tookMs: 0 });
+  });
+
+  it('a failure a retry may cure (a 503 without retry-after) is still retried; so is a refused connection with no other provider', async () => {
+    const first = setup(ResourceType.DATABASE, chain(retry), 'primary');
+    first.sim.fail('primary', [httpError(503, 'blip')]);
+    expect(await first.timed('SELECT 1')).toEqual({ value: 'primary/0:SELECT 1', tookMs: 1_000 });
+    const single = setup(ResourceType.DATABASE, { ...chain(retry), providers: { database: ['primary'] } }, 'primary');
+    single.sim.fail('primary', [refused()]);
+    const { value, tookMs } = await single.timed('SELECT 1');
+    expect(value).toBe('primary/0:SELECT 1');
+    expect(tookMs).toBeGreaterThanOrEqual(1_000);
+  });
+});

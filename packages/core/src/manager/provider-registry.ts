@@ -69,6 +69,8 @@ export class ProviderRegistry {
   readonly #registeredInUse = new Set<ResourceType>();
   #knownVersion = 0;
   readonly #cooldownUntil = new Map<string, number>();
+  /** Per key, the end of a retry-after the provider itself sent (a monitor's recovery does not end it). */
+  readonly #retryAfterUntil = new Map<string, number>();
   readonly #clock: Clock;
   readonly #defaultCooldownMs: number;
   readonly #isMonitorDown: (type: ResourceType, provider: string) => boolean;
@@ -156,19 +158,41 @@ export class ProviderRegistry {
   }
 
   reportFailure(type: ResourceType, provider: string, options: ProviderFailureOptions = {}): void {
-    let cooldownMs = options.cooldownMs;
-    if (cooldownMs === undefined && options.error !== undefined) cooldownMs = classifyError(options.error).retryAfterMs;
-    cooldownMs ??= this.#defaultCooldownMs;
+    const retryAfterMs = options.error === undefined ? undefined : classifyError(options.error).retryAfterMs;
+    const cooldownMs = options.cooldownMs ?? retryAfterMs ?? this.#defaultCooldownMs;
     if (!(cooldownMs >= 0) || !Number.isFinite(cooldownMs)) throw new ConfigError('cooldownMs', 'must be a non-negative finite number', cooldownMs);
     const key = `${type}\u0000${provider}`;
-    const until = this.#clock.now() + cooldownMs;
+    const now = this.#clock.now();
+    const until = now + cooldownMs;
     const current = this.#cooldownUntil.get(key) ?? 0;
     if (until > current) this.#cooldownUntil.set(key, until);
+    if (retryAfterMs !== undefined && now + retryAfterMs > (this.#retryAfterUntil.get(key) ?? 0)) this.#retryAfterUntil.set(key, now + retryAfterMs);
     this.#cooldown.fire({ resource: type, provider, cooldownMs, until: this.#clock.wallNow() + cooldownMs, error: options.error });
   }
 
   reportSuccess(type: ResourceType, provider: string): void {
-    if (this.#cooldownUntil.size > 0) this.#cooldownUntil.delete(`${type}\u0000${provider}`);
+    if (this.#cooldownUntil.size === 0) return;
+    const key = `${type}\u0000${provider}`;
+    this.#cooldownUntil.delete(key);
+    this.#retryAfterUntil.delete(key);
+  }
+
+  /**
+   * The provider's monitor reports it healthy again: a cooldown its failures caused ends now; one
+   * the provider asked for itself (its retry-after) is honoured to its end. Returns whether the
+   * provider is out of cooldown now.
+   */
+  endFailureCooldown(type: ResourceType, provider: string): boolean {
+    const key = `${type}\u0000${provider}`;
+    if (!this.#cooldownUntil.has(key)) return true;
+    const asked = this.#retryAfterUntil.get(key);
+    if (asked !== undefined && asked > this.#clock.now()) {
+      this.#cooldownUntil.set(key, asked);
+      return false;
+    }
+    this.#cooldownUntil.delete(key);
+    this.#retryAfterUntil.delete(key);
+    return true;
   }
 
   /** Remaining cooldown of a provider, ms (0 when it may be used). */
@@ -180,6 +204,7 @@ export class ProviderRegistry {
     const left = until - this.#clock.now();
     if (left > 0) return left;
     this.#cooldownUntil.delete(key);
+    this.#retryAfterUntil.delete(key);
     return 0;
   }
 

@@ -8,15 +8,27 @@ import { isDown } from './resource-gate.js';
  * SCALE_DOWN lowered (reported through `onConcurrency`) and replay the queued requests of a
  * monitored resource. Checked when one of its monitors recovers, and for every type after each
  * round of checks (a provider's cooldown or open breaker ends without an event).
+ *
+ * Monitor-driven recovery of a provider: when its own monitor (`${type}:${provider}`) goes from
+ * down (critical/unavailable) to up, the cooldown its failures caused ends and its open breaker
+ * half-opens, so traffic returns within one check interval instead of after the cooldown or the
+ * recovery timeout; a retry-after the provider itself sent is still honoured.
  */
-export function watchRecovery(parts: Pick<ManagerParts, 'scheduler' | 'gate' | 'guards' | 'queue'>, onConcurrency: (change: ConcurrencyChange) => void): void {
-  const { scheduler, gate, guards, queue } = parts;
+export function watchRecovery(parts: Pick<ManagerParts, 'scheduler' | 'gate' | 'guards' | 'queue' | 'providers'>, onConcurrency: (change: ConcurrencyChange) => void): void {
+  const { scheduler, gate, guards, queue, providers } = parts;
   const recover = (type: ResourceType): void => {
     const restored = guards.restoreConcurrency(type);
     if (restored) onConcurrency({ resource: type, ...restored, reason: 'recovered' });
     if (scheduler.hasMonitors(type) && queue.size(type) > 0) void queue.drain(type);
   };
   scheduler.onStatusChange((e) => {
+    if (e.from !== undefined && isDown(e.from) && !isDown(e.to)) {
+      const provider = e.key.slice(e.resourceType.length + 1);
+      if (providers.known(e.resourceType).includes(provider)) {
+        providers.endFailureCooldown(e.resourceType, provider);
+        guards.breakers.get(e.resourceType, provider)?.halfOpenNow('monitor_recovered');
+      }
+    }
     if (e.from !== undefined && !isDown(e.to) && gate.usable(e.resourceType)) recover(e.resourceType);
   });
   scheduler.onRoundComplete(() => {

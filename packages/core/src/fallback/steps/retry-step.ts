@@ -22,12 +22,37 @@ function backoffFor(action: FallbackAction, env: ChainEnvironment): Backoff {
 }
 
 /**
+ * Switch first: whether RETRY should leave the call to a later SWITCH_PROVIDER step at once, because
+ * the provider that failed is known to be down — its error says so (`providerDown`: connection
+ * refused, no route, its process exited), its breaker is open, its monitor reports it down, or it
+ * asked to be left alone longer than this step would wait (a retry-after above the step's
+ * `maxDelayMs`) — and another provider may take the call now. With a single provider (or none
+ * available) RETRY retries the same one with backoff, as before.
+ */
+export function switchesSooner(action: FallbackAction, call: FallbackCall<unknown>, run: ChainRun, env: ChainEnvironment): boolean {
+  if (!run.later.some((a) => a.strategy === FallbackStrategy.SWITCH_PROVIDER)) return false;
+  const list = env.providers(call);
+  const current = run.provider ?? list[0];
+  if (current === undefined) return false;
+  const c = run.lastClassification;
+  const maxWaitMs = Math.max(env.retryDefaults.maxDelayMs, action.maxDelayMs ?? 0);
+  const gone =
+    c?.providerDown === true ||
+    (c?.retryAfterMs !== undefined && c.retryAfterMs > maxWaitMs) ||
+    env.isCircuitOpen(call, current) ||
+    env.providerBackInMs(call.resource, current) === Number.POSITIVE_INFINITY;
+  if (!gone) return false;
+  return list.some((p) => p !== current && !run.excluded.has(p) && !run.tried.has(p) && env.isProviderAvailable(call.resource, p));
+}
+
+/**
  * RETRY: re-invoke with the same provider and degradation, `maxAttempts` times (default
  * RETRY_MAX_ATTEMPTS − 1) with backoff, through core's retry policy. The policy sees the failure
  * that started the chain as attempt 1, so it honours that error's retry-after. Permanent errors are
  * not retried, and retrying stops once that provider's circuit breaker opens. Skipped when the
- * chain runs proactively (the primary is known to be down) and after a provider-scoped permanent
- * error (retrying that provider cannot help).
+ * chain runs proactively (the primary is known to be down), after a provider-scoped permanent
+ * error (retrying that provider cannot help), and when the provider is known down while another may
+ * take the call ({@link switchesSooner}: the chain switches at once instead of backing off).
  */
 export const retryStep: FallbackStepHandler = {
   strategy: FallbackStrategy.RETRY,
@@ -40,6 +65,7 @@ export const retryStep: FallbackStepHandler = {
     if (run.lastClassification?.kind === 'permanent') {
       return { answered: false, error: run.lastError, skipped: true };
     }
+    if (switchesSooner(action, call, run, env)) return { answered: false, error: run.lastError, skipped: true };
     const seed = run.lastError;
     const provider = run.provider;
     const policy = createRetry({
