@@ -17,6 +17,7 @@ export interface McpFailure {
   httpStatus?: number;
 }
 
+const PROVIDER_DOWN_ERRNO = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND']);
 const PROVIDER_PERMANENT_ERRNO = new Set(['ENOENT', 'EACCES', 'EPERM', 'ENOTDIR', 'EISDIR', 'ERR_INVALID_URL', 'CERT_HAS_EXPIRED']);
 
 function errnoCode(error: unknown): string | undefined {
@@ -44,7 +45,8 @@ function httpFailure(status: number): McpFailure {
 function mcpFailure(code: number): McpFailure {
   switch (code) {
     case ErrorCode.ConnectionClosed:
-      return { classification: { kind: 'transient' }, connectionBroken: true, mcpCode: code };
+      // the server process exited or hung up: it is down for now, so a chain switches at once
+      return { classification: { kind: 'transient', providerDown: true }, connectionBroken: true, mcpCode: code };
     case ErrorCode.RequestTimeout:
       // the server is slow, not gone: keep the connection (killing a stdio server would abort its other calls)
       return { classification: { kind: 'timeout' }, connectionBroken: false, mcpCode: code };
@@ -76,6 +78,8 @@ export function classifyMcpFailure(error: unknown): McpFailure {
   if (code !== undefined && PROVIDER_PERMANENT_ERRNO.has(code)) {
     return { classification: { kind: 'permanent', scope: 'provider' }, connectionBroken: true };
   }
-  // fetch failures (ECONNREFUSED, ECONNRESET), "Not connected", a stdio pipe error: reconnect and retry
+  // nothing listens, no route, no such host: the server is down for now (a chain switches at once)
+  if (code !== undefined && PROVIDER_DOWN_ERRNO.has(code)) return { classification: { kind: 'transient', providerDown: true }, connectionBroken: true };
+  // other fetch failures (ECONNRESET), "Not connected", a stdio pipe error: reconnect and retry
   return { classification: { kind: 'transient' }, connectionBroken: true };
 }

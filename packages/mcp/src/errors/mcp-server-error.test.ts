@@ -13,7 +13,7 @@ function errno(code: string, message = code): Error {
 
 describe('classifyMcpFailure', () => {
   it.each([
-    ['connection closed', new McpError(ErrorCode.ConnectionClosed, 'closed'), { kind: 'transient' }, true],
+    ['connection closed', new McpError(ErrorCode.ConnectionClosed, 'closed'), { kind: 'transient', providerDown: true }, true],
     ['request timeout', new McpError(ErrorCode.RequestTimeout, 'slow'), { kind: 'timeout' }, false],
     ['method not found', new McpError(ErrorCode.MethodNotFound, 'no'), { kind: 'permanent', scope: 'provider' }, false],
     ['invalid params', new McpError(ErrorCode.InvalidParams, 'bad'), { kind: 'permanent', scope: 'request' }, false],
@@ -26,7 +26,8 @@ describe('classifyMcpFailure', () => {
     ['http 400', new StreamableHTTPError(400, 'bad'), { kind: 'permanent', scope: 'provider' }, true],
     ['unauthorized', new UnauthorizedError('no'), { kind: 'permanent', scope: 'provider' }, true],
     ['spawn ENOENT', errno('ENOENT'), { kind: 'permanent', scope: 'provider' }, true],
-    ['fetch failed', new TypeError('fetch failed', { cause: errno('ECONNREFUSED') }), { kind: 'transient' }, true],
+    ['fetch failed', new TypeError('fetch failed', { cause: errno('ECONNREFUSED') }), { kind: 'transient', providerDown: true }, true],
+    ['connection reset', new TypeError('fetch failed', { cause: errno('ECONNRESET') }), { kind: 'transient' }, true],
     ['not connected', new Error('Not connected'), { kind: 'transient' }, true],
   ])('%s', (_name, error, classification, broken) => {
     const failure = classifyMcpFailure(error);
