@@ -81,7 +81,7 @@ describe('classifyError defaults', () => {
     expect(classifyError(new TimeoutError(100))).toEqual({ kind: 'timeout' });
     expect(classifyError(new RateLimitedError('llm', 250))).toEqual({ kind: 'rate_limited', retryAfterMs: 250 });
     expect(classifyError(new ConfigError('a', 'bad', 1))).toEqual({ kind: 'permanent' });
-    expect(classifyError(new BrokenCircuitError('db', 1))).toEqual({ kind: 'transient' });
+    expect(classifyError(new BrokenCircuitError('db', 1))).toEqual({ kind: 'transient', providerDown: true, retryable: false });
     expect(classifyError(new BulkheadRejectedError(1, 0))).toEqual({ kind: 'transient' });
     expect(classifyError(new DOMException('aborted', 'AbortError'))).toEqual({ kind: 'permanent' });
     expect(classifyError(new DOMException('t', 'TimeoutError'))).toEqual({ kind: 'timeout' });

@@ -73,7 +73,6 @@ function classifyRampart(err: RampartError): ErrorClassification | undefined {
       return withRetryAfter(RATE_LIMITED, retryAfterOf(err as unknown as Record<string, unknown>));
     case 'ConfigError':
       return PERMANENT;
-    case 'BrokenCircuitError':
     case 'BulkheadRejectedError':
       return TRANSIENT;
     case 'RetryExhaustedError':

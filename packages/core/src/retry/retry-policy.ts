@@ -34,7 +34,8 @@ export interface RetryOptions {
   strategy?: Backoff;
   /**
    * Which errors to retry: a predicate, or error classes (`instanceof`). Default: every error that
-   * {@link classifyError} does not class `permanent`.
+   * {@link classifyError} does not class `permanent` nor `retryable: false` (an open circuit's
+   * `BrokenCircuitError`: rethrown at once, without a backoff wait).
    */
   retryOn?: RetryPredicate | ErrorClass[];
   /**
@@ -159,7 +160,7 @@ export class RetryPolicy implements Policy {
       const peeked = peekSignal(options);
       if (peeked !== undefined && peeked.aborted) throw this.#giveUp(errors, 'aborted', abortReason(peeked));
       const classification = classifyError(error);
-      const retryable = retryOn === undefined ? classification.kind !== 'permanent' : retryOn(error, attempt);
+      const retryable = retryOn === undefined ? classification.kind !== 'permanent' && classification.retryable !== false : retryOn(error, attempt);
       if (!retryable) {
         throw this.#giveUp(errors, 'not_retryable', attempt === 1 ? error : new RetryExhaustedError(errors, 'not_retryable'));
       }
