@@ -61,8 +61,8 @@ class RunningDeadline implements Deadline, TimedEntry, DeadlineEntry {
   _next: DeadlineEntry | undefined = undefined;
   _slot: Slot | undefined = undefined;
   // heap path (any length: O(log n))
-  _index = -1;
-  _at = Number.POSITIVE_INFINITY;
+  heapIndex = -1;
+  dueAt = Number.POSITIVE_INFINITY;
   readonly _background: boolean;
   readonly #scheduler: DeadlineScheduler;
   readonly #options: DeadlineOptions | undefined;
@@ -107,7 +107,7 @@ class RunningDeadline implements Deadline, TimedEntry, DeadlineEntry {
 
   get at(): number {
     if (this._slot !== undefined) return this._slot.state === 'sealed' ? this._slot.deadline : this.#scheduler.clock.now() + this.#ms;
-    return this._at;
+    return this.dueAt;
   }
 
   get expired(): boolean {
@@ -171,7 +171,7 @@ class RunningDeadline implements Deadline, TimedEntry, DeadlineEntry {
   restart(ms: number = this.#ms): void {
     if (this.#state !== RUNNING) return;
     const next = Math.max(0, ms);
-    if (this.#queue === undefined && next !== Number.POSITIVE_INFINITY && this._index >= 0) {
+    if (this.#queue === undefined && next !== Number.POSITIVE_INFINITY && this.heapIndex >= 0) {
       this.#ms = next;
       this.#scheduler.schedule(this, this.#scheduler.clock.now() + next); // moved in place
       return;
@@ -183,7 +183,7 @@ class RunningDeadline implements Deadline, TimedEntry, DeadlineEntry {
 
   #unschedule(): void {
     if (this._slot !== undefined) this.#scheduler.remove(this);
-    else if (this._index >= 0) this.#scheduler.unschedule(this);
+    else if (this.heapIndex >= 0) this.#scheduler.unschedule(this);
   }
 
   dispose(): void {

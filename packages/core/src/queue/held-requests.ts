@@ -1,6 +1,6 @@
 import type { ResourceType } from '../resource/resource-types.js';
 import { BoundedPriorityQueue } from './bounded-priority-queue.js';
-import { DeadlineHeap } from './deadline-heap.js';
+import { DeadlineHeap } from '../clock/deadline-heap.js';
 import type { Entry } from './queue-entry.js';
 
 /** A resource type's queue in the health report. */

@@ -1,4 +1,5 @@
 import type { Clock, TimerHandle } from '../clock/clock.js';
+import { DeadlineHeap, type HeapItem } from '../clock/deadline-heap.js';
 
 /**
  * Deadline scheduler: one per clock, shared by every timeout policy on that clock, so a timed call
@@ -45,9 +46,8 @@ export interface DeadlineEntry {
  * O(log n) to add and to remove. Used by {@link deadline} for one-off deadlines whose lengths vary
  * (what is left of a call's overall deadline), where one queue per length would grow without bound.
  */
-export interface TimedEntry {
-  /** @internal Index in the heap; -1 when not scheduled. Initialise to -1. */ _index: number;
-  /** @internal Absolute deadline (clock.now() based). */ _at: number;
+export interface TimedEntry extends HeapItem {
+  /** @internal Absolute deadline (clock.now() based); set by {@link DeadlineScheduler.schedule}. */ dueAt: number;
   /** @internal Background work's deadline (a monitor check): does not hold the process by itself. */ _background: boolean;
   onDeadline(): void;
 }
@@ -129,7 +129,7 @@ export class DeadlineScheduler {
   /** Whether the armed timer is a foreground one. */
   #armedForeground = false;
   #size = 0;
-  readonly #heap: TimedEntry[] = [];
+  readonly #heap = new DeadlineHeap<TimedEntry>();
   /** Heap entries that are foreground (everything on the queues is). */
   #heapForeground = 0;
   readonly #onTimer = (): void => this.#fire();
@@ -140,7 +140,7 @@ export class DeadlineScheduler {
 
   /** Calls currently scheduled (0 when nothing is in flight: leak checks use this). */
   get size(): number {
-    return this.#size + this.#heap.length;
+    return this.#size + this.#heap.size;
   }
 
   /** The clock this scheduler runs on. */
@@ -151,84 +151,26 @@ export class DeadlineScheduler {
   /** Schedule `entry` to expire at `at` (a `clock.now()` time), O(log n). */
   schedule(entry: TimedEntry, at: number): void {
     const heap = this.#heap;
-    if (entry._index >= 0) {
-      // moved (an idle timeout restarted): sift in place; a later time lets the armed timer fire
-      // early once and re-arm, which costs less than a clear and a set per move
-      const earlier = at < entry._at;
-      entry._at = at;
-      if (earlier) this.#up(entry._index);
-      else this.#down(entry._index);
-      if (heap[0] === entry && at < this.#armedAt) this.#arm(at, this.#clock.now());
-      return;
+    // moved (an idle timeout restarted): out and in again; a later time lets the armed timer fire
+    // early once and re-arm, which costs less than a clear and a set per move
+    if (heap.remove(entry)) {
+      if (!entry._background) this.#heapForeground--;
     }
-    entry._at = at;
-    entry._index = heap.length;
+    entry.dueAt = at;
     heap.push(entry);
-    this.#up(entry._index);
     if (!entry._background) this.#heapForeground++;
-    if (heap[0] === entry || (!entry._background && !this.#armedForeground)) this.#arm(heap[0]!._at, this.#clock.now());
+    if (heap.peek() === entry || (!entry._background && !this.#armedForeground)) this.#arm(heap.peek()!.dueAt, this.#clock.now());
   }
 
   /** Unschedule `entry` (O(log n); a no-op if it already expired or was removed). */
   unschedule(entry: TimedEntry): void {
-    const i = entry._index;
-    if (i < 0) return;
-    entry._index = -1;
+    if (!this.#heap.remove(entry)) return;
     if (!entry._background) this.#heapForeground--;
-    const heap = this.#heap;
-    const last = heap.pop()!;
-    if (last !== entry) {
-      heap[i] = last;
-      last._index = i;
-      this.#down(i);
-      this.#up(i);
-    }
     this.#releaseIfIdle();
   }
 
-  #up(i: number): void {
-    const heap = this.#heap;
-    const e = heap[i]!;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const parent = heap[p]!;
-      if (parent._at <= e._at) break;
-      heap[i] = parent;
-      parent._index = i;
-      i = p;
-    }
-    heap[i] = e;
-    e._index = i;
-  }
-
-  #down(i: number): void {
-    const heap = this.#heap;
-    const n = heap.length;
-    const e = heap[i]!;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      if (c + 1 < n && heap[c + 1]!._at < heap[c]!._at) c++;
-      const child = heap[c]!;
-      if (child._at >= e._at) break;
-      heap[i] = child;
-      child._index = i;
-      i = c;
-    }
-    heap[i] = e;
-    e._index = i;
-  }
-
   #pop(): TimedEntry {
-    const heap = this.#heap;
-    const top = heap[0]!;
-    const last = heap.pop()!;
-    if (last !== top) {
-      heap[0] = last;
-      last._index = 0;
-      this.#down(0);
-    }
-    top._index = -1;
+    const top = this.#heap.pop()!;
     if (!top._background) this.#heapForeground--;
     return top;
   }
@@ -247,7 +189,8 @@ export class DeadlineScheduler {
     this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#armedAt = Number.POSITIVE_INFINITY;
-    if (this.#heap.length > 0) this.#arm(this.#heap[0]!._at, this.#clock.now());
+    const next = this.#heap.peek();
+    if (next !== undefined) this.#arm(next.dueAt, this.#clock.now());
   }
 
   /** Whether the scheduler's timer is pending. */
@@ -370,8 +313,7 @@ export class DeadlineScheduler {
     const now = this.#clock.now();
     if (this.#epochOpen) this.#closeEpoch(now);
     const due: Array<DeadlineEntry | TimedEntry> = [];
-    const heap = this.#heap;
-    while (heap.length > 0 && heap[0]!._at <= now + EPSILON) due.push(this.#pop());
+    for (let top = this.#heap.peek(); top !== undefined && top.dueAt <= now + EPSILON; top = this.#heap.peek()) due.push(this.#pop());
     for (const q of this.#queues.values()) {
       while (q.head !== undefined && q.head.deadline <= now + EPSILON) {
         const slot = q.head;
@@ -399,7 +341,8 @@ export class DeadlineScheduler {
 
   #rearm(now: number): void {
     let next = this.#epochOpen ? this.#epochStartedAt + RESOLUTION_MS : Number.POSITIVE_INFINITY;
-    if (this.#heap.length > 0 && this.#heap[0]!._at < next) next = this.#heap[0]!._at;
+    const top = this.#heap.peek();
+    if (top !== undefined && top.dueAt < next) next = top.dueAt;
     for (const q of this.#queues.values()) if (q.head !== undefined && q.head.deadline < next) next = q.head.deadline;
     if (next !== Number.POSITIVE_INFINITY) this.#arm(next, now);
   }

@@ -1,4 +1,7 @@
-/** Something with a deadline; the heap keeps its position in `heapIndex` (-1 when not in a heap). */
+/**
+ * Something with a deadline; the heap keeps its position in `heapIndex` (-1 when not in a heap).
+ * `dueAt` may change only while the item is not in a heap (remove, change, push).
+ */
 export interface HeapItem {
   /** Monotonic ms (`clock.now()`). */
   readonly dueAt: number;
@@ -8,7 +11,8 @@ export interface HeapItem {
 /**
  * A binary min-heap keyed by `dueAt`, earliest first. Each item records its own position, so
  * `push`, `pop` and `remove` of any item cost O(log n) comparisons and `peek` O(1); nothing scans
- * the items. `comparisons` counts the key comparisons made so far (tests check the bound with it).
+ * the items. Shared by the request queue (parked requests) and the deadline scheduler (deadlines of
+ * one-off lengths). `comparisons` counts the key comparisons made so far (tests check the bound with it).
  */
 export class DeadlineHeap<T extends HeapItem> {
   readonly #items: T[] = [];
