@@ -108,7 +108,7 @@ export {
   type MonitorPluginFactory,
   type MonitorPluginContext,
 } from './manager/monitor-plugins.js';
-export { UnavailableMonitor } from './manager/unavailable-monitor.js';
+export { PendingMonitor, UnavailableMonitor } from './manager/unavailable-monitor.js';
 export type { ManagerBreakerSource } from './manager/manager-breaker-source.js';
 export { currentFallback, runWithFallbackContext, type FallbackContext } from './fallback/fallback-context.js';
 export { FallbackAction, type FallbackActionOptions, type FallbackActionInit } from './fallback/fallback-action.js';
@@ -144,6 +144,7 @@ export {
   type QueueReport,
   type QuarantinedFileReport,
   type ProviderReport,
+  type ResourceHealthReport,
 } from './health/health-report.js';
 export type { MonitorSnapshot } from './health/monitor-state.js';
 export type { MonitorStatusChange } from './health/monitor-scheduler.js';

@@ -93,16 +93,30 @@ describe('instrumentManager', () => {
     manager.registerMonitor(db);
     await manager.start();
     const { registry } = instrument(manager);
+    // components: overall, system, each resource type (as its providers and monitors make it: api_quota has providers), each monitor
     expect(await lines(registry, 'rampart_health_status')).toEqual([
       'rampart_health_status{team="team-a",component="overall",status="healthy"} 0',
+      'rampart_health_status{team="team-a",component="overall",status="pending"} 0',
       'rampart_health_status{team="team-a",component="overall",status="degraded"} 1',
       'rampart_health_status{team="team-a",component="overall",status="critical"} 0',
       'rampart_health_status{team="team-a",component="overall",status="unavailable"} 0',
       'rampart_health_status{team="team-a",component="system",status="healthy"} 1',
+      'rampart_health_status{team="team-a",component="system",status="pending"} 0',
       'rampart_health_status{team="team-a",component="system",status="degraded"} 0',
       'rampart_health_status{team="team-a",component="system",status="critical"} 0',
       'rampart_health_status{team="team-a",component="system",status="unavailable"} 0',
+      'rampart_health_status{team="team-a",component="api_quota",status="healthy"} 1',
+      'rampart_health_status{team="team-a",component="api_quota",status="pending"} 0',
+      'rampart_health_status{team="team-a",component="api_quota",status="degraded"} 0',
+      'rampart_health_status{team="team-a",component="api_quota",status="critical"} 0',
+      'rampart_health_status{team="team-a",component="api_quota",status="unavailable"} 0',
+      'rampart_health_status{team="team-a",component="database",status="healthy"} 0',
+      'rampart_health_status{team="team-a",component="database",status="pending"} 0',
+      'rampart_health_status{team="team-a",component="database",status="degraded"} 1',
+      'rampart_health_status{team="team-a",component="database",status="critical"} 0',
+      'rampart_health_status{team="team-a",component="database",status="unavailable"} 0',
       'rampart_health_status{team="team-a",component="database:primary",status="healthy"} 0',
+      'rampart_health_status{team="team-a",component="database:primary",status="pending"} 0',
       'rampart_health_status{team="team-a",component="database:primary",status="degraded"} 1',
       'rampart_health_status{team="team-a",component="database:primary",status="critical"} 0',
       'rampart_health_status{team="team-a",component="database:primary",status="unavailable"} 0',

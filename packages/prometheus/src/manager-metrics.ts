@@ -33,7 +33,7 @@ class TeamMetrics {
     }
     new Gauge({
       name: `${prefix}health_status`,
-      help: 'Health of a component (overall, system, or a monitor `type:name`) from the last checks: 1 for the current status, 0 for the others.',
+      help: 'Health of a component (overall, system, a resource type as its providers and monitors make it, or a monitor `type:name`) from the last checks: 1 for the current status, 0 for the others.',
       labelNames: ['team', 'component', 'status'] as const,
       registers,
       async collect() {
@@ -43,6 +43,7 @@ class TeamMetrics {
           const components: Array<[string, ResourceStatus]> = [
             ['overall', r.overall_health],
             ['system', r.components.system.status],
+            ...Object.entries(r.resource_health ?? {}).map(([type, v]): [string, ResourceStatus] => [type, v.status]),
             ...Object.entries(r.resources).map(([k, v]): [string, ResourceStatus] => [k, v.status]),
           ];
           for (const [component, current] of components) {

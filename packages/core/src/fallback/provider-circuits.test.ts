@@ -66,9 +66,9 @@ describe('circuit breakers per (resource type, provider)', () => {
     await clock.tickAsync(2_000); // a's cooldown is over: only its breaker keeps it out now
     expect(manager.isProviderAvailable(DATABASE, 'a')).toBe(false);
     const report = await manager.getHealthReport();
-    expect(report.providers.database).toEqual({
-      a: { available: false, cooldown_remaining_ms: 0, circuit: 'open' },
-      b: { available: true, cooldown_remaining_ms: 0, circuit: 'closed' },
+    expect(report.providers.database).toMatchObject({
+      a: { available: false, cooldown_remaining_ms: 0, circuit: 'open', state: 'circuit_open', why: 'Error: HTTP 503' },
+      b: { available: true, cooldown_remaining_ms: 0, circuit: 'closed', state: 'available' },
     });
     expect(report.circuits['test-team/database/a']).toMatchObject({ state: 'open', failures: 2 });
     expect(report.circuits['test-team/database']).toMatchObject({ state: 'closed', providers: { a: 'open', b: 'closed' } });

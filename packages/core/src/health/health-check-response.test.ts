@@ -7,8 +7,8 @@ import { buildHealthReport, type HealthReportInput } from './health-report.js';
 const report = (over: Partial<HealthReportInput> = {}) => buildHealthReport(reportInput({ uptimeMs: 90_000, ...over }));
 
 describe('healthCheckStatus', () => {
-  it('maps healthy → pass, degraded → warn, critical and unavailable → fail', () => {
-    expect(Object.values(ResourceStatus).map(healthCheckStatus)).toEqual(['pass', 'warn', 'fail', 'fail']);
+  it('maps healthy → pass, pending and degraded → warn, critical and unavailable → fail', () => {
+    expect(Object.values(ResourceStatus).map(healthCheckStatus)).toEqual(['pass', 'warn', 'warn', 'fail', 'fail']);
   });
 });
 

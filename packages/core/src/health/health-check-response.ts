@@ -50,13 +50,14 @@ export interface HealthCheckMeta {
 
 const STATUS_OF: Readonly<Record<ResourceStatus, HealthCheckStatus>> = {
   [ResourceStatus.HEALTHY]: 'pass',
+  [ResourceStatus.PENDING]: 'warn',
   [ResourceStatus.DEGRADED]: 'warn',
   [ResourceStatus.CRITICAL]: 'fail',
   [ResourceStatus.UNAVAILABLE]: 'fail',
 };
 const RANK: Readonly<Record<HealthCheckStatus, number>> = { pass: 0, warn: 1, fail: 2 };
 
-/** healthy → pass, degraded → warn, critical and unavailable → fail. */
+/** healthy → pass, pending and degraded → warn, critical and unavailable → fail. */
 export function healthCheckStatus(status: ResourceStatus): HealthCheckStatus {
   return STATUS_OF[status];
 }
@@ -78,12 +79,18 @@ function resourceCheck(team: string, key: string, r: Readonly<ResourceReport>): 
   return check;
 }
 
-/** The checks of one team's report: its monitors, its system figures, its circuits and its queues. */
+/** The checks of one team's report: its monitors, its resource types, its system figures, its circuits and its queues. */
 function teamChecks(report: HealthReport): Array<[string, HealthCheck]> {
   const team = report.team;
   const time = report.timestamp;
   const out: Array<[string, HealthCheck]> = [];
   for (const [key, r] of Object.entries(report.resources)) out.push([key, resourceCheck(team, key, r)]);
+  for (const [type, h] of Object.entries(report.resource_health ?? {})) {
+    const check: HealthCheck = { componentId: team, componentType: componentType(`${type}:`), status: STATUS_OF[h.status], time };
+    if (h.providers_available !== undefined) Object.assign(check, { observedValue: h.providers_available, observedUnit: 'providers available' });
+    if (check.status !== 'pass') check.output = h.reason ?? h.status;
+    out.push([`resource:${type}`, check]);
+  }
   const system = report.components.system;
   out.push(['system:uptime', { componentId: team, componentType: 'system', status: 'pass', observedValue: system.uptime, observedUnit: 's', time }]);
   const errors: HealthCheck = { componentId: team, componentType: 'system', status: STATUS_OF[system.status], observedValue: percent(system.error_rate), observedUnit: '%', time };

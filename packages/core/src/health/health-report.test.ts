@@ -23,6 +23,7 @@ describe('buildHealthReport', () => {
       circuits: { database_query: { state: 'closed', success_rate: 0.98, failure_rate: 0.02, calls: 50, failures: 1, rejections: 0 } },
       queues: {},
       providers: {},
+      resource_health: {},
     });
   });
 

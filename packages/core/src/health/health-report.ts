@@ -11,7 +11,7 @@ export interface ResourceReport {
   details?: Record<string, unknown>;
   /**
    * The monitor was registered asynchronously (`registerMcpMonitor` after `start()`) and has not
-   * completed a check yet: `status` is `unavailable` and `error` says why, until its first check.
+   * completed a check yet: `status` is `pending` and `error` says why, until its first check.
    */
   pending?: true;
 }
@@ -81,6 +81,13 @@ export interface HealthReport {
   queues: Record<string, QueueReport>;
   /** Per resource type, each provider's availability for SWITCH_PROVIDER. */
   providers: Record<string, Record<string, ProviderReport>>;
+  /**
+   * Per resource type with providers or monitors, its status as calls experience it: from its
+   * providers (every one unavailable → `unavailable`, some → `degraded`) and its monitors (a
+   * monitor of the type that is not a provider's counts as `degraded` while a provider it covers
+   * is available). `overall_health` counts these, not each provider's own monitor.
+   */
+  resource_health: Record<string, ResourceHealthReport>;
   /** With persistence (`storagePath`): state files found damaged and moved aside since the manager was created. */
   storage?: { quarantined: QuarantinedFileReport[] };
 }
@@ -92,6 +99,26 @@ export interface ProviderReport {
   cooldown_remaining_ms: number;
   /** Its circuit breaker's state, once it has one (resource types whose chain has CIRCUIT_BREAK). */
   circuit?: 'closed' | 'open' | 'half_open';
+  /** `available`, or what keeps it out: its cooldown, its open circuit breaker, or its own monitor. */
+  state: 'available' | 'cooling_down' | 'circuit_open' | 'monitor_down';
+  /** When it is not available, why (redacted): its last failure, or what its monitor reports. */
+  why?: string;
+  /** ISO 8601 time it may be used again (absent when available, or when only its monitor can bring it back). */
+  until?: string;
+  /** Recent latency of its calls (exponentially weighted), else what its own monitor measured (`details.latencyMs`), ms. */
+  latency_ms?: number;
+  /** ISO 8601 time of its last failure (the one `why` quotes while it cools down). */
+  last_failure_at?: string;
+}
+
+/** One resource type in {@link HealthReport.resource_health}. */
+export interface ResourceHealthReport {
+  status: ResourceStatus;
+  /** For a type with providers: how many may take a call now, of how many. */
+  providers_available?: number;
+  providers_total?: number;
+  /** Absent when healthy: which providers and monitors make it worse. */
+  reason?: string;
 }
 
 /** What the report is built from (all cheap reads of state kept up to date elsewhere). */
@@ -101,7 +128,10 @@ export interface HealthReportInput {
   uptimeMs: number;
   calls: number;
   failures: number;
-  /** The last report entry of every checked monitor (see MonitorScheduler.reportView), and their worst status. */
+  /**
+   * The last report entry of every checked monitor (see MonitorScheduler.reportView), and the worst
+   * status among resources (a manager passes the worst of `resourceHealth`).
+   */
   resources: Readonly<Record<string, Readonly<ResourceReport>>>;
   worstResource: ResourceStatus;
   circuits: Iterable<{
@@ -119,6 +149,8 @@ export interface HealthReportInput {
   }>;
   queues: Record<string, QueueReport>;
   providers: HealthReport['providers'];
+  /** Per resource type, its status from its providers and monitors (see `resourceHealth`); `worstResource` is their worst. */
+  resourceHealth?: HealthReport['resource_health'];
   storage?: HealthReport['storage'];
 }
 
@@ -140,7 +172,8 @@ export function systemStatus(calls: number, failures: number): ResourceStatus {
 const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
 
 /**
- * Build a {@link HealthReport}. `overall_health` is the worst of: every resource's status; the
+ * Build a {@link HealthReport}. `overall_health` is the worst of: `worstResource` (a manager's is
+ * the worst of `resource_health`: each resource type as its providers and monitors make it); the
  * system component's status (see {@link systemStatus}); `degraded` if any circuit is open or
  * half-open (an open circuit alone never makes a team worse than degraded); `degraded` if any queue
  * holds requests.
@@ -182,6 +215,7 @@ export function buildHealthReport(input: HealthReportInput): HealthReport {
     circuits,
     queues: input.queues,
     providers: input.providers,
+    resource_health: input.resourceHealth ?? {},
     ...(input.storage === undefined ? {} : { storage: input.storage }),
   };
 }

@@ -3,9 +3,12 @@ import { circuitBreakers } from '../breaker/circuit-breaker-registry.js';
 import { CircuitState } from '../breaker/circuit-state.js';
 import { buildHealthReport, type HealthReport, type HealthReportInput } from '../health/health-report.js';
 import { ResourceType } from '../resource/resource-types.js';
+import type { MonitorSnapshot } from '../health/monitor-state.js';
 import type { ManagerParts } from './manager-parts.js';
+import type { ProviderObservations } from './provider-observations.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import type { ResourceBreakers } from './resource-breakers.js';
+import { resourceHealth } from './resource-health.js';
 
 type CircuitRow = HealthReportInput['circuits'] extends Iterable<infer R> ? R : never;
 
@@ -90,8 +93,39 @@ export function circuitRows(breakers: ResourceBreakers, providerRegistry: Provid
   return rows;
 }
 
-/** Per resource type with providers (registered, or named by calls' own lists), each provider's availability, remaining cooldown and (when it has a breaker) circuit state. */
-export function providerRows(providers: ProviderRegistry, breakers: ResourceBreakers): HealthReport['providers'] {
+/** What {@link providerRows} reads besides the registry and the breakers. */
+export interface ProviderRowSources {
+  readonly observations: ProviderObservations;
+  /** A monitor's last completed check, by key (`${type}:${provider}` is the provider's own). */
+  readonly monitor: (key: string) => MonitorSnapshot | undefined;
+  /** Wall-clock epoch ms now, for `until`. */
+  readonly wallNow: number;
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** What the provider's own monitor says, for `why` (already redacted by the scheduler). */
+function monitorWhy(key: string, m: MonitorSnapshot | undefined): string {
+  if (m === undefined) return `monitor ${key} reports it down`;
+  const d = m.details;
+  const text = (v: unknown) => (typeof v === 'string' ? v : Array.isArray(v) && v.every((x) => typeof x === 'string') ? v.join('; ') : undefined);
+  const reason = m.error ?? text(d?.reason) ?? text(d?.reasons) ?? text(d?.error);
+  const usage = m.usage === undefined ? '' : ` (usage ${Math.round(m.usage * 100) / 100}%)`;
+  return `monitor ${key} reports ${m.status}${usage}${reason === undefined ? '' : `: ${reason}`}`;
+}
+
+/** The latency a provider's own monitor measured (`details.latencyMs`: MCP, PostgreSQL and network monitors report it). */
+function monitorLatency(m: MonitorSnapshot | undefined): number | undefined {
+  const l = m?.details?.latencyMs;
+  return typeof l === 'number' && Number.isFinite(l) ? l : undefined;
+}
+
+/**
+ * Per resource type with providers (registered, or named by calls' own lists), each provider's
+ * availability, remaining cooldown, (when it has a breaker) circuit state, and `state`, `why`,
+ * `until`, `latency_ms`, `last_failure_at`.
+ */
+export function providerRows(providers: ProviderRegistry, breakers: ResourceBreakers, sources?: ProviderRowSources): HealthReport['providers'] {
   const out: HealthReport['providers'] = {};
   for (const t of Object.values(ResourceType)) {
     const list = providers.known(t);
@@ -99,8 +133,22 @@ export function providerRows(providers: ProviderRegistry, breakers: ResourceBrea
     out[t] = Object.fromEntries(
       list.map((p) => {
         const b = breakers.get(t, p);
-        const entry: HealthReport['providers'][string][string] = { available: providers.isAvailable(t, p), cooldown_remaining_ms: Math.ceil(providers.cooldownRemainingMs(t, p)) };
+        const entry: HealthReport['providers'][string][string] = { available: providers.isAvailable(t, p), cooldown_remaining_ms: Math.ceil(providers.cooldownRemainingMs(t, p)), state: 'available' };
         if (b) entry.circuit = b.state;
+        const off = providers.whyUnavailable(t, p);
+        if (off !== undefined) entry.state = off.reason;
+        if (sources === undefined) return [p, entry];
+        const key = `${t}:${p}`;
+        const seen = sources.observations.get(t, p);
+        const monitor = sources.monitor(key);
+        if (off !== undefined) {
+          if (off.reason === 'monitor_down') entry.why = monitorWhy(key, monitor);
+          else entry.why = seen?.lastFailure ?? (off.reason === 'circuit_open' ? 'its circuit breaker is open' : 'cooling down');
+          if (Number.isFinite(off.backInMs)) entry.until = new Date(sources.wallNow + Math.ceil(off.backInMs)).toISOString();
+        }
+        const latency = seen?.latencyMs ?? monitorLatency(monitor);
+        if (latency !== undefined) entry.latency_ms = round2(latency);
+        if (seen?.lastFailureAt !== undefined) entry.last_failure_at = new Date(seen.lastFailureAt).toISOString();
         return [p, entry];
       }),
     );
@@ -120,14 +168,18 @@ export interface ReportFacts {
 
 /**
  * A manager's health report: the last completed check of each monitor (plus pending monitor
- * registrations), its circuits, queues and providers. Reads state only; runs no check.
+ * registrations), its circuits, queues and providers, and each resource type's status from its
+ * providers and monitors (see {@link resourceHealth}), whose worst is the resources' part of
+ * `overall_health`. Reads state only; runs no check.
  */
 export function managerHealthReport(
-  parts: Pick<ManagerParts, 'scheduler' | 'registrations' | 'guards' | 'providers' | 'queue' | 'store' | 'quarantined'>,
+  parts: Pick<ManagerParts, 'scheduler' | 'registrations' | 'guards' | 'providers' | 'queue' | 'store' | 'quarantined' | 'observations'>,
   facts: ReportFacts,
 ): HealthReport {
   const { scheduler, registrations, guards, providers, queue } = parts;
   const view = registrations.merge(scheduler.reportView(), (key) => scheduler.get(key) !== undefined);
+  const rows = providerRows(providers, guards.breakers, { observations: parts.observations, monitor: (key) => scheduler.get(key), wallNow: facts.wallNow });
+  const health = resourceHealth(rows, view.resources);
   return buildHealthReport({
     team: facts.team,
     wallNow: facts.wallNow,
@@ -135,10 +187,11 @@ export function managerHealthReport(
     calls: facts.totals.calls,
     failures: facts.totals.failures,
     resources: view.resources,
-    worstResource: view.worst,
+    worstResource: health.worst,
     circuits: circuitRows(guards.breakers, providers),
     queues: queue.stats(),
-    providers: providerRows(providers, guards.breakers),
+    providers: rows,
+    resourceHealth: health.byType,
     storage: parts.store === undefined ? undefined : { quarantined: [...parts.quarantined] },
   });
 }

@@ -3,7 +3,7 @@ import type { ResourceMonitor } from '../resource/monitor.js';
 import { ResourceType } from '../resource/resource-types.js';
 import { getMonitorPlugin, registerMonitorPlugin, type MonitorPluginContext, type MonitorPluginFactory } from './monitor-plugins.js';
 import type { PendingRegistrations } from './pending-registrations.js';
-import { UnavailableMonitor } from './unavailable-monitor.js';
+import { PendingMonitor, UnavailableMonitor } from './unavailable-monitor.js';
 
 /** The monitor kind `registerMcpMonitor` uses. */
 export const MCP_MONITOR_KIND = 'mcp';
@@ -47,7 +47,9 @@ export interface McpRegistrationParts {
  * `registerMcpMonitor(name, options)`: create the monitor asynchronously and register it, tracked by
  * `registrations` (pending in the health report until its first check; awaited by start/checkNow).
  * A monitor that cannot be created is replaced by an {@link UnavailableMonitor} with the (redacted)
- * reason; one whose registration was superseded or unregistered meanwhile is closed, not registered.
+ * reason — or, when it was registered without a target (no options, and the plugin could not
+ * resolve one from the name), by a {@link PendingMonitor}: `pending`, with one warning. One whose
+ * registration was superseded or unregistered meanwhile is closed, not registered.
  */
 export function startMcpRegistration(name: string, options: unknown, parts: McpRegistrationParts): void {
   const { registrations } = parts;
@@ -59,8 +61,15 @@ export function startMcpRegistration(name: string, options: unknown, parts: McpR
       else void Promise.resolve(m.close?.()).catch(() => undefined);
     })
     .catch((err: unknown) => {
-      parts.warn(`could not create the MCP monitor "${name}"`, err);
       const reason = redactString(String((err as Error)?.message ?? err));
+      if (options === undefined) {
+        // the seed's registerMcpMonitor('supabase'): nothing to check yet, which is not an outage
+        const why = `no server to check: ${reason}`;
+        parts.warn(`the MCP monitor "${name}" has no server to check; it stays pending`, err);
+        if (registrations.registered(key, token, why)) parts.register(new PendingMonitor(name, ResourceType.MCP_SERVER, why));
+        return;
+      }
+      parts.warn(`could not create the MCP monitor "${name}"`, err);
       if (registrations.registered(key, token, `could not create the monitor: ${reason}`)) {
         parts.register(new UnavailableMonitor(name, ResourceType.MCP_SERVER, reason));
       }

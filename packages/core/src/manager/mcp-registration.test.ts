@@ -79,16 +79,16 @@ describe('registerMcpMonitor and start()', () => {
     expect(report.resources['mcp_server:supabase']?.pending).toBeUndefined();
   });
 
-  it('after start(), the report shows the server as pending (unavailable, with the reason) until its first check', async () => {
+  it('after start(), the report shows the server as pending (with the reason) until its first check, without dragging the team down', async () => {
     const { manager } = setup();
     await manager.start();
     const creations = controlledPlugin();
     manager.registerMcpMonitor('github', { url: 'http://127.0.0.1:1/mcp' });
 
     const creating = await manager.getHealthReport();
-    expect(creating.resources['mcp_server:github']).toMatchObject({ status: 'unavailable', pending: true, duration_ms: 0 });
+    expect(creating.resources['mcp_server:github']).toMatchObject({ status: 'pending', pending: true, duration_ms: 0 });
     expect(creating.resources['mcp_server:github']?.error).toMatch(/^registration pending/);
-    expect(creating.overall_health).toBe('unavailable');
+    expect(creating.overall_health).toBe('pending');
     // routing is not affected by a pending entry: only monitors that reported count
     expect(manager.getStatus(ResourceType.MCP_SERVER)).toBe('healthy');
     expect(manager.getMonitorStatus('mcp_server:github')).toBeUndefined();
@@ -98,7 +98,7 @@ describe('registerMcpMonitor and start()', () => {
     await settle();
     expect(monitor.answers).toHaveLength(1); // registered after start(): checked at once, asynchronously
     const checking = await manager.getHealthReport();
-    expect(checking.resources['mcp_server:github']).toMatchObject({ status: 'unavailable', pending: true });
+    expect(checking.resources['mcp_server:github']).toMatchObject({ status: 'pending', pending: true });
     expect(checking.resources['mcp_server:github']?.error).toMatch(/first check has not completed/);
 
     monitor.answers[0]!({ status: ResourceStatus.HEALTHY });

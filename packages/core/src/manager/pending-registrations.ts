@@ -16,7 +16,7 @@ type ReportView = { resources: Readonly<Record<string, Readonly<ResourceReport>>
 /**
  * Monitor registrations that complete asynchronously (`registerMcpMonitor`, which may import
  * @rampart/mcp first): the promises `start()`, `checkNow()` and `stop()` wait for, and, until the
- * monitor's first check completes, an `unavailable` entry flagged `pending` with the reason, which
+ * monitor's first check completes, a `pending` entry (flagged `pending: true`) with the reason, which
  * the health report shows under the monitor's key. Routing decisions never see these entries (a
  * monitor counts once it has reported).
  */
@@ -79,7 +79,7 @@ export class PendingRegistrations {
         continue;
       }
       e.report ??= Object.freeze({
-        status: ResourceStatus.UNAVAILABLE,
+        status: ResourceStatus.PENDING,
         checked_at: new Date(e.since).toISOString(),
         duration_ms: 0,
         error: e.reason,
@@ -87,7 +87,7 @@ export class PendingRegistrations {
       } satisfies ResourceReport);
       resources ??= { ...view.resources };
       resources[key] = e.report;
-      if (STATUS_SEVERITY[ResourceStatus.UNAVAILABLE] > STATUS_SEVERITY[worst]) worst = ResourceStatus.UNAVAILABLE;
+      if (STATUS_SEVERITY[ResourceStatus.PENDING] > STATUS_SEVERITY[worst]) worst = ResourceStatus.PENDING;
     }
     return resources === undefined ? view : { resources: Object.freeze(resources), worst };
   }

@@ -118,8 +118,8 @@ describe('providers', () => {
     expect(manager.isProviderAvailable(ResourceType.API_QUOTA, 'claude')).toBe(false);
     const report = await manager.getHealthReport();
     expect(report.providers.api_quota).toEqual({
-      gpt: { available: true, cooldown_remaining_ms: 0 },
-      claude: { available: false, cooldown_remaining_ms: 0 },
+      gpt: { available: true, cooldown_remaining_ms: 0, state: 'available', last_failure_at: new Date(clock.wallNow() - 59_000).toISOString() },
+      claude: { available: false, cooldown_remaining_ms: 0, state: 'monitor_down', why: 'monitor api_quota:claude reports critical (usage 99%)' },
     });
   });
 });
@@ -144,11 +144,11 @@ describe('monitor plugins and registerMcpMonitor', () => {
 
   it('without a plugin, imports @rampart/mcp; a monitor that cannot be created reports unavailable with the reason', async () => {
     const { manager } = setup();
-    manager.registerMcpMonitor('broken');
+    manager.registerMcpMonitor('broken', { url: 'not a url', unknownOption: true });
     await manager.checkNow();
     const status = manager.getMonitorStatus('mcp_server:broken');
     expect(status?.status).toBe('unavailable');
-    expect(String(status?.details?.error)).toMatch(/^options: the MCP monitor "broken" needs the server/);
+    expect(String(status?.details?.error)).toMatch(/^options\.unknownOption/);
   });
 });
 

@@ -2,6 +2,7 @@ import { createBulkhead, type BulkheadPolicy } from '../bulkhead/bulkhead-policy
 import type { Clock } from '../clock/clock.js';
 import type { FallbackAction } from '../fallback/fallback-action.js';
 import type { ResourceType } from '../resource/resource-types.js';
+import type { ProviderObservations } from './provider-observations.js';
 import { ResourceBreakers, type ResourceBreakersOptions } from './resource-breakers.js';
 
 /** Options of {@link ResourceGuards}. */
@@ -11,6 +12,8 @@ export interface ResourceGuardsOptions extends ResourceBreakersOptions {
   readonly concurrency: Readonly<Partial<Record<ResourceType, number>>>;
   /** Callers a scaled-down bulkhead lets wait. */
   readonly maxQueued: number;
+  /** Where each provider invocation's duration is recorded (for the health report's latency). */
+  readonly observations?: ProviderObservations | undefined;
 }
 
 /**
@@ -70,15 +73,24 @@ export class ResourceGuards {
   /**
    * Run one invocation through the resource's bulkhead and the breaker of `circuit` (the provider
    * invoked; undefined = the resource-level breaker of a type without providers). `call.signal` is
-   * read only when a bulkhead needs it (it may be created on read).
+   * read only when a bulkhead needs it (it may be created on read). A provider invocation's duration
+   * goes to `observations` (not that of a call its open breaker refused).
    */
   async run<T>(type: ResourceType, fn: () => PromiseLike<T> | T, call: { readonly signal: AbortSignal | undefined }, circuit: string | undefined): Promise<T> {
     const breaker = this.breakers.breaker(type, circuit);
     const guarded = breaker ? () => breaker.execute(fn) : fn;
     const bulkhead = this.#bulkheads.get(type);
+    const observe = circuit === undefined ? undefined : this.#o.observations;
+    const start = observe === undefined ? 0 : this.#o.clock.now();
     this.#inFlight.set(type, this.inFlight(type) + 1);
     try {
-      return await (bulkhead ? bulkhead.execute(guarded, { signal: call.signal }) : guarded());
+      const value = await (bulkhead ? bulkhead.execute(guarded, { signal: call.signal }) : guarded());
+      observe?.latency(type, circuit!, this.#o.clock.now() - start);
+      return value;
+    } catch (err) {
+      // a call its open breaker refused never reached the provider: no latency to learn from it
+      if (observe !== undefined && !this.breakers.isOwnRejection(type, circuit, err)) observe.latency(type, circuit!, this.#o.clock.now() - start);
+      throw err;
     } finally {
       this.#inFlight.set(type, this.inFlight(type) - 1);
     }

@@ -85,10 +85,10 @@ describe('seed 001 usage examples', () => {
     team.llm.answeredBy.length = 0;
     await expect(drive(clock, team.generateContent('autumn sale'))).resolves.toBe('[anthropic] autumn sale');
     expect(team.llm.answeredBy).toEqual(['anthropic']);
-    // the MCP monitor is registered; without a server configuration it reports why it cannot check
+    // the MCP monitor is registered; without a server configuration it is pending and says why
     expect(team.resilience.getMonitorStatus('mcp_server:supabase')).toMatchObject({
-      status: 'unavailable',
-      details: { error: expect.stringMatching(/needs the server: \{ command, args \} \(stdio\) or \{ url \}/) },
+      status: 'pending',
+      details: { reason: expect.stringMatching(/^no server to check: .*needs the server: \{ command, args \} \(stdio\) or \{ url \}/) },
     });
   });
 
@@ -136,9 +136,9 @@ describe('seed 001 usage examples', () => {
     const report = await team.resilience.getHealthReport();
     expect(report).toMatchObject({
       team: 'marketing-team',
-      overall_health: 'unavailable', // the MCP monitor has no server to check
+      overall_health: 'degraded', // openai's quota is 85.5 % used; the MCP monitor without a server is only pending
       components: { system: { status: 'healthy', uptime: 3600, error_rate: 0 } },
-      resources: { 'api_quota:openai': { status: 'degraded', usage: 85.5 } },
+      resources: { 'api_quota:openai': { status: 'degraded', usage: 85.5 }, 'mcp_server:supabase': { status: 'pending' } },
       circuits: { database_query: { state: 'closed', success_rate: 0.98 } },
     });
     expect(report.timestamp).toBe(new Date(clock.wallNow()).toISOString());

@@ -10,9 +10,14 @@ export enum ResourceType {
   K8S_POD = 'k8s_pod',
 }
 
-/** Health of a resource, best to worst. */
+/**
+ * Health of a resource, best to worst. `pending`: not known yet, and not a problem in itself (a
+ * monitor registered without a target, or one whose first check has not completed); it ranks
+ * below `degraded`, so it never drags a team down.
+ */
 export enum ResourceStatus {
   HEALTHY = 'healthy',
+  PENDING = 'pending',
   DEGRADED = 'degraded',
   CRITICAL = 'critical',
   UNAVAILABLE = 'unavailable',
@@ -21,9 +26,10 @@ export enum ResourceStatus {
 /** Severity order used for aggregation: the worst status wins. */
 export const STATUS_SEVERITY: Readonly<Record<ResourceStatus, number>> = Object.freeze({
   [ResourceStatus.HEALTHY]: 0,
-  [ResourceStatus.DEGRADED]: 1,
-  [ResourceStatus.CRITICAL]: 2,
-  [ResourceStatus.UNAVAILABLE]: 3,
+  [ResourceStatus.PENDING]: 1,
+  [ResourceStatus.DEGRADED]: 2,
+  [ResourceStatus.CRITICAL]: 3,
+  [ResourceStatus.UNAVAILABLE]: 4,
 });
 
 export function worstStatus(statuses: Iterable<ResourceStatus>): ResourceStatus {

@@ -1,0 +1,75 @@
+import { redactSecrets } from '../redact/redact-secrets.js';
+import type { ResourceType } from '../resource/resource-types.js';
+
+/** Longest failure text kept for the report, characters. */
+const MAX_FAILURE_LENGTH = 300;
+/** Weight of the newest invocation in the recent latency (an exponentially weighted mean). */
+const LATENCY_WEIGHT = 0.3;
+
+/** What the health report shows of one provider besides its availability. */
+export interface ProviderObservation {
+  /** Recent latency of its invocations (exponentially weighted mean), ms; undefined before the first. */
+  readonly latencyMs: number | undefined;
+  /** Its last failure (`Name: message`), redacted; undefined when none was reported. */
+  readonly lastFailure: string | undefined;
+  /** Wall-clock epoch ms of that failure. */
+  readonly lastFailureAt: number | undefined;
+}
+
+class Entry implements ProviderObservation {
+  latencyMs: number | undefined = undefined;
+  lastFailureAt: number | undefined = undefined;
+  #raw: string | undefined = undefined;
+  #redacted: string | undefined = undefined;
+
+  /** Redacted once, when a report first reads it (failures are frequent, reports are not). */
+  get lastFailure(): string | undefined {
+    if (this.#raw !== undefined && this.#redacted === undefined) this.#redacted = redactSecrets(this.#raw).slice(0, MAX_FAILURE_LENGTH);
+    return this.#redacted;
+  }
+
+  setFailure(raw: string, at: number): void {
+    this.#raw = raw;
+    this.#redacted = undefined;
+    this.lastFailureAt = at;
+  }
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return typeof error === 'string' ? error : String(error);
+}
+
+/**
+ * Per (resource type, provider), what the manager observed of its calls: their recent latency and
+ * the last failure that put it in cooldown. Read by the health report; availability itself
+ * (cooldown, breaker, monitor) stays with the provider registry.
+ */
+export class ProviderObservations {
+  readonly #byType = new Map<ResourceType, Map<string, Entry>>();
+
+  #entry(type: ResourceType, provider: string): Entry {
+    let perType = this.#byType.get(type);
+    if (!perType) this.#byType.set(type, (perType = new Map()));
+    let e = perType.get(provider);
+    if (!e) perType.set(provider, (e = new Entry()));
+    return e;
+  }
+
+  /** One invocation of the provider took `ms` (succeeded or failed). */
+  latency(type: ResourceType, provider: string, ms: number): void {
+    if (!(ms >= 0)) return;
+    const e = this.#entry(type, provider);
+    e.latencyMs = e.latencyMs === undefined ? ms : e.latencyMs + LATENCY_WEIGHT * (ms - e.latencyMs);
+  }
+
+  /** The provider failed with `error` at wall-clock `at` (epoch ms). */
+  failure(type: ResourceType, provider: string, error: unknown, at: number): void {
+    if (error === undefined) return;
+    this.#entry(type, provider).setFailure(describeFailure(error), at);
+  }
+
+  get(type: ResourceType, provider: string): ProviderObservation | undefined {
+    return this.#byType.get(type)?.get(provider);
+  }
+}
