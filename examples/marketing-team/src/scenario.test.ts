@@ -17,6 +17,11 @@ describe('MarketingTeam demo', () => {
     expect(by['8.']!.answeredBy).toBe('degrade_service');
     expect(report.team).toBe('marketing-team');
     expect(Object.keys(report.resources)).toEqual(expect.arrayContaining(['api_quota:openai', 'memory:worker-pool']));
+    // the report agrees with what calls met: openai is out for its 60 s retry-after, so the team is degraded
+    expect(report.overall_health).toBe('degraded');
+    expect(report.resource_health.api_quota?.status).toBe('degraded');
+    expect(report.providers.api_quota?.openai).toMatchObject({ available: false, state: 'cooling_down', why: expect.stringMatching(/429/) });
+    expect(report.providers.api_quota?.local).toMatchObject({ available: true, state: 'available' });
     expect(JSON.stringify(report)).not.toMatch(/sk-demo|sk-ant-demo/);
   }, 60_000);
 });

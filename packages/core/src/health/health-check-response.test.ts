@@ -56,6 +56,28 @@ describe('toHealthCheckResponse', () => {
     expect(fail.checks['system:uptime']?.[0]?.status).toBe('pass');
   });
 
+  it('each resource type is a check: providers available, and why it is worse; a pending monitor warns', () => {
+    const body = toHealthCheckResponse([
+      report({
+        resources: { 'mcp_server:supabase': entry(ResourceStatus.PENDING, { details: { reason: 'no server to check' } }) },
+        resourceHealth: {
+          mcp_server: { status: ResourceStatus.PENDING },
+          api_quota: { status: ResourceStatus.DEGRADED, providers_available: 1, providers_total: 2, reason: '1 of 2 providers unavailable: openai cooling_down' },
+        },
+        worstResource: ResourceStatus.DEGRADED,
+      }),
+    ]);
+    expect(body.status).toBe('warn');
+    expect(body.checks['mcp_server:supabase']?.[0]).toMatchObject({ status: 'warn', output: 'pending: no server to check' });
+    expect(body.checks['resource:mcp_server']?.[0]).toEqual({ componentId: 'marketing-team', componentType: 'component', status: 'warn', time: body.rampartReports[0]!.timestamp, output: 'pending' });
+    expect(body.checks['resource:api_quota']?.[0]).toMatchObject({
+      status: 'warn',
+      observedValue: 1,
+      observedUnit: 'providers available',
+      output: '1 of 2 providers unavailable: openai cooling_down',
+    });
+  });
+
   it('several teams: one entry per team under a shared key, the worst team decides', () => {
     const a = report({ team: 'a', resources: { 'api_quota:openai': entry(ResourceStatus.HEALTHY, { usage: 10 }) } });
     const b = report({ team: 'b', resources: { 'api_quota:openai': entry(ResourceStatus.CRITICAL, { usage: 97 }) }, worstResource: ResourceStatus.CRITICAL });

@@ -85,11 +85,22 @@ describe('manager.registerMcpMonitor', () => {
 
   it('reports a monitor that cannot be created as unavailable, with the reason', async () => {
     const manager = newManager();
-    manager.registerMcpMonitor('supabase');
+    manager.registerMcpMonitor('supabase', { url: 'http://127.0.0.1:1/mcp', pingEvery: 5 });
     await manager.checkNow();
     expect(manager.getMonitorStatus('mcp_server:supabase')).toMatchObject({
       status: ResourceStatus.UNAVAILABLE,
-      details: { error: expect.stringContaining('needs the server') },
+      details: { error: expect.stringContaining('pingEvery') },
     });
+  });
+
+  it('reports a monitor registered without a server (the seed\'s registerMcpMonitor("supabase")) as pending, with the reason', async () => {
+    const manager = newManager();
+    manager.registerMcpMonitor('supabase');
+    await manager.checkNow();
+    expect(manager.getMonitorStatus('mcp_server:supabase')).toMatchObject({
+      status: ResourceStatus.PENDING,
+      details: { reason: expect.stringContaining('needs the server') },
+    });
+    expect((await manager.getHealthReport()).overall_health).toBe('pending');
   });
 });
