@@ -5,6 +5,7 @@ import { EventEmitter, type Event } from '../events/event.js';
 import type { ExecuteOptions, Policy, PolicyContext } from '../policy/policy.js';
 import type { Breaker } from './breaker.js';
 import type { BreakerSnapshot } from './breaker-snapshot.js';
+import type { CircuitChangeLog } from './circuit-change-log.js';
 import { openCircuitError, saturatedProbesError } from './broken-circuit.js';
 import { CallCounters } from './call-counters.js';
 import { callContext, handledRejection, isThenable } from './call-context.js';
@@ -66,6 +67,10 @@ export class CircuitBreakerPolicy implements Policy {
   #probes: HalfOpenProbes | undefined;
   #lastTransitionAt: number | undefined;
   readonly #counters = new CallCounters();
+  /** @internal The change log of the registry holding this breaker (set and cleared by the registry). */
+  _changes: CircuitChangeLog | undefined;
+  /** Position of this breaker's latest entry in `_changes`. */
+  #logged = -1;
   // Emitters are created on first subscription: a breaker nobody watches stays small.
   #stateChanges: EventEmitter<CircuitStateChange> | undefined;
   #successEvents: EventEmitter<CircuitSuccessEvent> | undefined;
@@ -237,6 +242,7 @@ export class CircuitBreakerPolicy implements Policy {
     this.#halfOpenAt = s.halfOpenAt;
     this.#openUntil = s.openUntil;
     this.#lastTransitionAt = s.lastTransitionAt;
+    this.#changed();
     if (changed && this.#stateChanges !== undefined) this.#stateChanges.fire({ from, to: s.state, at: s.at, reason: 'restored' });
   }
 
@@ -307,6 +313,7 @@ export class CircuitBreakerPolicy implements Policy {
   }
 
   #settle(ok: boolean, error: unknown, period: number, probe: number, start: number): void {
+    this.#changed();
     const counted = ok || isCountedFailure(this.options, error);
     let now = 0;
     let durationMs = Number.NaN;
@@ -340,6 +347,7 @@ export class CircuitBreakerPolicy implements Policy {
   }
 
   #transition(to: CircuitState, reason: CircuitTransitionReason, halfOpenAt: number | undefined): void {
+    this.#changed();
     const from = this.#state;
     const at = this.#clock.wallNow();
     this.#state = to;
@@ -351,6 +359,12 @@ export class CircuitBreakerPolicy implements Policy {
     if (this.#stateChanges !== undefined) this.#stateChanges.fire({ from, to, at, reason });
   }
 
+  /** Tell the registry's change log (once until someone reads it) that the stats or state changed. */
+  #changed(): void {
+    const log = this._changes;
+    if (log !== undefined && this.#logged < log.drained) this.#logged = log.append(this);
+  }
+
   /** Lazily move an open circuit whose recovery timeout has passed to half-open. */
   #refresh(): void {
     if (this.#state === OPEN && !this.#isolated && this.#clock.now() >= this.#openUntil) {
@@ -360,6 +374,7 @@ export class CircuitBreakerPolicy implements Policy {
 
   #reject(): Promise<never> {
     this.#counters.rejections++;
+    this.#changed();
     let rejected = this.#rejected;
     if (rejected === undefined) {
       this.#rejection = this.#rejectionError();

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors/config-error.js';
 import { conflictingOption, type CircuitBreakerOptions } from './circuit-breaker-options.js';
 import { CircuitBreakerPolicy } from './circuit-breaker-policy.js';
+import { CircuitChangeLog } from './circuit-change-log.js';
 
 /**
  * Named circuit breakers. Asking twice for one name gives the same breaker, so
@@ -8,6 +9,11 @@ import { CircuitBreakerPolicy } from './circuit-breaker-policy.js';
  */
 export class CircuitBreakerRegistry {
   readonly #breakers = new Map<string, CircuitBreakerPolicy>();
+  /**
+   * Which breakers changed (created, removed, a call, a state change), so the health report re-reads
+   * only those; see {@link CircuitChangeLog}.
+   */
+  readonly changes = new CircuitChangeLog<CircuitBreakerPolicy>();
 
   /**
    * The breaker called `name`, created with `options` if there is none. Options given for an
@@ -19,6 +25,9 @@ export class CircuitBreakerRegistry {
     if (existing === undefined) {
       const breaker = new CircuitBreakerPolicy(name, options);
       this.#breakers.set(name, breaker);
+      this.changes.capacity = Math.max(this.changes.capacity, 2 * this.#breakers.size);
+      breaker._changes = this.changes;
+      this.changes.append(breaker);
       return breaker;
     }
     const conflict = conflictingOption(name, existing.options, options);
@@ -47,12 +56,24 @@ export class CircuitBreakerRegistry {
 
   /** Forget one breaker (calls through it keep working; the name can be created afresh). */
   delete(name: string): boolean {
-    return this.#breakers.delete(name);
+    const breaker = this.#breakers.get(name);
+    if (breaker === undefined) return false;
+    this.#breakers.delete(name);
+    breaker._changes = undefined;
+    this.changes.append(breaker);
+    return true;
   }
 
   /** Forget every breaker. */
   clear(): void {
+    for (const b of this.#breakers.values()) b._changes = undefined;
     this.#breakers.clear();
+    this.changes.invalidate();
+  }
+
+  /** How many breakers are registered. */
+  get size(): number {
+    return this.#breakers.size;
   }
 }
 

@@ -1,4 +1,5 @@
 import { ResourceStatus, worstStatus } from '../resource/resource-types.js';
+import { circuitSection, isCircuitSection, type CircuitRow, type CircuitSection } from './circuit-section.js';
 
 /** One monitored resource in the report (keyed `${resourceType}:${name}`). */
 export interface ResourceReport {
@@ -77,6 +78,11 @@ export interface HealthReport {
   };
   /** Per monitor (`${type}:${name}`). Frozen: shared by every report until the next check completes. */
   resources: Readonly<Record<string, Readonly<ResourceReport>>>;
+  /**
+   * Per circuit breaker name. A manager keeps this record up to date rather than rebuilding it (its
+   * cost does not grow with the number of named breakers): its reports share it, and each
+   * `getHealthReport()` updates it in place. Copy it to keep one report's circuits.
+   */
   circuits: Record<string, CircuitReport>;
   queues: Record<string, QueueReport>;
   /** Per resource type, each provider's availability for SWITCH_PROVIDER. */
@@ -134,19 +140,8 @@ export interface HealthReportInput {
    */
   resources: Readonly<Record<string, Readonly<ResourceReport>>>;
   worstResource: ResourceStatus;
-  circuits: Iterable<{
-    name: string;
-    state: CircuitReport['state'];
-    successRate: number;
-    failureRate: number;
-    calls: number;
-    failures: number;
-    rejections: number;
-    halfOpenAt: number | undefined;
-    resource?: string | undefined;
-    provider?: string | undefined;
-    providers?: Record<string, CircuitReport['state']> | undefined;
-  }>;
+  /** Rows to build the circuits from, or the section already built (a manager's `CircuitReportCache`). */
+  circuits: Iterable<CircuitRow> | CircuitSection;
   queues: Record<string, QueueReport>;
   providers: HealthReport['providers'];
   /** Per resource type, its status from its providers and monitors (see `resourceHealth`); `worstResource` is their worst. */
@@ -181,23 +176,9 @@ const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
 export function buildHealthReport(input: HealthReportInput): HealthReport {
   const statuses: ResourceStatus[] = [];
   statuses.push(input.worstResource);
-  const circuits: Record<string, CircuitReport> = {};
-  for (const c of input.circuits) {
-    const r: CircuitReport = {
-      state: c.state,
-      success_rate: round4(c.successRate),
-      failure_rate: round4(c.failureRate),
-      calls: c.calls,
-      failures: c.failures,
-      rejections: c.rejections,
-    };
-    if (c.halfOpenAt !== undefined) r.half_open_at = new Date(c.halfOpenAt).toISOString();
-    if (c.resource !== undefined) r.resource = c.resource;
-    if (c.provider !== undefined) r.provider = c.provider;
-    if (c.providers !== undefined) r.providers = c.providers;
-    circuits[c.name] = r;
-    if (c.state !== 'closed') statuses.push(ResourceStatus.DEGRADED);
-  }
+  const section = isCircuitSection(input.circuits) ? input.circuits : circuitSection(input.circuits);
+  const circuits = section.record;
+  if (section.notClosed > 0) statuses.push(ResourceStatus.DEGRADED);
   for (const q of Object.values(input.queues)) if (q.size > 0) statuses.push(ResourceStatus.DEGRADED);
   const system = {
     status: systemStatus(input.calls, input.failures),

@@ -1,7 +1,6 @@
 import type { CircuitBreakerPolicy } from '../breaker/circuit-breaker-policy.js';
-import { circuitBreakers } from '../breaker/circuit-breaker-registry.js';
 import { CircuitState } from '../breaker/circuit-state.js';
-import { buildHealthReport, type HealthReport, type HealthReportInput } from '../health/health-report.js';
+import { buildHealthReport, type HealthReport } from '../health/health-report.js';
 import { ResourceType } from '../resource/resource-types.js';
 import type { MonitorSnapshot } from '../health/monitor-state.js';
 import type { ManagerParts } from './manager-parts.js';
@@ -10,7 +9,7 @@ import type { ProviderRegistry } from './provider-registry.js';
 import type { ResourceBreakers } from './resource-breakers.js';
 import { resourceHealth } from './resource-health.js';
 
-type CircuitRow = HealthReportInput['circuits'] extends Iterable<infer R> ? R : never;
+import type { CircuitRow } from '../health/circuit-section.js';
 
 function row(b: CircuitBreakerPolicy, extra: Partial<CircuitRow> = {}): CircuitRow {
   const s = b.stats;
@@ -64,13 +63,14 @@ function resourceRow(breakers: ResourceBreakers, type: ResourceType, list: reado
 }
 
 /**
- * The circuits a team's report shows, keyed by breaker name: per resource type with providers
+ * The manager's own circuits, keyed by breaker name: per resource type with providers
  * (registered, or named by calls' own lists), a
  * row for the resource as a whole (`${team}/${type}`, see {@link resourceRow}) then one per
  * provider breaker (`${team}/${type}/${provider}`); per type without providers, its resource-level
- * breaker (`${team}/${type}`); then the process's named breakers (`@circuitBreaker('database_query')`).
+ * breaker (`${team}/${type}`). The report adds the process's named breakers
+ * (`@circuitBreaker('database_query')`) after them (see `CircuitReportCache`).
  */
-export function circuitRows(breakers: ResourceBreakers, providerRegistry: ProviderRegistry): HealthReportInput['circuits'] {
+export function circuitRows(breakers: ResourceBreakers, providerRegistry: ProviderRegistry): CircuitRow[] {
   const rows: CircuitRow[] = [];
   const byType = new Map<ResourceType, Array<{ provider: string | undefined; breaker: CircuitBreakerPolicy }>>();
   for (const e of breakers.entries()) {
@@ -89,7 +89,6 @@ export function circuitRows(breakers: ResourceBreakers, providerRegistry: Provid
     }
     for (const e of perProvider) rows.push(row(e.breaker, { resource: type, provider: e.provider }));
   }
-  for (const b of circuitBreakers.list()) rows.push(row(b));
   return rows;
 }
 
@@ -173,7 +172,7 @@ export interface ReportFacts {
  * `overall_health`. Reads state only; runs no check.
  */
 export function managerHealthReport(
-  parts: Pick<ManagerParts, 'scheduler' | 'registrations' | 'guards' | 'providers' | 'queue' | 'store' | 'quarantined' | 'observations'>,
+  parts: Pick<ManagerParts, 'scheduler' | 'registrations' | 'guards' | 'providers' | 'queue' | 'store' | 'quarantined' | 'observations' | 'circuitReport'>,
   facts: ReportFacts,
 ): HealthReport {
   const { scheduler, registrations, guards, providers, queue } = parts;
@@ -188,7 +187,7 @@ export function managerHealthReport(
     failures: facts.totals.failures,
     resources: view.resources,
     worstResource: health.worst,
-    circuits: circuitRows(guards.breakers, providers),
+    circuits: parts.circuitReport.update(circuitRows(guards.breakers, providers)),
     queues: queue.stats(),
     providers: rows,
     resourceHealth: health.byType,

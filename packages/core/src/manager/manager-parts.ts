@@ -1,4 +1,6 @@
+import { circuitBreakers } from '../breaker/circuit-breaker-registry.js';
 import { ResultCache } from '../cache/result-cache.js';
+import { CircuitReportCache } from '../health/circuit-report-cache.js';
 import { MonitorScheduler } from '../health/monitor-scheduler.js';
 import { redactString } from '../health/redact.js';
 import { RequestQueue } from '../queue/request-queue.js';
@@ -32,6 +34,8 @@ export class ManagerParts {
   readonly cache: ResultCache;
   readonly queue: RequestQueue;
   readonly registrations = new PendingRegistrations();
+  /** The health report's circuits: this manager's rows, then the process's named breakers, kept up to date. */
+  readonly circuitReport = new CircuitReportCache(circuitBreakers);
   /** Each provider's recent latency and last failure, for the health report. */
   readonly observations = new ProviderObservations();
   /** State files the FileStore moved aside since this manager was created (the last 100), for the health report. */
