@@ -10,8 +10,8 @@ import { CircuitChangeLog } from './circuit-change-log.js';
 export class CircuitBreakerRegistry {
   readonly #breakers = new Map<string, CircuitBreakerPolicy>();
   /**
-   * Which breakers changed (created, removed, a call, a state change), so the health report re-reads
-   * only those; see {@link CircuitChangeLog}.
+   * @internal Which breakers changed (created, removed, a call, a state change), so the health
+   * report re-reads only those; see {@link CircuitChangeLog}.
    */
   readonly changes = new CircuitChangeLog<CircuitBreakerPolicy>();
 
