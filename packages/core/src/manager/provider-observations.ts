@@ -3,12 +3,17 @@ import type { ResourceType } from '../resource/resource-types.js';
 
 /** Longest failure text kept for the report, characters. */
 const MAX_FAILURE_LENGTH = 300;
-/** Weight of the newest invocation in the recent latency (an exponentially weighted mean). */
+/** Weight of the newest timed invocation in the recent latency (an exponentially weighted mean). */
 const LATENCY_WEIGHT = 0.3;
+/**
+ * Once a provider has a latency, one invocation in this many is timed: two clock reads cost about as
+ * much as the rest of the bookkeeping of a guarded call, so the success path does not pay them each time.
+ */
+const TIME_ONE_IN = 8;
 
 /** What the health report shows of one provider besides its availability. */
 export interface ProviderObservation {
-  /** Recent latency of its invocations (exponentially weighted mean), ms; undefined before the first. */
+  /** Recent latency of its invocations (exponentially weighted mean of the timed ones), ms; undefined before the first. */
   readonly latencyMs: number | undefined;
   /** Its last failure (`Name: message`), redacted; undefined when none was reported. */
   readonly lastFailure: string | undefined;
@@ -16,9 +21,12 @@ export interface ProviderObservation {
   readonly lastFailureAt: number | undefined;
 }
 
-class Entry implements ProviderObservation {
+/** One provider's observations; also what {@link ProviderObservations.timing} hands out to time a call. */
+export class ObservedProvider implements ProviderObservation {
   latencyMs: number | undefined = undefined;
   lastFailureAt: number | undefined = undefined;
+  /** Invocations to let pass untimed before the next timed one. */
+  skip = 0;
   #raw: string | undefined = undefined;
   #redacted: string | undefined = undefined;
 
@@ -26,6 +34,12 @@ class Entry implements ProviderObservation {
   get lastFailure(): string | undefined {
     if (this.#raw !== undefined && this.#redacted === undefined) this.#redacted = redactSecrets(this.#raw).slice(0, MAX_FAILURE_LENGTH);
     return this.#redacted;
+  }
+
+  /** A timed invocation took `ms` (succeeded or failed). */
+  latency(ms: number): void {
+    if (!(ms >= 0)) return;
+    this.latencyMs = this.latencyMs === undefined ? ms : this.latencyMs + LATENCY_WEIGHT * (ms - this.latencyMs);
   }
 
   setFailure(raw: string, at: number): void {
@@ -46,21 +60,29 @@ function describeFailure(error: unknown): string {
  * (cooldown, breaker, monitor) stays with the provider registry.
  */
 export class ProviderObservations {
-  readonly #byType = new Map<ResourceType, Map<string, Entry>>();
+  readonly #byType = new Map<ResourceType, Map<string, ObservedProvider>>();
 
-  #entry(type: ResourceType, provider: string): Entry {
+  #entry(type: ResourceType, provider: string): ObservedProvider {
     let perType = this.#byType.get(type);
     if (!perType) this.#byType.set(type, (perType = new Map()));
     let e = perType.get(provider);
-    if (!e) perType.set(provider, (e = new Entry()));
+    if (!e) perType.set(provider, (e = new ObservedProvider()));
     return e;
   }
 
-  /** One invocation of the provider took `ms` (succeeded or failed). */
-  latency(type: ResourceType, provider: string, ms: number): void {
-    if (!(ms >= 0)) return;
+  /**
+   * Whether to time this invocation of the provider: its entry (report the duration with
+   * `entry.latency(ms)`) for every invocation until it has a latency, then for one in
+   * {@link TIME_ONE_IN}; undefined for the others.
+   */
+  timing(type: ResourceType, provider: string): ObservedProvider | undefined {
     const e = this.#entry(type, provider);
-    e.latencyMs = e.latencyMs === undefined ? ms : e.latencyMs + LATENCY_WEIGHT * (ms - e.latencyMs);
+    if (e.skip > 0) {
+      e.skip--;
+      return undefined;
+    }
+    if (e.latencyMs !== undefined) e.skip = TIME_ONE_IN - 1;
+    return e;
   }
 
   /** The provider failed with `error` at wall-clock `at` (epoch ms). */

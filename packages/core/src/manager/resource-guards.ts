@@ -74,22 +74,22 @@ export class ResourceGuards {
    * Run one invocation through the resource's bulkhead and the breaker of `circuit` (the provider
    * invoked; undefined = the resource-level breaker of a type without providers). `call.signal` is
    * read only when a bulkhead needs it (it may be created on read). A provider invocation's duration
-   * goes to `observations` (not that of a call its open breaker refused).
+   * goes to `observations` when it samples the call (not that of a call its open breaker refused).
    */
   async run<T>(type: ResourceType, fn: () => PromiseLike<T> | T, call: { readonly signal: AbortSignal | undefined }, circuit: string | undefined): Promise<T> {
     const breaker = this.breakers.breaker(type, circuit);
     const guarded = breaker ? () => breaker.execute(fn) : fn;
     const bulkhead = this.#bulkheads.get(type);
-    const observe = circuit === undefined ? undefined : this.#o.observations;
-    const start = observe === undefined ? 0 : this.#o.clock.now();
+    const timed = circuit === undefined ? undefined : this.#o.observations?.timing(type, circuit);
+    const start = timed === undefined ? 0 : this.#o.clock.now();
     this.#inFlight.set(type, this.inFlight(type) + 1);
     try {
       const value = await (bulkhead ? bulkhead.execute(guarded, { signal: call.signal }) : guarded());
-      observe?.latency(type, circuit!, this.#o.clock.now() - start);
+      timed?.latency(this.#o.clock.now() - start);
       return value;
     } catch (err) {
       // a call its open breaker refused never reached the provider: no latency to learn from it
-      if (observe !== undefined && !this.breakers.isOwnRejection(type, circuit, err)) observe.latency(type, circuit!, this.#o.clock.now() - start);
+      if (timed !== undefined && !this.breakers.isOwnRejection(type, circuit, err)) timed.latency(this.#o.clock.now() - start);
       throw err;
     } finally {
       this.#inFlight.set(type, this.inFlight(type) - 1);
