@@ -8,6 +8,8 @@ export interface McpExecuteOptions {
   key?: string | undefined;
   args?: readonly unknown[] | undefined;
   signal?: AbortSignal | undefined;
+  /** The call's overall deadline, ms (the manager's `deadlineMs` when absent). */
+  deadlineMs?: number | undefined;
   /** The call's own ordered providers (the logical server's qualified names). */
   providers?: readonly string[] | undefined;
 }
