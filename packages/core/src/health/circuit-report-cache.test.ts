@@ -145,3 +145,19 @@ describe('getHealthReport() with many named breakers', () => {
     expect(reads[10_000]).toEqual(reads[100]);
   });
 });
+
+describe('each report keeps its own circuits', () => {
+  it('an earlier report never changes; unchanged reports share one frozen record', async () => {
+    const clock = new FakeClock();
+    const registry = registryOf(3, clock);
+    const cache = new CircuitReportCache(registry);
+    const first = cache.update([]).record;
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(cache.update([]).record).toBe(first); // nothing changed: no copy
+    await registry.get('named-1')!.execute(fail).catch(() => undefined);
+    const second = cache.update([]).record;
+    expect(second).not.toBe(first);
+    expect(first['named-1']).toMatchObject({ state: 'closed', failures: 0 }); // as it was then
+    expect(second['named-1']).toMatchObject({ state: 'open', failures: 1 });
+  });
+});

@@ -17,8 +17,9 @@ function namedRow(b: CircuitBreakerPolicy): CircuitReport {
  * open ones, whose half-open time may have come. So a report costs the same with 100 or 10,000
  * named breakers when few of them change between reports.
  *
- * The record is shared by this manager's reports and updated in place by each report: a report
- * kept for later shows the circuits as the latest report saw them (copy `circuits` to keep them).
+ * Each report gets a frozen `circuits` record that never changes afterwards: when nothing changed
+ * since the previous report, the same frozen record again (no copy); otherwise a shallow copy of the
+ * kept rows (rows are immutable objects, replaced when their breaker changes).
  */
 export class CircuitReportCache {
   readonly #registry: CircuitBreakerRegistry;
@@ -31,6 +32,11 @@ export class CircuitReportCache {
   #namedNotClosed = 0;
   /** Named breakers shown open with a half-open time: read again on every report. */
   readonly #timed = new Set<CircuitBreakerPolicy>();
+  /** What the last report got (frozen), and whether the kept rows changed since. */
+  #snapshot: Readonly<Record<string, CircuitReport>> | undefined = undefined;
+  #dirty = true;
+  /** The manager's own rows as last written, to tell whether they changed. */
+  #ownJson = '';
 
   constructor(registry: CircuitBreakerRegistry) {
     this.#registry = registry;
@@ -46,6 +52,12 @@ export class CircuitReportCache {
     }
     let rebuild = ownRows.length !== this.#ownNames.length || ownRows.some(([name], i) => name !== this.#ownNames[i]);
     if (this.#readNamed()) rebuild = true;
+    const ownJson = JSON.stringify(ownRows);
+    if (ownJson !== this.#ownJson) {
+      this.#ownJson = ownJson;
+      this.#dirty = true;
+    }
+    if (rebuild) this.#dirty = true;
     if (rebuild) {
       this.#record = {};
       this.#ownNames = ownRows.map(([name]) => name);
@@ -55,7 +67,11 @@ export class CircuitReportCache {
       // a named breaker of the same name as one of the manager's rows wins, as it always did
       for (const [name, row] of ownRows) if (!this.#named.has(name)) this.#record[name] = row;
     }
-    return { record: this.#record, notClosed: notClosed + this.#namedNotClosed };
+    if (this.#dirty || this.#snapshot === undefined) {
+      this.#snapshot = Object.freeze({ ...this.#record });
+      this.#dirty = false;
+    }
+    return { record: this.#snapshot, notClosed: notClosed + this.#namedNotClosed };
   }
 
   /** Bring the named rows up to date; true when the record must be rebuilt (the log was cleared or outrun). */
@@ -97,12 +113,14 @@ export class CircuitReportCache {
       if (old.state !== CircuitState.Closed) this.#namedNotClosed--;
       this.#named.delete(logged.name);
       delete this.#record[logged.name];
+      this.#dirty = true;
       return;
     }
     if (seen.has(b)) return;
     seen.add(b);
     const row = namedRow(b);
     const old = this.#named.get(b.name);
+    if (old === undefined || JSON.stringify(old) !== JSON.stringify(row)) this.#dirty = true;
     if (old !== undefined && old.state !== CircuitState.Closed) this.#namedNotClosed--;
     this.#set(b, row);
     this.#record[b.name] = row;

@@ -79,11 +79,11 @@ export interface HealthReport {
   /** Per monitor (`${type}:${name}`). Frozen: shared by every report until the next check completes. */
   resources: Readonly<Record<string, Readonly<ResourceReport>>>;
   /**
-   * Per circuit breaker name. A manager keeps this record up to date rather than rebuilding it (its
-   * cost does not grow with the number of named breakers): its reports share it, and each
-   * `getHealthReport()` updates it in place. Copy it to keep one report's circuits.
+   * Per circuit breaker name. A manager keeps its rows up to date rather than rebuilding them (it
+   * reads only the breakers that changed); each report's record is frozen and never changes
+   * afterwards (the same record again while nothing changed).
    */
-  circuits: Record<string, CircuitReport>;
+  circuits: Readonly<Record<string, CircuitReport>>;
   queues: Record<string, QueueReport>;
   /** Per resource type, each provider's availability for SWITCH_PROVIDER. */
   providers: Record<string, Record<string, ProviderReport>>;
