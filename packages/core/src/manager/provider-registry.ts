@@ -69,6 +69,8 @@ export class ProviderRegistry {
   readonly #registeredInUse = new Set<ResourceType>();
   #knownVersion = 0;
   readonly #cooldownUntil = new Map<string, number>();
+  /** Per key, the last failure reported (the same error object reported twice is one fact). */
+  readonly #lastReported = new Map<string, object>();
   /** Per key, the end of a retry-after the provider itself sent (a monitor's recovery does not end it). */
   readonly #retryAfterUntil = new Map<string, number>();
   readonly #clock: Clock;
@@ -158,10 +160,17 @@ export class ProviderRegistry {
   }
 
   reportFailure(type: ResourceType, provider: string, options: ProviderFailureOptions = {}): void {
+    const key = `${type}\u0000${provider}`;
+    // one fact, one event: the same failure reported again (an integration reported it, then the
+    // chain that saw it rethrown) changes nothing and fires nothing
+    const error = options.error;
+    if (typeof error === 'object' && error !== null) {
+      if (this.#lastReported.get(key) === error) return;
+      this.#lastReported.set(key, error);
+    }
     const retryAfterMs = options.error === undefined ? undefined : classifyError(options.error).retryAfterMs;
     const cooldownMs = options.cooldownMs ?? retryAfterMs ?? this.#defaultCooldownMs;
     if (!(cooldownMs >= 0) || !Number.isFinite(cooldownMs)) throw new ConfigError('cooldownMs', 'must be a non-negative finite number', cooldownMs);
-    const key = `${type}\u0000${provider}`;
     const now = this.#clock.now();
     const until = now + cooldownMs;
     const current = this.#cooldownUntil.get(key) ?? 0;
@@ -171,8 +180,9 @@ export class ProviderRegistry {
   }
 
   reportSuccess(type: ResourceType, provider: string): void {
-    if (this.#cooldownUntil.size === 0) return;
+    if (this.#cooldownUntil.size === 0 && this.#lastReported.size === 0) return;
     const key = `${type}\u0000${provider}`;
+    this.#lastReported.delete(key);
     this.#cooldownUntil.delete(key);
     this.#retryAfterUntil.delete(key);
   }

@@ -43,6 +43,15 @@ describe('ResilientLLM in the fallback chain', () => {
     expect(other).toBeInstanceOf(FallbackExhaustedError);
   });
 
+  it('one 429 is one cooldown event: the LLM reports it, and the chain that sees it rethrown does not report it again', async () => {
+    const l = llm([{ strategy: 'switch_provider' }]);
+    const cooldowns: string[] = [];
+    l.manager.onProviderCooldown((e) => cooldowns.push(`${e.provider} ${e.cooldownMs}`));
+    server.provider('openai').enqueue({ type: 'rate_limit', retryAfterMs: 5_000, retryAfterSeconds: 5 });
+    expect((await l.invoke('x')).provider).toBe('anthropic');
+    expect(cooldowns).toEqual(['openai 5000']);
+  });
+
   it('cache: false keeps a call out of the cache', async () => {
     const l = llm([{ strategy: 'use_cache' }]);
     await l.invoke('p', { cache: false });
