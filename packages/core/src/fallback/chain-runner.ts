@@ -109,7 +109,7 @@ export async function runFallbackChain<T>(
       continue;
     }
     run.steps.push({ strategy: action.strategy, provider: outcome.provider, degradation: run.degradation, error: outcome.error });
-    env.step({ ...base, outcome: 'failed', provider: outcome.provider, degradation: run.degradation, attempt: run.attempt, error: outcome.error });
+    if (outcome.reported !== true) env.step({ ...base, outcome: 'failed', provider: outcome.provider, degradation: run.degradation, attempt: run.attempt, error: outcome.error });
   }
   const last = run.steps[run.steps.length - 1]?.error;
   throw new FallbackExhaustedError(resource, run.steps, run.firstError ?? last, run.proactive, env.explainProviders(call, run));

@@ -79,7 +79,14 @@ export interface ChainRun {
 /** What a step tells the chain. */
 export type StepOutcome<T> =
   | { readonly answered: true; readonly value: T; readonly stale?: boolean | undefined }
-  | { readonly answered: false; readonly error: unknown; readonly provider?: string | undefined; readonly skipped?: boolean };
+  | {
+      readonly answered: false;
+      readonly error: unknown;
+      readonly provider?: string | undefined;
+      readonly skipped?: boolean;
+      /** The step already fired the event of this failure (one per provider it tried): the runner fires none. */
+      readonly reported?: boolean;
+    };
 
 /** A fallback step happened (for events and logs). */
 export interface FallbackStepEvent {

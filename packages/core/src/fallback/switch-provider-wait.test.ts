@@ -46,8 +46,7 @@ describe('SWITCH_PROVIDER waits for a provider only when no later step can answe
       'primary:failed',
       'retry:failed',
       'switch_provider:failed', // replica1
-      'switch_provider:failed', // replica2
-      'switch_provider:failed', // the step: nothing left, and USE_CACHE can answer
+      'switch_provider:failed', // replica2 (the step gives up with that failure: no second event)
       'use_cache:answered',
     ]);
     // a read with nothing cached has nothing sooner: SWITCH_PROVIDER waits for the first server back
@@ -109,8 +108,7 @@ describe('SWITCH_PROVIDER waits for a provider only when no later step can answe
     expect(sim.trail()).toEqual(['a/plain', 'b/switch_provider', 'a/queue_request']); // no replay while both cool down
     expect(steps.filter((e) => e.outcome !== 'skipped').map((e) => `${e.strategy}:${e.outcome}`)).toEqual([
       'primary:failed',
-      'switch_provider:failed', // b
-      'switch_provider:failed', // the step: nothing left, and QUEUE_REQUEST follows
+      'switch_provider:failed', // b (the step gives up with that failure, and QUEUE_REQUEST follows)
       'queue_request:answered',
     ]);
   });

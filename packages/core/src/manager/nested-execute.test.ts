@@ -96,11 +96,10 @@ describe('nested execute on the same manager and resource type', () => {
     expect(err).toBeInstanceOf(FallbackExhaustedError);
     // one chain: a, its retry, b — and the outer method's chain is the one that gave up
     expect(llm.trail()).toEqual(['a/plain', 'a/retry', 'b/switch_provider']);
-    // (SWITCH_PROVIDER reports b's failure, then the step's own)
+    // (SWITCH_PROVIDER reports b's failure once: the step gives up with that same failure)
     expect(trail()).toEqual([
       'api_quota:primary:failed',
       'api_quota:retry:failed',
-      'api_quota:switch_provider:failed',
       'api_quota:switch_provider:failed',
       'api_quota:use_cache:failed',
     ]);

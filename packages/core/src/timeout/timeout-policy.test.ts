@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { systemClock, type Clock } from '../clock/clock.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { FakeClock, flushMicrotasks } from '../testing/fake-clock.js';
 import { DeadlineScheduler } from './deadline-scheduler.js';
@@ -255,15 +256,19 @@ describe('createTimeout', () => {
   it('holds the process while a call awaits its deadline, and releases it once nothing is pending', async () => {
     // a deadline is a foreground wait: an unref()ed one lets `await timeout.execute(...)` in a plain
     // script exit half-way (see test/waits for the child-process proof)
-    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const before = timers();
-    const t = createTimeout({ timeoutMs: 5 });
+    const armed: string[] = [];
+    const clock: Clock = {
+      ...systemClock,
+      setTimeout: (fn, ms) => (armed.push('foreground'), systemClock.setTimeout(fn, ms)),
+      setBackgroundTimeout: (fn, ms) => (armed.push('background'), systemClock.setBackgroundTimeout(fn, ms)),
+    };
+    const t = createTimeout({ timeoutMs: 5, clock });
     const p = t.execute(never).catch((e: unknown) => e);
-    expect(DeadlineScheduler.for(t.clock).timerPending).toBe(true);
-    expect(timers()).toBe(before + 1);
+    expect(DeadlineScheduler.for(clock).timerPending).toBe(true);
+    expect(armed).toContain('foreground');
+    expect(armed).not.toContain('background');
     expect(await p).toBeInstanceOf(TimeoutError);
-    expect(DeadlineScheduler.for(t.clock).size).toBe(0);
-    expect(DeadlineScheduler.for(t.clock).timerPending).toBe(false);
-    expect(timers()).toBe(before);
+    expect(DeadlineScheduler.for(clock).size).toBe(0);
+    expect(DeadlineScheduler.for(clock).timerPending).toBe(false);
   });
 });

@@ -71,6 +71,8 @@ export const switchProviderStep: FallbackStepHandler = {
         answered: false,
         error: lastError ?? new NoProviderAvailableError(resource, all, soonestMs, reason),
         provider: lastProvider,
+        // the last provider's failure was its own event already: one failure, one event
+        reported: lastError !== undefined,
       });
       if (soonest === undefined || waits-- <= 0 || env.clock.now() + soonestMs > call.deadline) return giveUp('deadline');
       const sooner = laterAnswer(call, run, env);
