@@ -18,6 +18,12 @@ export {
   worstStatus,
 } from './resource/resource-types.js';
 export {
+  BUILT_IN_RESOURCE_TYPES,
+  RESOURCE_TYPE_NAME_PATTERN,
+  isBuiltInResourceType,
+  type ResourceTypeName,
+} from './resource/resource-type-name.js';
+export {
   DEFAULT_USAGE_THRESHOLDS,
   type ResourceMonitor,
   type MonitorCheckResult,

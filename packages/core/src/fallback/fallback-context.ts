@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { ResourceTypeName } from '../resource/resource-type-name.js';
 import type { FallbackStrategy, ResourceType } from '../resource/resource-types.js';
 
 /**
@@ -8,7 +9,7 @@ import type { FallbackStrategy, ResourceType } from '../resource/resource-types.
  */
 export interface FallbackContext {
   /** The resource whose chain is running. */
-  readonly resource: ResourceType;
+  readonly resource: ResourceTypeName;
   /** The strategy that re-invoked the method. */
   readonly strategy: FallbackStrategy;
   /** The provider (LLM provider, replica, MCP server) to use; undefined = the first/primary one. */
@@ -26,7 +27,7 @@ export interface FallbackContext {
  */
 interface GuardFrame {
   readonly owner: object;
-  readonly resource: ResourceType;
+  readonly resource: ResourceTypeName;
   readonly parent: GuardFrame | undefined;
   settled: boolean;
 }

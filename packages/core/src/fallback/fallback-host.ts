@@ -1,4 +1,5 @@
 import type { ResourceType } from '../resource/resource-types.js';
+import type { ResourceTypeName } from '../resource/resource-type-name.js';
 import type { CallIdentity } from './chain-types.js';
 
 /** Marks a {@link FallbackHost} (the ResilienceManager); a registered symbol, so it survives two copies of core. */
@@ -38,7 +39,7 @@ export interface ExecuteWithFallbackOptions {
 export interface FallbackHost {
   readonly [FALLBACK_HOST]: true;
   execute<T>(
-    resourceType: ResourceType,
+    resourceType: ResourceTypeName,
     fn: (...args: never[]) => T | PromiseLike<T>,
     options?: ExecuteWithFallbackOptions,
   ): Promise<Awaited<T>>;
@@ -48,7 +49,7 @@ export interface FallbackHost {
 
 /** What a `@withFallback` method carries under {@link FALLBACK_METHOD}. */
 export interface FallbackMethodInfo {
-  readonly resourceType: ResourceType;
+  readonly resourceType: ResourceTypeName;
   readonly method: string;
   /** The undecorated method (what a replay calls). */
   readonly original: (...args: unknown[]) => unknown;

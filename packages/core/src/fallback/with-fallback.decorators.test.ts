@@ -106,7 +106,9 @@ describe('@withFallback', () => {
     const double = withFallback(ResourceType.NETWORK, { manager })(async (n: number) => n * 2);
     await expect(double(21)).resolves.toBe(42);
     await expect(withFallback(ResourceType.NETWORK)(async () => 1)()).rejects.toThrow(/needs \{ manager \}/);
-    expect(() => withFallback('quota' as ResourceType)).toThrow('withFallback.resourceType: unknown resource type "quota"');
+    expect(() => withFallback('Quota')).toThrow('withFallback.resourceType: unknown resource type "Quota"');
+    // a well-formed name the manager does not know: each call rejects, listing the known types
+    await expect(withFallback('quota', { manager })(async () => 1)()).rejects.toThrow(/^resourceType: unknown resource type "quota" \(known: api_quota, .*k8s_pod;/);
   });
 
   it('composes with @retry below it: the chain runs after the method’s own retries give up', async () => {

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { makeDualDecorator, type DualDecorator } from '../decorators/method-decorator.js';
 import { ConfigError } from '../errors/config-error.js';
-import { ResourceType } from '../resource/resource-types.js';
+import { isBuiltInResourceType, RESOURCE_TYPE_NAME_PATTERN, type ResourceTypeName } from '../resource/resource-type-name.js';
 import {
   FALLBACK_METHOD,
   classNameOf,
@@ -31,8 +31,6 @@ export interface WithFallbackOptions {
 /** Every option of {@link WithFallbackOptions}: any other key is a ConfigError. */
 const WITH_FALLBACK_KEYS: OptionKeys<WithFallbackOptions> = { key: true, priority: true, deadlineMs: true, manager: true };
 
-const RESOURCE_TYPES = new Set<string>(Object.values(ResourceType));
-
 function isStandardMethodContext(value: unknown): value is ClassMethodDecoratorContext {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'method';
 }
@@ -46,17 +44,20 @@ function isStandardMethodContext(value: unknown): value is ClassMethodDecoratorC
  * property holding a ResilienceManager); a clear error names the class when there is none.
  * Works as a TC39 decorator, a legacy (`experimentalDecorators`) decorator, and as
  * `withFallback(type, { manager })(fn)` for free functions. Guarded methods return promises.
+ * `resourceType` may be a custom type (`'vector_db'`): a name that is not a built-in must be
+ * lowercase snake_case here, and each call rejects with a ConfigError listing the known types when
+ * the manager's config does not declare it in `resourceTypes`.
  */
-export function withFallback(resourceType: ResourceType | `${ResourceType}`, options: WithFallbackOptions = {}): DualDecorator {
-  if (!RESOURCE_TYPES.has(resourceType)) {
-    throw new ConfigError('withFallback.resourceType', `unknown resource type ${JSON.stringify(resourceType)}`, resourceType);
+export function withFallback(resourceType: ResourceTypeName, options: WithFallbackOptions = {}): DualDecorator {
+  if (!isBuiltInResourceType(resourceType) && (typeof resourceType !== 'string' || !RESOURCE_TYPE_NAME_PATTERN.test(resourceType))) {
+    throw new ConfigError('withFallback.resourceType', `unknown resource type ${JSON.stringify(resourceType)}: must be a built-in ResourceType or a custom type's lowercase snake_case name`, resourceType);
   }
   optionsObject('withFallback.options', options, WITH_FALLBACK_KEYS);
   const deadlineMs = options.deadlineMs === undefined ? undefined : positiveNumber('withFallback.options.deadlineMs', options.deadlineMs, { allowInfinity: true });
   if (options.manager !== undefined && !isFallbackHost(options.manager)) {
     throw new ConfigError('withFallback.manager', 'must be a ResilienceManager', options.manager);
   }
-  const type = resourceType as ResourceType;
+  const type = resourceType;
   const dual = makeDualDecorator((fn, target) => {
     const method = target.name;
     const wrapped = function (this: unknown, ...args: unknown[]) {

@@ -2,7 +2,8 @@ import type { Clock, TimerHandle } from '../clock/clock.js';
 import { deadline } from '../clock/deadline.js';
 import { EventEmitter } from '../events/event.js';
 import type { MonitorCheckResult, ResourceMonitor } from '../resource/monitor.js';
-import { ResourceStatus, STATUS_SEVERITY, type ResourceType, worstStatus } from '../resource/resource-types.js';
+import type { ResourceTypeName } from '../resource/resource-type-name.js';
+import { ResourceStatus, STATUS_SEVERITY, worstStatus } from '../resource/resource-types.js';
 import type { ResourceReport } from './health-report.js';
 import type { HysteresisOptions } from './hysteresis.js';
 import { MonitorState, type MonitorSnapshot } from './monitor-state.js';
@@ -21,7 +22,7 @@ export interface MonitorSchedulerOptions {
 /** A monitor's reported status changed. */
 export interface MonitorStatusChange {
   readonly key: string;
-  readonly resourceType: ResourceType;
+  readonly resourceType: ResourceTypeName;
   readonly name: string;
   readonly from: ResourceStatus | undefined;
   readonly to: ResourceStatus;
@@ -41,7 +42,7 @@ function describeError(err: unknown): string {
 export class MonitorScheduler {
   readonly #options: Readonly<MonitorSchedulerOptions>;
   readonly #states = new Map<string, MonitorState>();
-  readonly #byType = new Map<ResourceType, Set<MonitorState>>();
+  readonly #byType = new Map<ResourceTypeName, Set<MonitorState>>();
   readonly #statusChange = new EventEmitter<MonitorStatusChange>();
   readonly #roundComplete = new EventEmitter<{ readonly at: number }>();
   readonly #pendingChecks = new Set<Promise<void>>();
@@ -120,12 +121,12 @@ export class MonitorScheduler {
   }
 
   /** Whether any monitor of that type is registered. */
-  hasMonitors(type: ResourceType): boolean {
+  hasMonitors(type: ResourceTypeName): boolean {
     return (this.#byType.get(type)?.size ?? 0) > 0;
   }
 
   /** Worst reported status among that type's checked monitors (healthy if none), optionally filtered. */
-  statusOf(type: ResourceType, include?: (name: string) => boolean): ResourceStatus {
+  statusOf(type: ResourceTypeName, include?: (name: string) => boolean): ResourceStatus {
     const set = this.#byType.get(type);
     if (!set) return ResourceStatus.HEALTHY;
     let worst = ResourceStatus.HEALTHY;

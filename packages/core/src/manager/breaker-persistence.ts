@@ -2,11 +2,9 @@ import type { BreakerSnapshot } from '../breaker/breaker-snapshot.js';
 import type { CircuitBreakerPolicy } from '../breaker/circuit-breaker-policy.js';
 import { circuitBreakers } from '../breaker/circuit-breaker-registry.js';
 import type { Disposable } from '../policy/policy.js';
-import { ResourceType } from '../resource/resource-types.js';
+import type { ResourceType } from '../resource/resource-types.js';
 import type { StateStore } from '../store/state-store.js';
 import { circuitId, type ResourceBreakers } from './resource-breakers.js';
-
-const VALID_TYPES = new Set<string>(Object.values(ResourceType));
 
 /**
  * Persists circuit breaker states of one team: its provider breakers
@@ -41,11 +39,10 @@ export class BreakerPersistence {
       const rest = key.slice(this.#prefix.length);
       try {
         if (rest.startsWith('resource/')) {
-          // `${type}` or `${type}/${provider}` (a type never contains '/'; a provider may)
-          const id = rest.slice('resource/'.length);
-          const slash = id.indexOf('/');
-          const type = (slash < 0 ? id : id.slice(0, slash)) as ResourceType;
-          if (VALID_TYPES.has(type)) breakers.breaker(type, slash < 0 ? undefined : id.slice(slash + 1))?.restore(value as BreakerSnapshot);
+          // `${type}` or `${type}/${provider}`, the circuit's id: byName parses it, and gives undefined
+          // for a type the manager no longer knows (a custom type dropped from the config)
+          const id = rest.slice('resource/'.length) as ResourceType;
+          breakers.byName(breakers.name(id, undefined))?.restore(value as BreakerSnapshot);
         } else if (rest.startsWith('named/')) named.get(rest.slice('named/'.length))?.restore(value as BreakerSnapshot);
       } catch (err) {
         this.#onError(`could not restore circuit state ${key}`, err);

@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { CLOCK_METHODS } from '../config/validate.js';
-import { formatIssuePath, zodIssueToConfigError } from '../config/zod-issue.js';
+import { zodIssueToConfigError } from '../config/zod-issue.js';
 import { ConfigError } from '../errors/config-error.js';
-import { FallbackStrategy, ResourceType } from '../resource/resource-types.js';
+import { FallbackStrategy } from '../resource/resource-types.js';
 import { checkCrossFields } from './config-cross-fields.js';
+import { checkResourceTypeKeys, knownResourceTypes } from './known-resource-types.js';
 import type { ResilienceConfig } from './resilience-config.js';
 
 const quote = (v: unknown) => JSON.stringify(v);
-const resourceKey = z.enum(Object.values(ResourceType) as [string, ...string[]], {
-  error: (iss) => `unknown resource type ${quote(iss.input)}`,
-});
+// keys are checked against the built-in and declared types after parsing (knownResourceTypes)
+const resourceKey = z.string();
 const strategy = z.enum(Object.values(FallbackStrategy) as [string, ...string[]], {
   error: (iss) => `unknown strategy ${quote(iss.input)}`,
 });
@@ -41,11 +41,12 @@ const schema = z.strictObject({
   hysteresis: z.strictObject({ worsenAfter: positiveInt.optional(), recoverAfter: positiveInt.optional() }).optional(),
   storagePath: z.string().min(1).optional(),
   store: hasMethods(['get', 'set', 'delete', 'entries'], 'a StateStore').optional(),
-  providers: z.partialRecord(resourceKey, z.array(z.string().min(1))).optional(),
+  resourceTypes: z.array(z.unknown()).optional(),
+  providers: z.record(resourceKey, z.array(z.string().min(1))).optional(),
   providerCooldownMs: nonNegativeMs.optional(),
   deadlineMs: positiveMs.optional(),
   maxProviderWaitMs: nonNegativeMs.optional(),
-  fallbackStrategies: z.partialRecord(resourceKey, z.array(step)).optional(),
+  fallbackStrategies: z.record(resourceKey, z.array(step)).optional(),
   cache: z.strictObject({ maxEntries: positiveInt.optional(), ttlMs: nonNegativeMs.optional(), maxStaleMs: nonNegativeMs.optional() }).optional(),
   queue: z
     .strictObject({
@@ -60,19 +61,13 @@ const schema = z.strictObject({
   retry: z
     .strictObject({ maxAttempts: positiveInt.optional(), baseDelayMs: nonNegativeMs.optional(), maxDelayMs: nonNegativeMs.optional() })
     .optional(),
-  concurrency: z.partialRecord(resourceKey, positiveInt).optional(),
+  concurrency: z.record(resourceKey, positiveInt).optional(),
   logger: hasMethods(['child', 'debug', 'warn'], 'a pino logger').optional(),
   clock: hasMethods(CLOCK_METHODS, 'a Clock').optional(),
   env: z.record(z.string(), z.string().optional()).optional(),
 });
 
-const RECORD_KEYS = new Set(['fallbackStrategies', 'providers', 'concurrency']);
-
 function toConfigError(issue: z.core.$ZodIssue): ConfigError {
-  if (issue.code === 'unrecognized_keys' && issue.path.length === 1 && RECORD_KEYS.has(String(issue.path[0]))) {
-    const key = issue.keys[0]!;
-    return new ConfigError(formatIssuePath([...issue.path, key]), `unknown resource type ${quote(key)}`, key);
-  }
   return zodIssueToConfigError(issue, schema, { root: 'config' });
 }
 
@@ -84,6 +79,7 @@ export function validateResilienceConfig(config: unknown): ResilienceConfig {
   if (config === undefined) return {};
   const result = schema.safeParse(config, { reportInput: true });
   if (!result.success) throw toConfigError(result.error.issues[0]!);
+  checkResourceTypeKeys(config as Record<string, unknown>, knownResourceTypes((config as ResilienceConfig).resourceTypes));
   checkCrossFields(config as ResilienceConfig);
   return config as ResilienceConfig;
 }

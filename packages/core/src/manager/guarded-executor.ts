@@ -8,6 +8,7 @@ import { isGuardedInvocation } from '../fallback/fallback-context.js';
 import type { ExecuteWithFallbackOptions } from '../fallback/fallback-host.js';
 import { preferredProvider } from '../fallback/steps/degrade-service-step.js';
 import { ErrorRateWindow } from '../health/error-rate-window.js';
+import type { ResourceTypeName } from '../resource/resource-type-name.js';
 import { FallbackStrategy, type ResourceType } from '../resource/resource-types.js';
 import { callDeadlineMs, validateResourceType } from './argument-validation.js';
 import { ManagerChainEnvironment } from './chain-environment.js';
@@ -44,6 +45,8 @@ export class GuardedExecutor {
   readonly #coalescer = new Coalescer();
   readonly #targets: ReplayTargets;
   readonly #errors: ErrorRateWindow;
+  /** The manager's resource types (built-in and custom). */
+  readonly #types: ReadonlySet<string>;
 
   constructor(options: GuardedExecutorOptions) {
     const { owner, config: c, parts, events } = options;
@@ -67,11 +70,12 @@ export class GuardedExecutor {
     this.#needs = chainNeeds(c.chains, parts.store !== undefined);
     this.#targets = new ReplayTargets(parts.queue, (type, identity, call, args) => this.#replay(type, identity, call, args));
     this.#errors = new ErrorRateWindow(c.clock);
+    this.#types = new Set(c.resourceTypes);
   }
 
   /** See `ResilienceManager.execute`. */
-  async execute<T>(resourceType: ResourceType, fn: (...args: never[]) => T | PromiseLike<T>, options: ExecuteWithFallbackOptions = {}): Promise<Awaited<T>> {
-    const type = validateResourceType(resourceType);
+  async execute<T>(resourceType: ResourceTypeName, fn: (...args: never[]) => T | PromiseLike<T>, options: ExecuteWithFallbackOptions = {}): Promise<Awaited<T>> {
+    const type = validateResourceType(resourceType, this.#types);
     if (isGuardedInvocation(this.#owner, type)) return (await (fn as (...a: unknown[]) => T | PromiseLike<T>)(...(options.args ?? []))) as Awaited<T>;
     const registry = this.#parts.providers;
     const providers = options.providers === undefined ? undefined : registry.callList(type, options.providers);

@@ -126,7 +126,7 @@ function monitorLatency(m: MonitorSnapshot | undefined): number | undefined {
  */
 export function providerRows(providers: ProviderRegistry, breakers: ResourceBreakers, sources?: ProviderRowSources): HealthReport['providers'] {
   const out: HealthReport['providers'] = {};
-  for (const t of Object.values(ResourceType)) {
+  for (const t of providers.types()) {
     const list = providers.known(t);
     if (list.length === 0) continue;
     out[t] = Object.fromEntries(

@@ -6,19 +6,19 @@ import type { FallbackExhaustedError } from '../fallback/fallback-exhausted-erro
 import type { MonitorStatusChange } from '../health/monitor-scheduler.js';
 import type { QueuedRequest } from '../queue/queued-request.js';
 import type { QueueWarning } from '../queue/queue-entry.js';
-import type { ResourceType } from '../resource/resource-types.js';
+import type { ResourceTypeName } from '../resource/resource-type-name.js';
 import type { ProviderCooldownEvent } from './provider-registry.js';
 
 /** A fallback chain found no answer. */
 export interface FallbackExhaustedEvent {
-  readonly resource: ResourceType;
+  readonly resource: ResourceTypeName;
   readonly key: string | undefined;
   readonly error: FallbackExhaustedError;
 }
 
 /** A circuit breaker of the manager (one per provider, or per resource type without providers) changed state. */
 export interface ResourceCircuitChange {
-  readonly resource: ResourceType;
+  readonly resource: ResourceTypeName;
   /** The provider whose breaker it is; undefined for the resource-level breaker of a type without providers. */
   readonly provider?: string | undefined;
   /** The breaker's name: `${team}/${resource}/${provider}`, or `${team}/${resource}`. */
@@ -30,7 +30,7 @@ export interface ResourceCircuitChange {
 
 /** SCALE_DOWN changed (or scaling back up restored) a resource's concurrency. */
 export interface ConcurrencyChange {
-  readonly resource: ResourceType;
+  readonly resource: ResourceTypeName;
   readonly from: number;
   readonly to: number;
   readonly reason: 'scale_down' | 'recovered';

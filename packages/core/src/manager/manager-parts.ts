@@ -27,6 +27,8 @@ import type { ResolvedResilienceConfig } from './resolve-config.js';
 export class ManagerParts {
   /** The configured store, or a FileStore at `storagePath` (which this object opened and closes); undefined without persistence. */
   readonly store: StateStore | undefined;
+  /** Every resource type the manager knows (built-in, then custom); a custom name travels typed as a ResourceType. */
+  readonly resourceTypes: readonly ResourceType[];
   readonly scheduler: MonitorScheduler;
   readonly providers: ProviderRegistry;
   readonly guards: ResourceGuards;
@@ -54,6 +56,7 @@ export class ManagerParts {
       // a parse error's message quotes the file's text (arguments, results): leave it out of logs
       events.warnings.fire({ message, requestId: entry.held.id, error: error instanceof SyntaxError ? undefined : error });
     };
+    this.resourceTypes = c.resourceTypes as readonly ResourceType[];
     this.store = c.store ?? (c.storagePath ? new FileStore(c.storagePath, { configPath: 'storagePath', onCorruptEntry }) : undefined);
     this.#ownsStore = this.store !== undefined && this.store !== c.store;
     this.scheduler = new MonitorScheduler({ intervalMs: c.checkIntervalMs, checkTimeoutMs: c.checkTimeoutMs, hysteresis: c.hysteresis, clock: c.clock });
@@ -80,6 +83,7 @@ export class ManagerParts {
       maxQueued: c.queue.maxQueueSize,
       observations: this.observations,
       usesBreaker: (t) => c.chains[t].some((a) => a.strategy === FallbackStrategy.CIRCUIT_BREAK),
+      isResourceType: (t) => c.chains[t as ResourceType] !== undefined,
       onCircuitChange: ({ resource, provider }, breaker, change) => {
         breakerStore?.saveResource(resource, provider, breaker);
         events.circuits.fire({ resource, provider, name: breaker.name, from: change.from, to: change.to, reason: change.reason });

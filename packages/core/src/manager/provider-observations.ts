@@ -1,5 +1,5 @@
 import { redactSecrets } from '../redact/redact-secrets.js';
-import type { ResourceType } from '../resource/resource-types.js';
+import type { ResourceTypeName } from '../resource/resource-type-name.js';
 
 /** Longest failure text kept for the report, characters. */
 const MAX_FAILURE_LENGTH = 300;
@@ -60,9 +60,9 @@ function describeFailure(error: unknown): string {
  * (cooldown, breaker, monitor) stays with the provider registry.
  */
 export class ProviderObservations {
-  readonly #byType = new Map<ResourceType, Map<string, ObservedProvider>>();
+  readonly #byType = new Map<ResourceTypeName, Map<string, ObservedProvider>>();
 
-  #entry(type: ResourceType, provider: string): ObservedProvider {
+  #entry(type: ResourceTypeName, provider: string): ObservedProvider {
     let perType = this.#byType.get(type);
     if (!perType) this.#byType.set(type, (perType = new Map()));
     let e = perType.get(provider);
@@ -75,7 +75,7 @@ export class ProviderObservations {
    * `entry.latency(ms)`) for every invocation until it has a latency, then for one in
    * {@link TIME_ONE_IN}; undefined for the others.
    */
-  timing(type: ResourceType, provider: string): ObservedProvider | undefined {
+  timing(type: ResourceTypeName, provider: string): ObservedProvider | undefined {
     const e = this.#entry(type, provider);
     if (e.skip > 0) {
       e.skip--;
@@ -86,12 +86,12 @@ export class ProviderObservations {
   }
 
   /** The provider failed with `error` at wall-clock `at` (epoch ms). */
-  failure(type: ResourceType, provider: string, error: unknown, at: number): void {
+  failure(type: ResourceTypeName, provider: string, error: unknown, at: number): void {
     if (error === undefined) return;
     this.#entry(type, provider).setFailure(describeFailure(error), at);
   }
 
-  get(type: ResourceType, provider: string): ProviderObservation | undefined {
+  get(type: ResourceTypeName, provider: string): ProviderObservation | undefined {
     return this.#byType.get(type)?.get(provider);
   }
 }

@@ -1,12 +1,14 @@
 import { classifyError } from '../classify/classify-error.js';
+import type { ResourceTypeName } from '../resource/resource-type-name.js';
 import type { Clock } from '../clock/clock.js';
 import { ConfigError } from '../errors/config-error.js';
+import { unknownResourceType } from './known-resource-types.js';
 import { EventEmitter } from '../events/event.js';
-import { ResourceType } from '../resource/resource-types.js';
+import type { ResourceType } from '../resource/resource-types.js';
 
 /** A provider was put into (or kept in) cooldown. */
 export interface ProviderCooldownEvent {
-  readonly resource: ResourceType;
+  readonly resource: ResourceTypeName;
   readonly provider: string;
   readonly cooldownMs: number;
   /** Wall-clock epoch ms at which the provider is tried again. */
@@ -21,8 +23,6 @@ export interface ProviderFailureOptions {
   /** The failure, for its retry-after and for logs. */
   error?: unknown;
 }
-
-const VALID_TYPES = new Set<string>(Object.values(ResourceType));
 
 /** The circuit breakers of providers, as the registry consults them (see ResourceBreakers). */
 export interface ProviderCircuits {
@@ -55,6 +55,8 @@ const NO_CIRCUITS: ProviderCircuits = Object.freeze({ isOpen: () => false, openF
  */
 export class ProviderRegistry {
   readonly #providers = new Map<ResourceType, readonly string[]>();
+  /** The manager's resource types (the keys of `initial`). */
+  readonly #types: ReadonlySet<string>;
   /** Per type, the names per-call lists have used so far (for reports and the gate). */
   readonly #callNames = new Map<ResourceType, Set<string>>();
   /** Frozen per-call lists already validated and noted (integrations pass the same list on every call). */
@@ -88,14 +90,20 @@ export class ProviderRegistry {
     circuits: ProviderCircuits = NO_CIRCUITS,
   ) {
     for (const [t, names] of Object.entries(initial)) this.#providers.set(t as ResourceType, names);
+    this.#types = new Set(this.#providers.keys());
     this.#defaultCooldownMs = defaultCooldownMs;
     this.#clock = clock;
     this.#isMonitorDown = isMonitorDown;
     this.#circuits = circuits;
   }
 
+  /** Every resource type of the manager (built-in, then custom), whether or not it has providers. */
+  types(): Iterable<ResourceType> {
+    return this.#providers.keys();
+  }
+
   set(type: ResourceType, names: readonly string[]): void {
-    if (!VALID_TYPES.has(type)) throw new ConfigError('resourceType', `unknown resource type ${JSON.stringify(type)}`, type);
+    if (!this.#types.has(type)) throw unknownResourceType('resourceType', type, this.#types);
     validateNames(`providers.${type}`, names);
     this.#providers.set(type, Object.freeze([...names]));
     this.#registeredInUse.add(type);

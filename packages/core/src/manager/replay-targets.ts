@@ -33,7 +33,7 @@ export class ReplayTargets {
         const value: unknown = Object.getOwnPropertyDescriptor(proto, key)?.value;
         const info = typeof value === 'function' ? (value as { [FALLBACK_METHOD]?: FallbackMethodInfo })[FALLBACK_METHOD] : undefined;
         if (!info) continue;
-        this.offer(info.resourceType, { className, method: info.method }, (a) => info.original.apply(instance, a));
+        this.offer(info.resourceType as ResourceType, { className, method: info.method }, (a) => info.original.apply(instance, a));
         count++;
       }
     }

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import type { FallbackAction, FallbackActionInit } from '../fallback/fallback-action.js';
+import type { ResourceTypeName } from '../resource/resource-type-name.js';
 import type { ResourceType } from '../resource/resource-types.js';
 import type { StateStore } from '../store/state-store.js';
 
-/** Keys of per-resource maps: the enum member or its lowercase value. */
-export type ResourceKey = ResourceType | `${ResourceType}`;
+/** Keys of per-resource maps: a built-in type (the enum member or its lowercase value) or a custom type declared in `resourceTypes`. */
+export type ResourceKey = ResourceType | `${ResourceType}` | ResourceTypeName;
 
 /**
  * A team's resilience configuration (seed 001, "Per-Team Configuration"). Every key is optional;
@@ -25,6 +26,16 @@ export interface ResilienceConfig {
   storagePath?: string;
   /** A custom persistence backend (e.g. Redis); takes precedence over `storagePath`. */
   store?: StateStore;
+  /**
+   * Custom resource types of this team, besides the built-in {@link ResourceType}s: lowercase
+   * snake_case names (`'vector_db'`, `'search_api'`), none a built-in. A type exists only when listed
+   * here (a typo'd type in `providers`, `fallbackStrategies`, `concurrency`, `execute`,
+   * `@withFallback` or a monitor is a ConfigError, never a new type); it is then configured like a
+   * built-in one, under its name in `providers`, `fallbackStrategies` and `concurrency`, and watched by
+   * monitors whose `resourceType` is its name. Without a `fallbackStrategies` entry its chain is
+   * empty: the plain call, no retry or switch. Default none.
+   */
+  resourceTypes?: readonly string[];
   /**
    * Per resource type, the ordered targets of SWITCH_PROVIDER (first = primary); each named once. An
    * empty list means "no providers" (replacing the default list) and is allowed only for a type whose

@@ -11,7 +11,8 @@ import { createTeamLogger } from '../logging/team-logger.js';
 import { ApiQuotaMonitor, type ApiQuotaCheck, type ApiQuotaMonitorOptions } from '../monitors/api-quota-monitor.js';
 import type { QueuedRequest } from '../queue/queued-request.js';
 import type { ResourceMonitor } from '../resource/monitor.js';
-import type { ResourceStatus, ResourceType } from '../resource/resource-types.js';
+import type { ResourceTypeName } from '../resource/resource-type-name.js';
+import type { ResourceStatus } from '../resource/resource-types.js';
 import { validateMonitor, validateResourceType, validateTeam } from './argument-validation.js';
 import { GuardedExecutor } from './guarded-executor.js';
 import { managerHealthReport } from './health-sources.js';
@@ -55,6 +56,8 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
   readonly #parts: ManagerParts;
   readonly #calls: GuardedExecutor;
   readonly #lifecycle: ManagerLifecycle;
+  /** Resource types this manager knows: the built-ins and the config's `resourceTypes`. */
+  readonly #types: ReadonlySet<string>;
   #breakerSource: ManagerBreakerSource | undefined;
   readonly onFallbackStep = this.#events.steps.event;
   readonly onFallbackExhausted = this.#events.exhausted.event;
@@ -70,6 +73,7 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
     this.team = validateTeam(team);
     const c = (this.config = resolveResilienceConfig(config));
     this.clock = c.clock;
+    this.#types = new Set(c.resourceTypes);
     this.logger = createTeamLogger(this.team, config?.logger, config?.env ?? process.env);
     const parts = (this.#parts = new ManagerParts(this.team, c, Object.keys(config?.providers ?? {}), this.#events));
     const lifecycle = (this.#lifecycle = new ManagerLifecycle(this.team, c.clock, parts));
@@ -100,7 +104,7 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
 
   /** Register a monitor, reported as `${resourceType}:${name}` (replacing one with that key). */
   registerMonitor(monitor: ResourceMonitor): string {
-    return this.#parts.scheduler.register(validateMonitor(monitor));
+    return this.#parts.scheduler.register(validateMonitor(monitor, this.#types));
   }
 
   unregisterMonitor(key: string): boolean {
@@ -132,7 +136,7 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
   }
 
   /** Run `fn(...args)` under the fallback chain of `resourceType` (seed: with_resilience). */
-  withResilience<A extends unknown[], T>(fn: (...args: A) => T | PromiseLike<T>, resourceType: ResourceType, ...args: A): Promise<Awaited<T>> {
+  withResilience<A extends unknown[], T>(fn: (...args: A) => T | PromiseLike<T>, resourceType: ResourceTypeName, ...args: A): Promise<Awaited<T>> {
     return this.execute(resourceType, fn as unknown as (...a: never[]) => T | PromiseLike<T>, { args, key: fn.name || undefined });
   }
 
@@ -147,13 +151,13 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
    * (retries, switches), and `fn` sees the outer chain's `currentFallback()`. A call for another
    * resource type, or on another manager, runs its own chain.
    */
-  execute<T>(resourceType: ResourceType, fn: (...args: never[]) => T | PromiseLike<T>, options?: ExecuteWithFallbackOptions): Promise<Awaited<T>> {
+  execute<T>(resourceType: ResourceTypeName, fn: (...args: never[]) => T | PromiseLike<T>, options?: ExecuteWithFallbackOptions): Promise<Awaited<T>> {
     return this.#calls.execute(resourceType, fn, options); // no wrapper promise on the hot path
   }
 
   /** Worst reported status of the type's monitors (healthy when it has none). */
-  getStatus(resourceType: ResourceType): ResourceStatus {
-    return this.#parts.scheduler.statusOf(validateResourceType(resourceType));
+  getStatus(resourceType: ResourceTypeName): ResourceStatus {
+    return this.#parts.scheduler.statusOf(validateResourceType(resourceType, this.#types));
   }
 
   getMonitorStatus(key: string): MonitorStatus | undefined {
@@ -161,12 +165,12 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
     return s && { status: s.status, usage: s.usage, details: s.details, checkedAt: s.checkedAt };
   }
 
-  setProviders(resourceType: ResourceType, names: string[]): void {
-    this.#parts.providers.set(validateResourceType(resourceType), names);
+  setProviders(resourceType: ResourceTypeName, names: string[]): void {
+    this.#parts.providers.set(validateResourceType(resourceType, this.#types), names);
   }
 
-  getProviders(resourceType: ResourceType): readonly string[] {
-    return this.#parts.providers.get(validateResourceType(resourceType));
+  getProviders(resourceType: ResourceTypeName): readonly string[] {
+    return this.#parts.providers.get(validateResourceType(resourceType, this.#types));
   }
 
   /**
@@ -175,22 +179,22 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
    * `supabase/primary`). Known providers appear in the health report, and their
    * `${type}:${provider}` monitors count as provider monitors (not resource-level ones) from the start.
    */
-  declareProviders(resourceType: ResourceType, names: readonly string[]): void {
-    this.#parts.providers.callList(validateResourceType(resourceType), names);
+  declareProviders(resourceType: ResourceTypeName, names: readonly string[]): void {
+    this.#parts.providers.callList(validateResourceType(resourceType, this.#types), names);
   }
 
   /** Skip a provider for `cooldownMs` (default: the error's retry-after, else `providerCooldownMs`), for every caller. */
-  reportProviderFailure(resourceType: ResourceType, provider: string, options?: ProviderFailureOptions): void {
-    this.#parts.providers.reportFailure(validateResourceType(resourceType), provider, options);
+  reportProviderFailure(resourceType: ResourceTypeName, provider: string, options?: ProviderFailureOptions): void {
+    this.#parts.providers.reportFailure(validateResourceType(resourceType, this.#types), provider, options);
   }
 
-  reportProviderSuccess(resourceType: ResourceType, provider: string): void {
-    this.#parts.providers.reportSuccess(validateResourceType(resourceType), provider);
+  reportProviderSuccess(resourceType: ResourceTypeName, provider: string): void {
+    this.#parts.providers.reportSuccess(validateResourceType(resourceType, this.#types), provider);
   }
 
   /** Not cooling down, its `${type}:${provider}` monitor not critical/unavailable, and its circuit breaker (if any) not open. */
-  isProviderAvailable(resourceType: ResourceType, provider: string): boolean {
-    return this.#parts.providers.isAvailable(validateResourceType(resourceType), provider);
+  isProviderAvailable(resourceType: ResourceTypeName, provider: string): boolean {
+    return this.#parts.providers.isAvailable(validateResourceType(resourceType, this.#types), provider);
   }
 
   /**
@@ -199,7 +203,7 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
    * CIRCUIT_BREAK. They are not in the process-wide registry; metrics and cross-process sharing read
    * them here.
    */
-  getCircuitBreakers(): Array<{ resource: ResourceType; provider: string | undefined; breaker: CircuitBreakerPolicy }> {
+  getCircuitBreakers(): Array<{ resource: ResourceTypeName; provider: string | undefined; breaker: CircuitBreakerPolicy }> {
     return [...this.#parts.guards.breakers.entries()].map(({ resource, provider, breaker }) => ({ resource, provider, breaker }));
   }
 

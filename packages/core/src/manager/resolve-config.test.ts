@@ -80,7 +80,7 @@ describe('resolveResilienceConfig', () => {
     expect(e.message).toBe('fallbackStrategies.api_quota[0].strategy: unknown strategy "SWITCH"');
     expect(e.path).toBe('fallbackStrategies.api_quota[0].strategy');
     expect(e.value).toBe('SWITCH');
-    expect(configError({ fallbackStrategies: { quota: [] } }).message).toBe('fallbackStrategies.quota: unknown resource type "quota"');
+    expect(configError({ fallbackStrategies: { quota: [] } }).message).toMatch(/^fallbackStrategies\.quota: unknown resource type "quota" \(known: api_quota, /);
     expect(configError({ checkIntervalMs: -5 }).message).toBe('checkIntervalMs: must be greater than 0, got -5');
     expect(configError({ checkIntervalMs: '20' }).message).toBe('checkIntervalMs: must be a number, got "20"');
     expect(configError({ queue: { maxWait: 5 } }).message).toBe('queue.maxWait: unknown option; did you mean maxWaitMs?');

@@ -3,9 +3,10 @@ import { systemClock } from '../clock/clock.js';
 import { readEnvDefaults } from '../config/env-defaults.js';
 import { DEFAULT_FALLBACK_CHAINS, DEFAULT_PROVIDERS } from '../fallback/default-chains.js';
 import { FallbackAction, type FallbackActionInit } from '../fallback/fallback-action.js';
-import { ResourceType } from '../resource/resource-types.js';
+import type { ResourceType } from '../resource/resource-types.js';
 import type { StateStore } from '../store/state-store.js';
 import { validateResilienceConfig } from './config-schema.js';
+import { knownResourceTypes } from './known-resource-types.js';
 import type { ResilienceConfig } from './resilience-config.js';
 
 /** A team's configuration after validation and defaults: every value present, frozen. */
@@ -15,6 +16,12 @@ export interface ResolvedResilienceConfig {
   readonly hysteresis: Readonly<{ worsenAfter: number; recoverAfter: number }>;
   readonly storagePath: string | undefined;
   readonly store: StateStore | undefined;
+  /** Every resource type the manager knows: the built-ins, then the custom `resourceTypes` in their order. */
+  readonly resourceTypes: readonly string[];
+  /**
+   * Per-type tables below hold every known type (custom ones too, keyed by name; internally a
+   * validated custom name travels typed as a ResourceType).
+   */
   readonly providers: Readonly<Record<ResourceType, readonly string[]>>;
   readonly providerCooldownMs: number;
   readonly deadlineMs: number;
@@ -35,13 +42,13 @@ export const DEFAULT_CALL_DEADLINE_MS = 300_000;
 /** Default longest wait of SWITCH_PROVIDER for a provider to come back (`maxProviderWaitMs`), ms. */
 export const DEFAULT_MAX_PROVIDER_WAIT_MS = 5_000;
 
-const TYPES = Object.values(ResourceType);
-
-function perType<T>(make: (t: ResourceType) => T): Record<ResourceType, T> {
+function perType<T>(types: readonly string[], make: (t: ResourceType) => T): Record<ResourceType, T> {
   const out = {} as Record<ResourceType, T>;
-  for (const t of TYPES) out[t] = make(t);
+  for (const t of types) out[t as ResourceType] = make(t as ResourceType);
   return Object.freeze(out);
 }
+
+const NO_CHAIN: readonly FallbackAction[] = Object.freeze([]);
 
 function sortChain(actions: readonly FallbackAction[]): readonly FallbackAction[] {
   return Object.freeze(
@@ -62,19 +69,22 @@ export function resolveResilienceConfig(input: ResilienceConfig | undefined): Re
   const checkIntervalMs = config.checkIntervalMs ?? env.resilienceCheckIntervalMs;
   const fallbackStrategies: Partial<Record<string, Array<FallbackAction | FallbackActionInit>>> = config.fallbackStrategies ?? {};
   const providers: Partial<Record<string, string[]>> = config.providers ?? {};
+  const types = knownResourceTypes(config.resourceTypes);
   return Object.freeze({
     checkIntervalMs,
     checkTimeoutMs: config.checkTimeoutMs ?? Math.min(10_000, checkIntervalMs),
     hysteresis: Object.freeze({ worsenAfter: config.hysteresis?.worsenAfter ?? 1, recoverAfter: config.hysteresis?.recoverAfter ?? 2 }),
     storagePath: config.storagePath ?? env.resilienceStoragePath,
     store: config.store,
-    providers: perType((t) => Object.freeze([...(providers[t] ?? DEFAULT_PROVIDERS[t] ?? [])])),
+    resourceTypes: types,
+    providers: perType(types, (t) => Object.freeze([...(providers[t] ?? DEFAULT_PROVIDERS[t] ?? [])])),
     providerCooldownMs: config.providerCooldownMs ?? 30_000,
     deadlineMs: config.deadlineMs ?? DEFAULT_CALL_DEADLINE_MS,
     maxProviderWaitMs: config.maxProviderWaitMs ?? DEFAULT_MAX_PROVIDER_WAIT_MS,
-    chains: perType((t) => {
+    chains: perType(types, (t) => {
       const custom = fallbackStrategies[t];
-      return custom ? sortChain(custom.map((a) => FallbackAction.from(a))) : DEFAULT_FALLBACK_CHAINS[t];
+      // a custom type without a configured chain: the plain call (DEFAULT_FALLBACK_CHAINS has no entry)
+      return custom ? sortChain(custom.map((a) => FallbackAction.from(a))) : (DEFAULT_FALLBACK_CHAINS[t] ?? NO_CHAIN);
     }),
     cache: Object.freeze({
       maxEntries: config.cache?.maxEntries ?? 1_000,

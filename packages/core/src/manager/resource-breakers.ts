@@ -4,7 +4,8 @@ import { CircuitState } from '../breaker/circuit-state.js';
 import type { Clock } from '../clock/clock.js';
 import { BrokenCircuitError } from '../errors/broken-circuit-error.js';
 import { EventEmitter, type Event } from '../events/event.js';
-import { ResourceType } from '../resource/resource-types.js';
+import { isBuiltInResourceType } from '../resource/resource-type-name.js';
+import type { ResourceType } from '../resource/resource-types.js';
 
 /** What one manager breaker protects: a provider of a resource type, or the whole type when it has no providers. */
 export interface CircuitScope {
@@ -19,8 +20,6 @@ export type ResourceBreakerChange = Omit<CircuitStateChange, 'reason'> & { reaso
 /** A manager breaker with what it protects. */
 export type ResourceBreakerEntry = CircuitScope & { readonly breaker: CircuitBreakerPolicy };
 
-const TYPES = new Set<string>(Object.values(ResourceType));
-
 /** Options of {@link ResourceBreakers}. */
 export interface ResourceBreakersOptions {
   readonly team: string;
@@ -29,6 +28,8 @@ export interface ResourceBreakersOptions {
   readonly recoveryTimeoutMs: number;
   /** Whether a resource type's chain uses CIRCUIT_BREAK (only those get breakers). */
   readonly usesBreaker: (type: ResourceType) => boolean;
+  /** Whether `type` is one of the manager's resource types (built-in or custom). Default: the built-ins. */
+  readonly isResourceType?: ((type: string) => boolean) | undefined;
   readonly onCircuitChange: (scope: CircuitScope, breaker: CircuitBreakerPolicy, change: ResourceBreakerChange) => void;
 }
 
@@ -106,7 +107,7 @@ export class ResourceBreakers {
     const slash = id.indexOf('/');
     const type = slash < 0 ? id : id.slice(0, slash);
     const provider = slash < 0 ? undefined : id.slice(slash + 1);
-    if (!TYPES.has(type) || provider === '') return undefined;
+    if (!(this.#o.isResourceType ?? isBuiltInResourceType)(type) || provider === '') return undefined;
     return this.breaker(type as ResourceType, provider);
   }
 

@@ -1,4 +1,4 @@
-import { ResourceType } from '../resource/resource-types.js';
+import type { ResourceType } from '../resource/resource-types.js';
 import type { ConcurrencyChange } from './manager-events.js';
 import type { ManagerParts } from './manager-parts.js';
 import { isDown } from './resource-gate.js';
@@ -14,24 +14,28 @@ import { isDown } from './resource-gate.js';
  * half-opens, so traffic returns within one check interval instead of after the cooldown or the
  * recovery timeout; a retry-after the provider itself sent is still honoured.
  */
-export function watchRecovery(parts: Pick<ManagerParts, 'scheduler' | 'gate' | 'guards' | 'queue' | 'providers'>, onConcurrency: (change: ConcurrencyChange) => void): void {
-  const { scheduler, gate, guards, queue, providers } = parts;
+export function watchRecovery(
+  parts: Pick<ManagerParts, 'scheduler' | 'gate' | 'guards' | 'queue' | 'providers' | 'resourceTypes'>,
+  onConcurrency: (change: ConcurrencyChange) => void,
+): void {
+  const { scheduler, gate, guards, queue, providers, resourceTypes } = parts;
   const recover = (type: ResourceType): void => {
     const restored = guards.restoreConcurrency(type);
     if (restored) onConcurrency({ resource: type, ...restored, reason: 'recovered' });
     if (scheduler.hasMonitors(type) && queue.size(type) > 0) void queue.drain(type);
   };
   scheduler.onStatusChange((e) => {
+    const type = e.resourceType as ResourceType; // a registered monitor's type is one the manager knows
     if (e.from !== undefined && isDown(e.from) && !isDown(e.to)) {
-      const provider = e.key.slice(e.resourceType.length + 1);
-      if (providers.known(e.resourceType).includes(provider)) {
-        providers.endFailureCooldown(e.resourceType, provider);
-        guards.breakers.get(e.resourceType, provider)?.halfOpenNow('monitor_recovered');
+      const provider = e.key.slice(type.length + 1);
+      if (providers.known(type).includes(provider)) {
+        providers.endFailureCooldown(type, provider);
+        guards.breakers.get(type, provider)?.halfOpenNow('monitor_recovered');
       }
     }
-    if (e.from !== undefined && !isDown(e.to) && gate.usable(e.resourceType)) recover(e.resourceType);
+    if (e.from !== undefined && !isDown(e.to) && gate.usable(type)) recover(type);
   });
   scheduler.onRoundComplete(() => {
-    for (const t of Object.values(ResourceType)) if (gate.usable(t)) recover(t);
+    for (const t of resourceTypes) if (gate.usable(t)) recover(t);
   });
 }

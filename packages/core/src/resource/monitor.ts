@@ -1,4 +1,5 @@
-import type { ResourceStatus, ResourceType } from './resource-types.js';
+import type { ResourceTypeName } from './resource-type-name.js';
+import type { ResourceStatus } from './resource-types.js';
 
 /** The result of one check of one resource. */
 export interface MonitorCheckResult {
@@ -16,7 +17,8 @@ export interface MonitorCheckResult {
  */
 export interface ResourceMonitor {
   readonly name: string;
-  readonly resourceType: ResourceType;
+  /** A built-in ResourceType or a custom type the manager's config declares. */
+  readonly resourceType: ResourceTypeName;
   check(signal: AbortSignal): Promise<MonitorCheckResult>;
   /** Release connections, sockets, child processes. Called by the manager's `stop()`. */
   close?(): Promise<void> | void;

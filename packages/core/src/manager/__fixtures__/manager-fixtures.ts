@@ -2,7 +2,8 @@ import { pino, type Logger } from 'pino';
 import { Writable } from 'node:stream';
 import { currentFallback, type FallbackContext } from '../../fallback/fallback-context.js';
 import type { MonitorCheckResult, ResourceMonitor } from '../../resource/monitor.js';
-import { ResourceStatus, type ResourceType } from '../../resource/resource-types.js';
+import type { ResourceTypeName } from '../../resource/resource-type-name.js';
+import { ResourceStatus } from '../../resource/resource-types.js';
 import { FakeClock } from '../../testing/fake-clock.js';
 import { ResilienceManager } from '../resilience-manager.js';
 import type { ResilienceConfig } from '../resilience-config.js';
@@ -30,7 +31,7 @@ export class SettableMonitor implements ResourceMonitor {
   checks = 0;
   constructor(
     readonly name: string,
-    readonly resourceType: ResourceType,
+    readonly resourceType: ResourceTypeName,
   ) {}
   async check(): Promise<MonitorCheckResult> {
     this.checks++;
