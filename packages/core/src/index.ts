@@ -1,7 +1,7 @@
 // Public API of @rampart/core. Every export is listed here by name.
 export { systemClock, sleepWith, MAX_TIMER_MS, type Clock, type TimerHandle } from './clock/clock.js';
 export { deadline, type Deadline, type DeadlineOptions } from './clock/deadline.js';
-export { RampartError, withoutStack } from './errors/rampart-error.js';
+export { RampartError, withoutStack, type RampartErrorOptions } from './errors/rampart-error.js';
 export { ConfigError } from './errors/config-error.js';
 export { RetryExhaustedError, type RetryGiveUpReason } from './errors/retry-exhausted-error.js';
 export { BrokenCircuitError } from './errors/broken-circuit-error.js';
@@ -190,6 +190,7 @@ export { createTeamLogger, logLevelFromEnv } from './logging/team-logger.js';
 export { classifyError, registerErrorClassifier, errorClassifierCount } from './classify/classify-error.js';
 export { isErrorClassification, type ErrorClassification, type ErrorClassifier, type ErrorKind } from './classify/error-classification.js';
 export { parseRetryAfterMs, type HeadersLike } from './classify/retry-after.js';
+export { FailureMeaning, type RetryableOptions, type RetryAfterOptions } from './classify/failure-meaning.js';
 // backoff, retry, timeout, rate limiter, chaos, wrap (policies-A)
 export type { Backoff, BackoffContext } from './backoff/backoff.js';
 export { FixedBackoff, type FixedBackoffOptions } from './backoff/fixed-backoff.js';

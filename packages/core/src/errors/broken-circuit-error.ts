@@ -19,7 +19,7 @@ export class BrokenCircuitError extends RampartError {
   readonly rampartClassification: ErrorClassification = OPEN_CIRCUIT;
 
   constructor(breaker: string, halfOpenAt: number | undefined, message?: string) {
-    super(message ?? `Circuit "${breaker}" is open`);
+    super(message ?? `Circuit "${breaker}" is open`, { code: 'BrokenCircuitError' });
     this.breaker = breaker;
     this.halfOpenAt = halfOpenAt;
   }

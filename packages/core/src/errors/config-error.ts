@@ -23,7 +23,7 @@ export class ConfigError extends RampartError {
   readonly value: unknown;
 
   constructor(path: string, message: string, value?: unknown, options?: { cause?: unknown }) {
-    super(`${path}: ${redactString(message)}`, options);
+    super(`${path}: ${redactString(message)}`, { cause: options?.cause, code: 'ConfigError', classification: { kind: 'permanent' } });
     this.path = path;
     this.value = safeValue(path, value);
   }

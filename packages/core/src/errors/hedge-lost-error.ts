@@ -1,5 +1,7 @@
 import { RampartError } from './rampart-error.js';
 
+const PERMANENT = Object.freeze({ kind: 'permanent' } as const);
+
 /**
  * The abort reason of a hedged attempt whose sibling succeeded first: the attempt lost the race and
  * its result is no longer wanted. Built without a stack trace (one per call that has losers).
@@ -10,7 +12,7 @@ export class HedgeLostError extends RampartError {
   readonly winner: number;
 
   constructor(winner: number) {
-    super(`Hedged attempt lost the race to attempt ${winner}`);
+    super(`Hedged attempt lost the race to attempt ${winner}`, { code: 'HedgeLostError', classification: PERMANENT });
     this.winner = winner;
   }
 }

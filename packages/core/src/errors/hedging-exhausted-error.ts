@@ -18,7 +18,7 @@ export class HedgingExhaustedError extends RampartError {
   constructor(errors: readonly unknown[], reason: HedgingGiveUpReason = 'max_attempts') {
     const last = errors[errors.length - 1];
     const lastMsg = last instanceof Error ? last.message : String(last);
-    super(`All ${errors.length} hedged attempt(s) failed (${reason}): ${lastMsg}`, { cause: last });
+    super(`All ${errors.length} hedged attempt(s) failed (${reason}): ${lastMsg}`, { cause: last, code: 'HedgingExhaustedError' });
     this.errors = errors;
     this.attempts = errors.length;
     this.reason = reason;

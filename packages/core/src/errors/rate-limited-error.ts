@@ -7,7 +7,10 @@ export class RateLimitedError extends RampartError {
   readonly retryAfterMs: number;
 
   constructor(limiter: string, retryAfterMs: number) {
-    super(`Rate limiter "${limiter}" exhausted; retry after ${Math.ceil(retryAfterMs)} ms`);
+    super(`Rate limiter "${limiter}" exhausted; retry after ${Math.ceil(retryAfterMs)} ms`, {
+      code: 'RateLimitedError',
+      classification: { kind: 'rate_limited', retryAfterMs: Math.max(0, retryAfterMs) },
+    });
     this.limiter = limiter;
     this.retryAfterMs = retryAfterMs;
   }

@@ -12,7 +12,7 @@ export class RetryExhaustedError extends RampartError {
   constructor(errors: readonly unknown[], reason: RetryGiveUpReason = 'max_attempts') {
     const last = errors[errors.length - 1];
     const lastMsg = last instanceof Error ? last.message : String(last);
-    super(`Gave up after ${errors.length} attempt(s) (${reason}): ${lastMsg}`, { cause: last });
+    super(`Gave up after ${errors.length} attempt(s) (${reason}): ${lastMsg}`, { cause: last, code: 'RetryExhaustedError' });
     this.errors = errors;
     this.attempts = errors.length;
     this.reason = reason;

@@ -14,7 +14,7 @@ export class CallDeadlineError extends TimeoutError {
 
   constructor(resource: ResourceType, deadlineMs: number, providers: readonly ProviderVerdict[], options?: { cause?: unknown }) {
     const where = providers.length === 0 ? '' : `; ${providers.map(describeVerdict).join('; ')}`;
-    super(deadlineMs, `${resource} call deadline of ${deadlineMs} ms passed${where}`, options);
+    super(deadlineMs, `${resource} call deadline of ${deadlineMs} ms passed${where}`, { cause: options?.cause, code: 'CallDeadlineError' });
     this.resource = resource;
     this.providers = Object.freeze([...providers]);
   }

@@ -35,6 +35,11 @@ export interface FallbackCall<T> {
   readonly queuePriority: number;
   /** Monotonic ms by which the call must have settled (start + its `deadlineMs`). */
   readonly deadline: number;
+  /**
+   * The kind of operation the call is (`execute`'s `operation` option, e.g. `'write'`): providers a
+   * failure declared unusable for it (`scope: 'operation'`) are skipped. Undefined = not said.
+   */
+  readonly operation: string | undefined;
 }
 
 /** What a chain run has learned so far; steps read and update it. */
@@ -49,7 +54,7 @@ export interface ChainRun {
   errors: Map<string, unknown> | undefined;
   /** Providers that already failed in this run. */
   readonly tried: Set<string>;
-  /** Providers that failed permanently for this request (scope 'provider'): never tried again. */
+  /** Providers that failed permanently for this request (scope 'provider' or 'operation'): never tried again. */
   readonly excluded: Set<string>;
   /**
    * Providers an invocation of this run failed on, for any reason but a fatal one (the plain
@@ -115,14 +120,17 @@ export interface ChainEnvironment {
   waitSignal(call: FallbackCall<unknown>): LinkedSignal;
   /** Ordered providers of a call: its own list, else its resource type's registered one. */
   providers(call: FallbackCall<unknown>): readonly string[];
-  /** Not cooling down, its monitor not critical/unavailable, and its circuit breaker not open. */
-  isProviderAvailable(resource: ResourceType, provider: string): boolean;
+  /**
+   * Not cooling down, its monitor not critical/unavailable, and its circuit breaker not open; with
+   * `operation`, also not left out of calls of that operation (an operation-scoped failure).
+   */
+  isProviderAvailable(resource: ResourceType, provider: string, operation?: string): boolean;
   cooldownRemainingMs(resource: ResourceType, provider: string): number;
   /**
    * How long until an unavailable provider may be used again, ms (0 = now): the later of its
    * cooldown's end and its open breaker's half-open time; Infinity when only its monitor can tell.
    */
-  providerBackInMs(resource: ResourceType, provider: string): number;
+  providerBackInMs(resource: ResourceType, provider: string, operation?: string): number;
   /** Whether the breaker of `provider` (undefined = the call's primary, or the resource's without providers) is open. */
   isCircuitOpen(call: FallbackCall<unknown>, provider: string | undefined): boolean;
   /** Put the provider in cooldown after `error` (ignored when the error is its own breaker refusing the call). */

@@ -33,6 +33,12 @@ export interface ExecuteWithFallbackOptions {
    * logical targets apart, e.g. `['supabase/primary', 'supabase/secondary']`). Names may contain '/'.
    */
   providers?: readonly string[] | undefined;
+  /**
+   * The kind of operation this call is (`'read'`, `'write'`, any name your failures use): a
+   * provider that failed with `FailureMeaning.unusableFor(operation)` (`scope: 'operation'`) is left
+   * out of calls of that operation for a cooldown, and keeps taking every other call.
+   */
+  operation?: string | undefined;
 }
 
 /** What `@withFallback` needs from the manager it finds on an instance. */

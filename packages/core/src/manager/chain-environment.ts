@@ -60,16 +60,16 @@ export class ManagerChainEnvironment implements ChainEnvironment {
     return call.providers ?? this.#p.providers.get(call.resource);
   }
 
-  isProviderAvailable(resource: ResourceType, provider: string): boolean {
-    return this.#p.providers.isAvailable(resource, provider);
+  isProviderAvailable(resource: ResourceType, provider: string, operation?: string): boolean {
+    return this.#p.providers.isAvailable(resource, provider, operation);
   }
 
   cooldownRemainingMs(resource: ResourceType, provider: string): number {
     return this.#p.providers.cooldownRemainingMs(resource, provider);
   }
 
-  providerBackInMs(resource: ResourceType, provider: string): number {
-    return this.#p.providers.unavailableForMs(resource, provider);
+  providerBackInMs(resource: ResourceType, provider: string, operation?: string): number {
+    return this.#p.providers.unavailableForMs(resource, provider, operation);
   }
 
   isCircuitOpen(call: FallbackCall<unknown>, provider: string | undefined): boolean {
@@ -109,9 +109,10 @@ export class ManagerChainEnvironment implements ChainEnvironment {
       run.lastError = err;
       run.lastClassification = c;
       if (circuit !== undefined) (run.errors ??= new Map()).set(circuit, err);
-      if (isCallerAbort(call, err) || (c.kind === 'permanent' && c.scope !== 'provider')) run.fatal = { error: err };
+      if (isCallerAbort(call, err) || (c.kind === 'permanent' && c.scope !== 'provider' && c.scope !== 'operation')) run.fatal = { error: err };
       else if (circuit !== undefined) {
-        run.failed.add(circuit);
+        // unusable for this operation only: no breaker of it opens (CIRCUIT_BREAK), calls of other operations keep it
+        if (c.scope !== 'operation') run.failed.add(circuit);
         if (c.kind === 'permanent') run.excluded.add(circuit);
       }
       throw err;

@@ -53,6 +53,7 @@ export function makeGuardedCall<T>(
 class GuardedCall<T> implements FallbackCall<T> {
   readonly identity: CallIdentity | undefined;
   readonly queuePriority: number;
+  readonly operation: string | undefined;
   readonly #options: ExecuteWithFallbackOptions;
   readonly #limit: Deadline | undefined;
 
@@ -69,6 +70,7 @@ class GuardedCall<T> implements FallbackCall<T> {
   ) {
     this.identity = options.identity;
     this.queuePriority = options.priority ?? 0;
+    this.operation = options.operation;
     this.#options = options;
     this.#limit = limit;
   }

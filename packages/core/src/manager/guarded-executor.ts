@@ -89,7 +89,7 @@ export class GuardedExecutor {
     let chainRun: ChainRun | undefined; // this call's own run (a coalesced call shares another's)
     const run = async () => {
       try {
-        const gate = this.#parts.gate.gate(type, providers);
+        const gate = this.#parts.gate.gate(type, providers, options.operation);
         chainRun = newChainRun(gate);
         return await runFallbackChain(call, chain, gate, this.#env, chainRun);
       } catch (err) {

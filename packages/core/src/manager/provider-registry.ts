@@ -14,6 +14,12 @@ export interface ProviderCooldownEvent {
   /** Wall-clock epoch ms at which the provider is tried again. */
   readonly until: number;
   readonly error?: unknown;
+  /**
+   * Set when the failure said the provider cannot take this kind of operation only (`scope:
+   * 'operation'`): the provider is left out of calls of this operation until then, and stays
+   * available to every other call.
+   */
+  readonly operation?: string | undefined;
 }
 
 /** Options of {@link ProviderRegistry.reportFailure}. */
@@ -75,6 +81,8 @@ export class ProviderRegistry {
   readonly #lastReported = new Map<string, object>();
   /** Per key, the end of a retry-after the provider itself sent (a monitor's recovery does not end it). */
   readonly #retryAfterUntil = new Map<string, number>();
+  /** Per key and operation (`${key}\u0000${operation}`), until when the provider is left out of calls of that operation. */
+  readonly #operationUntil = new Map<string, number>();
   readonly #clock: Clock;
   readonly #defaultCooldownMs: number;
   readonly #isMonitorDown: (type: ResourceType, provider: string) => boolean;
@@ -176,10 +184,18 @@ export class ProviderRegistry {
       if (this.#lastReported.get(key) === error) return;
       this.#lastReported.set(key, error);
     }
-    const retryAfterMs = options.error === undefined ? undefined : classifyError(options.error).retryAfterMs;
+    const c = options.error === undefined ? undefined : classifyError(options.error);
+    const retryAfterMs = c?.retryAfterMs;
     const cooldownMs = options.cooldownMs ?? retryAfterMs ?? this.#defaultCooldownMs;
     if (!(cooldownMs >= 0) || !Number.isFinite(cooldownMs)) throw new ConfigError('cooldownMs', 'must be a non-negative finite number', cooldownMs);
     const now = this.#clock.now();
+    if (c?.scope === 'operation' && c.operation !== undefined) {
+      // unusable for one kind of operation only: left out of those calls, not of the others
+      const opKey = `${key}\u0000${c.operation}`;
+      if (now + cooldownMs > (this.#operationUntil.get(opKey) ?? 0)) this.#operationUntil.set(opKey, now + cooldownMs);
+      this.#cooldown.fire({ resource: type, provider, cooldownMs, until: this.#clock.wallNow() + cooldownMs, error: options.error, operation: c.operation });
+      return;
+    }
     const until = now + cooldownMs;
     const current = this.#cooldownUntil.get(key) ?? 0;
     if (until > current) this.#cooldownUntil.set(key, until);
@@ -230,8 +246,21 @@ export class ProviderRegistry {
    * Not cooling down, its `${type}:${provider}` monitor (if any) not critical or unavailable, and its
    * circuit breaker (if any) not open.
    */
-  isAvailable(type: ResourceType, provider: string): boolean {
+  isAvailable(type: ResourceType, provider: string, operation?: string): boolean {
+    if (operation !== undefined && this.operationExcludedForMs(type, provider, operation) > 0) return false;
     return this.cooldownRemainingMs(type, provider) === 0 && !this.#isMonitorDown(type, provider) && !this.#circuits.isOpen(type, provider);
+  }
+
+  /** How long the provider stays left out of calls of `operation` after an operation-scoped failure, ms (0 = not left out). */
+  operationExcludedForMs(type: ResourceType, provider: string, operation: string): number {
+    if (this.#operationUntil.size === 0) return 0;
+    const opKey = `${type}\u0000${provider}\u0000${operation}`;
+    const until = this.#operationUntil.get(opKey);
+    if (until === undefined) return 0;
+    const left = until - this.#clock.now();
+    if (left > 0) return left;
+    this.#operationUntil.delete(opKey);
+    return 0;
   }
 
   /**
@@ -250,8 +279,9 @@ export class ProviderRegistry {
     return undefined;
   }
 
-  unavailableForMs(type: ResourceType, provider: string): number {
+  unavailableForMs(type: ResourceType, provider: string, operation?: string): number {
     if (this.#isMonitorDown(type, provider)) return Number.POSITIVE_INFINITY;
-    return Math.max(this.cooldownRemainingMs(type, provider), this.#circuits.openForMs(type, provider));
+    const op = operation === undefined ? 0 : this.operationExcludedForMs(type, provider, operation);
+    return Math.max(op, this.cooldownRemainingMs(type, provider), this.#circuits.openForMs(type, provider));
   }
 }

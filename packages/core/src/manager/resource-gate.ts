@@ -38,11 +38,14 @@ export class ResourceGate {
     this.#guards = guards;
   }
 
-  /** The gate of one call; `providers` = the call's own list (undefined = the type's registered list). */
-  gate(type: ResourceType, providers?: readonly string[]): ChainGate {
+  /**
+   * The gate of one call; `providers` = the call's own list (undefined = the type's registered list);
+   * `operation` = the call's kind of operation (a primary left out of that operation counts as down).
+   */
+  gate(type: ResourceType, providers?: readonly string[], operation?: string): ChainGate {
     const list = providers ?? this.#providers.get(type);
     if (this.#guards.breakers.allOpen(type, list)) return BREAKER_OPEN;
-    return this.resourceDown(type) || this.primaryDown(type, list) ? PROACTIVE : NORMAL;
+    return this.resourceDown(type) || this.primaryDown(type, list, operation) ? PROACTIVE : NORMAL;
   }
 
   /** Whether the type's non-provider monitors (all of them, when the type has no providers at all) report it down. */
@@ -58,9 +61,9 @@ export class ResourceGate {
   }
 
   /** Whether the primary of `list` (default: the type's registered list), if any, is unavailable (cooldown, monitor or breaker). */
-  primaryDown(type: ResourceType, list: readonly string[] = this.#providers.get(type)): boolean {
+  primaryDown(type: ResourceType, list: readonly string[] = this.#providers.get(type), operation?: string): boolean {
     const primary = list[0];
-    return primary !== undefined && !this.#providers.isAvailable(type, primary);
+    return primary !== undefined && !this.#providers.isAvailable(type, primary, operation);
   }
 
   /** Whether the resource can serve again: not down, and some provider (registered or per call), if it has any, available. */

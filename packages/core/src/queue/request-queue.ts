@@ -219,7 +219,7 @@ export class RequestQueue {
       } catch (err) {
         if (entry.record.status !== 'queued') continue; // timed out or cancelled meanwhile
         const c = classifyError(err);
-        if (c.kind === 'permanent' && c.scope !== 'provider') {
+        if (c.kind === 'permanent' && c.scope !== 'provider' && c.scope !== 'operation') {
           this.#settle(entry, 'failed', undefined, err);
           continue;
         }

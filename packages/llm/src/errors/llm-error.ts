@@ -16,7 +16,9 @@ export interface LlmErrorDetails {
 
 /**
  * Base of the errors `@rampart/llm` throws for provider failures. Each sets an own
- * `rampartClassification`, which is what fallback chains and retry policies decide by.
+ * `rampartClassification` when it is created, which is what fallback chains and retry policies
+ * decide by; it never changes afterwards (whether to switch rather than wait out a retry-after is
+ * the chain's decision, not the error's).
  */
 export class LlmError extends RampartError {
   readonly provider: string;
@@ -24,20 +26,14 @@ export class LlmError extends RampartError {
   readonly apiType: string | undefined;
   readonly apiCode: string | undefined;
   readonly requestId: string | undefined;
-  readonly rampartClassification: ErrorClassification;
+  declare readonly rampartClassification: ErrorClassification;
 
   constructor(message: string, details: LlmErrorDetails, classification: ErrorClassification) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    super(message, { cause: details.cause, classification });
     this.provider = details.provider;
     this.status = details.status;
     this.apiType = details.apiType;
     this.apiCode = details.apiCode;
     this.requestId = details.requestId;
-    this.rampartClassification = Object.freeze({ ...classification });
-  }
-
-  /** Replace the classification (an own property, as `classifyError` requires). */
-  protected reclassify(classification: ErrorClassification): void {
-    Object.defineProperty(this, 'rampartClassification', { value: Object.freeze({ ...classification }), enumerable: true, configurable: true, writable: false });
   }
 }

@@ -1,4 +1,4 @@
-import { currentFallback, FallbackStrategy, ResourceType, type FallbackContext } from '@rampart/core';
+import { currentFallback, ResourceType, type FallbackContext } from '@rampart/core';
 import type { ProviderAdapter } from '../adapters/adapter.js';
 import type { AdapterOptions } from '../adapters/adapter-options.js';
 import { AnthropicAdapter } from '../adapters/anthropic-adapter.js';
@@ -134,9 +134,8 @@ export class ProviderPool {
 
   /**
    * Book a failed attempt and return the error to throw. 429/529/503 and auth/quota errors put the
-   * provider into a cooldown shared by every caller of the manager. A 429/529 on the plain attempt or
-   * a retry, while another provider is available, is marked provider-scoped so that the chain switches
-   * instead of waiting out retry-after.
+   * provider into a cooldown shared by every caller of the manager. The error is thrown as it was
+   * created: whether to switch rather than wait out its retry-after is the chain's decision.
    */
   failed(entry: ProviderEntry, err: unknown): unknown {
     const name = entry.config.name;
@@ -145,26 +144,10 @@ export class ProviderPool {
     this.#readQuota(entry, headersOf(err));
     if (err instanceof LlmRateLimitError || err instanceof LlmOverloadedError) {
       this.#manager.reportProviderFailure(API_QUOTA, name, { cooldownMs: err.retryAfterMs ?? entry.config.cooldownMs, error: err });
-      if (this.#switchBeatsWaiting(name)) err.preferSwitch();
     } else if (err instanceof LlmAuthError || err instanceof LlmQuotaExceededError) {
       this.#manager.reportProviderFailure(API_QUOTA, name, { cooldownMs: this.#options.authCooldownMs, error: err });
     }
     return err;
-  }
-
-  /**
-   * On the plain attempt or a RETRY, with another provider available, switching beats waiting out
-   * retry-after. Not in SWITCH_PROVIDER and later steps: they move on anyway, and a rate-limited
-   * provider must stay eligible for the chain's wait for the first provider to come back.
-   */
-  #switchBeatsWaiting(failed: string): boolean {
-    const strategy = this.context()?.strategy;
-    if (strategy !== undefined && strategy !== FallbackStrategy.RETRY) return false;
-    return this.#names().some((n) => n !== failed && this.#manager.isProviderAvailable(API_QUOTA, n));
-  }
-
-  #names(): readonly string[] {
-    return this.#manager.getProviders(API_QUOTA).filter((n) => this.#entries.has(n));
   }
 
   #readQuota(entry: ProviderEntry, headers: Headers | undefined): void {

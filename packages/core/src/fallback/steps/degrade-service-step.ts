@@ -9,7 +9,7 @@ import type { ChainEnvironment, ChainRun, FallbackCall, FallbackStepHandler, Ste
  */
 export function preferredProvider(call: FallbackCall<unknown>, run: ChainRun, env: ChainEnvironment): string | undefined {
   const list = env.providers(call);
-  const available = list.find((p) => !run.excluded.has(p) && env.isProviderAvailable(call.resource, p));
+  const available = list.find((p) => !run.excluded.has(p) && env.isProviderAvailable(call.resource, p, call.operation));
   if (available !== undefined) return available;
   return run.provider !== undefined && !run.excluded.has(run.provider) ? run.provider : undefined;
 }

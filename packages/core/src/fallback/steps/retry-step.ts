@@ -24,9 +24,10 @@ function backoffFor(action: FallbackAction, env: ChainEnvironment): Backoff {
 /**
  * Switch first: whether RETRY should leave the call to a later SWITCH_PROVIDER step at once, because
  * the provider that failed is known to be down — its error says so (`providerDown`: connection
- * refused, no route, its process exited), its breaker is open, its monitor reports it down, or it
- * asked to be left alone longer than this step would wait (a retry-after above the step's
- * `maxDelayMs`) — and another provider may take the call now. With a single provider (or none
+ * refused, no route, its process exited), its breaker is open, its monitor reports it down, it is
+ * cooling down (an integration reported its 429/529 with the retry-after), or it asked to be left
+ * alone longer than this step would wait (a retry-after above the step's `maxDelayMs`) — and
+ * another provider may take the call now. With a single provider (or none
  * available) RETRY retries the same one with backoff, as before.
  */
 export function switchesSooner(action: FallbackAction, call: FallbackCall<unknown>, run: ChainRun, env: ChainEnvironment): boolean {
@@ -40,9 +41,11 @@ export function switchesSooner(action: FallbackAction, call: FallbackCall<unknow
     c?.providerDown === true ||
     (c?.retryAfterMs !== undefined && c.retryAfterMs > maxWaitMs) ||
     env.isCircuitOpen(call, current) ||
-    env.providerBackInMs(call.resource, current) === Number.POSITIVE_INFINITY;
+    // it is cooling down (a retry-after it sent, reported by the integration that saw it): another provider is sooner
+    env.cooldownRemainingMs(call.resource, current) > 0 ||
+    env.providerBackInMs(call.resource, current, call.operation) === Number.POSITIVE_INFINITY;
   if (!gone) return false;
-  return list.some((p) => p !== current && !run.excluded.has(p) && !run.tried.has(p) && env.isProviderAvailable(call.resource, p));
+  return list.some((p) => p !== current && !run.excluded.has(p) && !run.tried.has(p) && env.isProviderAvailable(call.resource, p, call.operation));
 }
 
 /**

@@ -45,7 +45,7 @@ export const switchProviderStep: FallbackStepHandler = {
     let lastProvider: string | undefined;
     let waits = all.length;
     for (;;) {
-      const next = all.find((p) => !run.tried.has(p) && !run.excluded.has(p) && env.isProviderAvailable(resource, p));
+      const next = all.find((p) => !run.tried.has(p) && !run.excluded.has(p) && env.isProviderAvailable(resource, p, call.operation));
       if (next !== undefined) {
         try {
           return { answered: true, value: await env.invoke(call, run, FallbackStrategy.SWITCH_PROVIDER, next, run.degradation) };
@@ -64,7 +64,7 @@ export const switchProviderStep: FallbackStepHandler = {
       let soonestMs = Number.POSITIVE_INFINITY;
       for (const p of all) {
         if (run.excluded.has(p)) continue;
-        const left = env.providerBackInMs(resource, p);
+        const left = env.providerBackInMs(resource, p, call.operation);
         if (left > 0 && left < soonestMs) [soonest, soonestMs] = [p, left];
       }
       const giveUp = (reason: NoProviderReason): StepOutcome<T> => ({
