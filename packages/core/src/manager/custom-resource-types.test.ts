@@ -4,7 +4,8 @@ import { FallbackAction } from '../fallback/fallback-action.js';
 import { FallbackExhaustedError } from '../fallback/fallback-exhausted-error.js';
 import { currentFallback } from '../fallback/fallback-context.js';
 import { FallbackStrategy, ResourceStatus, ResourceType } from '../resource/resource-types.js';
-import { drive, httpError, SettableMonitor, testManager } from './__fixtures__/manager-fixtures.js';
+import { MemoryStore } from '../store/memory-store.js';
+import { drive, httpError, rejection, SettableMonitor, testManager } from './__fixtures__/manager-fixtures.js';
 import type { ResilienceConfig } from './resilience-config.js';
 import type { ResilienceManager } from './resilience-manager.js';
 
@@ -107,6 +108,47 @@ describe('custom resource types', () => {
     pinecone.set(ResourceStatus.HEALTHY);
     await manager.checkNow();
     await expect(drive(clock, who())).resolves.toBe('pinecone');
+  });
+
+  it('a queued call of a custom type is replayed when its monitor recovers', async () => {
+    const { manager, clock } = vectorTeam({ fallbackStrategies: { search_api: [{ strategy: FallbackStrategy.QUEUE_REQUEST }] } });
+    const index = new SettableMonitor('index', 'search_api');
+    manager.registerMonitor(index);
+    await manager.start();
+    let up = false;
+    const call = manager.execute('search_api', async () => {
+      if (!up) throw httpError(503);
+      return 'answered';
+    });
+    await clock.tickAsync(10);
+    expect((await manager.getHealthReport()).queues['search_api']?.size).toBe(1);
+    up = true;
+    index.set(ResourceStatus.UNAVAILABLE);
+    await manager.checkNow();
+    index.set(ResourceStatus.HEALTHY);
+    await manager.checkNow(); // down → healthy: the resource recovers and its queue drains
+    await expect(drive(clock, call)).resolves.toBe('answered');
+  });
+
+  it("a custom type's open breakers stay open across a restart, and are dropped once it is no longer declared", async () => {
+    const store = new MemoryStore();
+    const config: ResilienceConfig = { store, fallbackStrategies: { vector_db: [{ strategy: FallbackStrategy.CIRCUIT_BREAK }] }, circuitBreaker: { failureThreshold: 1 } };
+    const first = vectorTeam(config).manager;
+    await first.start();
+    await rejection(first.execute('vector_db', async () => Promise.reject(httpError(503))));
+    expect((await first.getHealthReport()).circuits['test-team/vector_db/pinecone']?.state).toBe('open');
+    await first.stop();
+
+    const second = vectorTeam(config).manager;
+    await second.start();
+    expect((await second.getHealthReport()).circuits['test-team/vector_db/pinecone']?.state).toBe('open');
+    expect(second.isProviderAvailable('vector_db', 'pinecone')).toBe(false);
+    await second.stop();
+
+    const without = testManager({ store });
+    managers.push(without.manager);
+    await without.manager.start(); // the stored vector_db breaker belongs to no known type: ignored
+    expect(without.manager.getCircuitBreakers()).toEqual([]);
   });
 
   it('an undeclared type is a ConfigError naming it and listing the known types, wherever it is used', async () => {
