@@ -66,4 +66,28 @@ describe('monitor-driven recovery', () => {
     sim.calls.length = 0;
     expect(await call('3')).toBe('a/0:3');
   });
+
+  it('a failure saying the provider is gone (refused) is disproved by its monitor still finding it up in a later check: the outage it never saw ends at the next round', async () => {
+    const { manager, sim, call, round } = await setup();
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    sim.fail('a', [refused]);
+    expect(await call('1')).toBe('b/0:1');
+    expect(manager.isProviderAvailable(ResourceType.API_QUOTA, 'a')).toBe(false); // cooling down 30 s, breaker open 60 s
+    await round(); // the monitor read healthy throughout: it never went from down to up
+    expect(manager.isProviderAvailable(ResourceType.API_QUOTA, 'a')).toBe(true);
+    sim.calls.length = 0;
+    expect(await call('2')).toBe('a/0:2');
+    expect(sim.trail()).toEqual(['a/plain']);
+  });
+
+  it('a failure a healthy monitor does not disprove (a 503: the server is there) keeps its cooldown', async () => {
+    const { manager, sim, call, round } = await setup();
+    sim.fail('a', [httpError(503, 'a failing')]);
+    expect(await call('1')).toBe('b/0:1');
+    await round();
+    expect(manager.isProviderAvailable(ResourceType.API_QUOTA, 'a')).toBe(false);
+    sim.calls.length = 0;
+    expect(await call('2')).toBe('b/0:2');
+    expect(sim.trail()).toEqual(['b/switch_provider']);
+  });
 });

@@ -83,6 +83,8 @@ export class ProviderRegistry {
   readonly #retryAfterUntil = new Map<string, number>();
   /** Per key and operation (`${key}\u0000${operation}`), until when the provider is left out of calls of that operation. */
   readonly #operationUntil = new Map<string, number>();
+  /** Per key, wall-clock ms of the last failure when it said the provider is gone (`providerDown`); a later other failure clears it. */
+  readonly #goneAt = new Map<string, number>();
   readonly #clock: Clock;
   readonly #defaultCooldownMs: number;
   readonly #isMonitorDown: (type: ResourceType, provider: string) => boolean;
@@ -200,7 +202,20 @@ export class ProviderRegistry {
     const current = this.#cooldownUntil.get(key) ?? 0;
     if (until > current) this.#cooldownUntil.set(key, until);
     if (retryAfterMs !== undefined && now + retryAfterMs > (this.#retryAfterUntil.get(key) ?? 0)) this.#retryAfterUntil.set(key, now + retryAfterMs);
+    if (c?.providerDown) this.#goneAt.set(key, this.#clock.wallNow());
+    else this.#goneAt.delete(key);
     this.#cooldown.fire({ resource: type, provider, cooldownMs, until: this.#clock.wallNow() + cooldownMs, error: options.error });
+  }
+
+  /**
+   * Wall-clock ms of the provider's last failure when that failure said the provider is gone
+   * (`providerDown`: refused, process exited) and its cooldown still stands; else undefined. A
+   * monitor check of the provider that started later and found it up disproves it.
+   */
+  goneSince(type: ResourceType, provider: string): number | undefined {
+    if (this.#goneAt.size === 0) return undefined;
+    const key = `${type}\u0000${provider}`;
+    return this.#cooldownUntil.has(key) ? this.#goneAt.get(key) : undefined;
   }
 
   reportSuccess(type: ResourceType, provider: string): void {
@@ -209,6 +224,7 @@ export class ProviderRegistry {
     this.#lastReported.delete(key);
     this.#cooldownUntil.delete(key);
     this.#retryAfterUntil.delete(key);
+    this.#goneAt.delete(key);
   }
 
   /**
@@ -218,6 +234,7 @@ export class ProviderRegistry {
    */
   endFailureCooldown(type: ResourceType, provider: string): boolean {
     const key = `${type}\u0000${provider}`;
+    this.#goneAt.delete(key);
     if (!this.#cooldownUntil.has(key)) return true;
     const asked = this.#retryAfterUntil.get(key);
     if (asked !== undefined && asked > this.#clock.now()) {

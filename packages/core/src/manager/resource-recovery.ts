@@ -12,7 +12,10 @@ import { isDown } from './resource-gate.js';
  * Monitor-driven recovery of a provider: when its own monitor (`${type}:${provider}`) goes from
  * down (critical/unavailable) to up, the cooldown its failures caused ends and its open breaker
  * half-opens, so traffic returns within one check interval instead of after the cooldown or the
- * recovery timeout; a retry-after the provider itself sent is still honoured.
+ * recovery timeout; a retry-after the provider itself sent is still honoured. The same happens when
+ * a provider's last failure said it is gone (`providerDown`: refused, process exited) and its own
+ * monitor, in a check that started after that failure, still finds it up: the monitor never saw the
+ * outage (a stdio server that crashed once and starts again), and the failure is disproved.
  */
 export function watchRecovery(
   parts: Pick<ManagerParts, 'scheduler' | 'gate' | 'guards' | 'queue' | 'providers' | 'resourceTypes'>,
@@ -35,7 +38,20 @@ export function watchRecovery(
     }
     if (e.from !== undefined && !isDown(e.to) && gate.usable(type)) recover(type);
   });
+  const disprovedOutages = (type: ResourceType): void => {
+    for (const provider of providers.known(type)) {
+      const goneAt = providers.goneSince(type, provider);
+      if (goneAt === undefined) continue;
+      const seen = scheduler.get(`${type}:${provider}`);
+      if (seen === undefined || isDown(seen.status) || seen.checkedAt - seen.durationMs < goneAt) continue;
+      providers.endFailureCooldown(type, provider);
+      guards.breakers.get(type, provider)?.halfOpenNow('monitor_recovered');
+    }
+  };
   scheduler.onRoundComplete(() => {
-    for (const t of resourceTypes) if (gate.usable(t)) recover(t);
+    for (const t of resourceTypes) {
+      if (scheduler.hasMonitors(t)) disprovedOutages(t);
+      if (gate.usable(t)) recover(t);
+    }
   });
 }

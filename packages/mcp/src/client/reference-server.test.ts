@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { FallbackExhaustedError, FallbackStrategy, ResilienceManager, ResourceType, type FallbackStepEvent, type MonitorStatusChange } from '@rampart/core';
+import { FallbackExhaustedError, FallbackStrategy, ResilienceManager, ResourceType, type FallbackStepEvent, type MonitorStatusChange, type ResilienceConfig } from '@rampart/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { McpServerConfig } from '../endpoint/mcp-server-config.js';
 import { EverythingHttp, EverythingStdio } from './__fixtures__/everything-server.js';
@@ -17,7 +17,8 @@ import { ResilientMCPClient } from './resilient-mcp-client.js';
  * so traffic returns within two check intervals; `RAMPART_EVERYTHING_RECOVER_AFTER=2` measures that).
  * Times are measured with the real clock; the bounds below are guards for a loaded machine, the
  * mechanism is what is asserted. `RAMPART_EVERYTHING_RUNS=5` repeats each scenario and prints the
- * medians (docs/mcp.md).
+ * medians (docs/mcp.md). A last test per transport: an outage the primary's monitor never saw (killed
+ * and back between two checks) ends at the next check, not after the 30 s cooldown.
  */
 
 const CHECK_INTERVAL_MS = 1_000;
@@ -81,13 +82,9 @@ const echoed = (r: CallToolResult) => (r.content[0] as { text?: string } | undef
 const since = (t: number) => Math.round(performance.now() - t);
 const stepName = (s: FallbackStepEvent) => `${s.strategy}:${s.outcome}:${s.provider ?? ''}`;
 
-async function scenario(makePair: () => Promise<Pair>): Promise<Figures> {
-  const pair = await makePair();
-  const manager = new ResilienceManager('everything-team', {
-    checkIntervalMs: CHECK_INTERVAL_MS,
-    hysteresis: { recoverAfter: RECOVER_AFTER },
-    env: { RAMPART_LOG_LEVEL: 'silent' },
-  });
+/** A manager (defaults but `config`) and a client of the logical server `everything`, the primary watched by its own monitor, started. */
+async function started(pair: Pair, config: ResilienceConfig) {
+  const manager = new ResilienceManager('everything-team', { ...config, env: { RAMPART_LOG_LEVEL: 'silent' } });
   cleanups.push(() => manager.stop());
   const mcp = new ResilientMCPClient({ manager, servers: { everything: [pair.primary.endpoint, pair.secondary.endpoint] } });
   cleanups.push(() => mcp.close());
@@ -100,6 +97,12 @@ async function scenario(makePair: () => Promise<Pair>): Promise<Figures> {
   const changes: MonitorStatusChange[] = [];
   manager.onStatusChange((e) => changes.push(e));
   await manager.start();
+  return { manager, mcp, steps, changes };
+}
+
+async function scenario(makePair: () => Promise<Pair>): Promise<Figures> {
+  const pair = await makePair();
+  const { manager, mcp, steps, changes } = await started(pair, { checkIntervalMs: CHECK_INTERVAL_MS, hysteresis: { recoverAfter: RECOVER_AFTER } });
 
   // healthy: a plain call to the primary, no fallback step
   expect(echoed(await mcp.callTool('everything', 'echo', { message: 'warm' }))).toBe('Echo: warm');
@@ -192,4 +195,29 @@ describe('failover against the MCP reference server (server-everything)', () => 
   it('over streamable HTTP: the same', async () => {
     await measured('streamableHttp', httpPair);
   }, 60_000 * RUNS);
+  it.each([
+    ['stdio', stdioPair],
+    ['streamable HTTP', httpPair],
+  ] as const)('over %s: an outage the primary’s monitor never saw ends at its next check, not after the 30 s cooldown', async (transport, makePair) => {
+    if (transport === 'stdio' && process.platform !== 'linux') return;
+    // rounds run only when the test asks (checkNow), so the monitor cannot see the outage
+    const pair = await makePair();
+    const { manager, mcp, steps, changes } = await started(pair, { checkIntervalMs: 600_000 });
+    expect(echoed(await mcp.callTool('everything', 'echo', { message: 'warm' }))).toBe('Echo: warm');
+
+    await pair.killPrimary();
+    expect(echoed(await mcp.callTool('everything', 'echo', { message: 'down' }))).toBe('Echo: down');
+    expect(steps.map(stepName)).toEqual(['primary:failed:everything/primary', 'switch_provider:answered:everything/secondary']);
+    expect(manager.isProviderAvailable(ResourceType.MCP_SERVER, 'everything/primary')).toBe(false); // cooling down 30 s
+
+    await pair.restartPrimary();
+    changes.length = 0;
+    await manager.checkNow(); // the monitor reconnects and finds the primary up: it never read it down
+    expect(changes).toEqual([]);
+    expect(manager.getMonitorStatus('mcp_server:everything/primary')?.status).toBe('healthy');
+    expect(manager.isProviderAvailable(ResourceType.MCP_SERVER, 'everything/primary')).toBe(true);
+    steps.length = 0;
+    expect(echoed(await mcp.callTool('everything', 'echo', { message: 'back' }))).toBe('Echo: back');
+    expect(steps).toEqual([]); // a plain call: the primary answered
+  }, 60_000);
 });
