@@ -3,6 +3,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { databaseUrl } from './__fixtures__/databases.js';
 import { classifyPgError } from './classify-pg-error.js';
+import { usePgErrorClassifier } from './pg-error-classifier.js';
 import { isConnectFailure, queryWithSignal } from './query-with-signal.js';
 
 const pgError = (code: string) => Object.assign(new Error(`error ${code}`), { code });
@@ -25,9 +26,11 @@ describe('classifyPgError', () => {
   });
 
   it('permanent errors of one server carry scope "provider"; bad statements scope "request"', () => {
-    for (const code of ['28P01', '28000', '3D000', '25006']) {
+    for (const code of ['28P01', '28000', '3D000']) {
       expect(classifyPgError(pgError(code)).classification).toEqual({ kind: 'permanent', scope: 'provider' });
     }
+    // a read-only standby: unusable for writes only
+    expect(classifyPgError(pgError('25006'))).toMatchObject({ classification: { kind: 'permanent', scope: 'operation', operation: 'write' }, providerFailure: true });
     expect(classifyPgError(pgError('42P01')).classification).toEqual({ kind: 'permanent', scope: 'request' });
   });
 
@@ -52,17 +55,28 @@ describe('classifyPgError on connection checkout', () => {
     await pool.end();
     expect(isConnectFailure(error)).toBe(true);
     expect(classifyPgError(error).classification).toEqual({ kind: 'permanent', scope: 'provider' });
-    const notAccepting = Object.assign(pgError('55000'), {});
-    Object.defineProperty(notAccepting, Symbol.for('rampart.postgres.connectFailure'), { value: true });
-    expect(classifyPgError(notAccepting)).toMatchObject({ classification: { kind: 'transient' }, providerFailure: true });
+    const notAccepting = pgError('55000');
+    expect(classifyPgError(notAccepting, { connectFailure: true })).toMatchObject({ classification: { kind: 'transient' }, providerFailure: true });
     expect(classifyPgError(pgError('55000')).classification.kind).toBe('permanent');
   });
 });
 
 describe('classifyPgError and core', () => {
-  it('core’s classifyError reads the classification ResilientPool attaches', () => {
-    const e = pgError('28P01');
-    Object.defineProperty(e, 'rampartClassification', { value: classifyPgError(e).classification });
-    expect(classifyError(e)).toEqual({ kind: 'permanent', scope: 'provider' });
+  it('core’s classifyError reads what pg’s errors mean through the registered pg classifier, without changing them', async () => {
+    const pool = new pg.Pool({ connectionString: databaseUrl('postgres') });
+    const error = await pool.query('SELECT * FROM rampart_no_such_table_x').catch((e: unknown) => e as object);
+    await pool.end();
+    expect(error).toBeInstanceOf(pg.DatabaseError);
+    const keys = Reflect.ownKeys(error);
+    expect(classifyError(error)).toEqual({ kind: 'transient' }); // not registered: core alone does not know SQLSTATEs
+    const registration = usePgErrorClassifier();
+    try {
+      expect(classifyError(error)).toEqual({ kind: 'permanent', scope: 'request' });
+      expect(classifyError(new Error('not pg'))).toEqual({ kind: 'transient' });
+    } finally {
+      registration.dispose();
+    }
+    expect(Reflect.ownKeys(error)).toEqual(keys);
+    expect(classifyError(error)).toEqual({ kind: 'transient' });
   });
 });

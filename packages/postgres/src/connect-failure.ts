@@ -1,14 +1,16 @@
-const CONNECT_FAILURE = Symbol.for('rampart.postgres.connectFailure');
+/**
+ * Errors pg raised while opening or checking out a connection (not by a statement), as
+ * `queryWithSignal` saw them. Kept beside the errors, not on them: pg's errors are never modified.
+ */
+const connectFailures = new WeakSet<object>();
 
 /** Whether `error` was raised while opening/checking out the connection (not by the statement). */
 export function isConnectFailure(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[CONNECT_FAILURE] === true;
+  return typeof error === 'object' && error !== null && connectFailures.has(error);
 }
 
-/** Mark `error` as a failure to get a connection (see {@link isConnectFailure}); returns it. */
+/** Note that `error` was a failure to get a connection (see {@link isConnectFailure}); returns it unchanged. */
 export function markConnectFailure(error: unknown): unknown {
-  if (typeof error === 'object' && error !== null && Object.isExtensible(error)) {
-    Object.defineProperty(error, CONNECT_FAILURE, { value: true, configurable: true });
-  }
+  if (typeof error === 'object' && error !== null) connectFailures.add(error);
   return error;
 }

@@ -26,3 +26,4 @@ export {
 } from './resilient-pool-options.js';
 export { PrimaryUnavailableError } from './primary-unavailable-error.js';
 export { classifyPgError, type PgErrorVerdict } from './classify-pg-error.js';
+export { pgErrorClassifier, usePgErrorClassifier } from './pg-error-classifier.js';

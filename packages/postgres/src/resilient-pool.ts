@@ -1,6 +1,7 @@
 import { currentFallback, RampartError, ResourceType, type ResilienceManager } from '@rampart/core';
 import pg, { type Pool, type QueryResult, type QueryResultRow } from 'pg';
 import { classifyPgError } from './classify-pg-error.js';
+import { usePgErrorClassifier } from './pg-error-classifier.js';
 import { describeConnectionString } from './connection-string.js';
 import { runWithDeadline } from '@rampart/core';
 import { PostgresMonitor } from './postgres-monitor.js';
@@ -54,6 +55,8 @@ export class ResilientPool {
   readonly #cachePrefix: string;
   #lastPrimaryError: unknown;
   #ended = false;
+  /** What pg's errors mean, for core (by SQLSTATE), while this pool is open. */
+  readonly #classifier = usePgErrorClassifier();
 
   constructor(options: ResilientPoolOptions) {
     const { endpoints, ...rest } = resolveResilientPoolOptions(options);
@@ -117,7 +120,8 @@ export class ResilientPool {
     return this.#manager.execute(
       ResourceType.DATABASE,
       (t: unknown, p: unknown) => this.#run<R>(t as string, p as unknown[] | undefined, readOnly, options.signal),
-      { key, args: [text, params], signal: options.signal, deadlineMs: options.deadlineMs },
+      // a write that reaches a read-only standby (25006) leaves it out of writes only: reads keep it
+      { key, args: [text, params], signal: options.signal, deadlineMs: options.deadlineMs, operation: readOnly ? 'read' : 'write' },
     );
   }
 
@@ -125,6 +129,7 @@ export class ResilientPool {
   async end(): Promise<void> {
     if (this.#ended) return;
     this.#ended = true;
+    this.#classifier.dispose();
     for (const m of this.monitors.values()) this.#manager.unregisterMonitor(`${m.resourceType}:${m.name}`);
     await Promise.all([...this.monitors.values()].map((m) => m.close()));
     await Promise.all(
@@ -152,13 +157,11 @@ export class ResilientPool {
     } catch (error) {
       if (signal?.aborted) throw error;
       const timedOut = RampartError.isInstance(error) && error.code === 'TimeoutError';
+      // the error goes on as pg made it: its meaning comes from the registered pg classifier
       const verdict = classifyPgError(error);
-      if (!RampartError.isInstance(error) && typeof error === 'object' && error !== null && !Object.hasOwn(error, 'rampartClassification')) {
-        Object.defineProperty(error, 'rampartClassification', { value: verdict.classification, configurable: true });
-      }
       if (provider === this.#primary) this.#lastPrimaryError = error;
       if (verdict.providerFailure || timedOut) {
-        // skipped for the manager's providerCooldownMs, by every caller of the team
+        // skipped for the manager's providerCooldownMs, by every caller of the team (a 25006: for writes only)
         manager.reportProviderFailure(ResourceType.DATABASE, provider, { error });
       }
       throw error;

@@ -52,8 +52,8 @@ async function anthropicError(fault: MockFault): Promise<unknown> {
 
 const TABLE: Array<[MockFault, new (...a: never[]) => LlmError, object]> = [
   [{ type: 'rate_limit', retryAfterSeconds: 2 }, LlmRateLimitError, { kind: 'rate_limited', retryAfterMs: 2000 }],
-  [{ type: 'overloaded' }, LlmOverloadedError, { kind: 'transient' }],
-  [{ type: 'unavailable' }, LlmOverloadedError, { kind: 'transient' }],
+  [{ type: 'overloaded' }, LlmOverloadedError, { kind: 'transient', providerDown: true }],
+  [{ type: 'unavailable' }, LlmOverloadedError, { kind: 'transient', providerDown: true }],
   [{ type: 'server_error' }, LlmServerError, { kind: 'transient' }],
   [{ type: 'auth' }, LlmAuthError, { kind: 'permanent', scope: 'provider' }],
   [{ type: 'permission' }, LlmAuthError, { kind: 'permanent', scope: 'provider' }],

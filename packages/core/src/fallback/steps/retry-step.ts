@@ -25,7 +25,7 @@ function backoffFor(action: FallbackAction, env: ChainEnvironment): Backoff {
  * Switch first: whether RETRY should leave the call to a later SWITCH_PROVIDER step at once, because
  * the provider that failed is known to be down — its error says so (`providerDown`: connection
  * refused, no route, its process exited), its breaker is open, its monitor reports it down, it is
- * cooling down (an integration reported its 429/529 with the retry-after), or it asked to be left
+ * cooling down after asking to be left alone (a 429, or a retry-after, that an integration reported), or it asked to be left
  * alone longer than this step would wait (a retry-after above the step's `maxDelayMs`) — and
  * another provider may take the call now. With a single provider (or none
  * available) RETRY retries the same one with backoff, as before.
@@ -41,8 +41,9 @@ export function switchesSooner(action: FallbackAction, call: FallbackCall<unknow
     c?.providerDown === true ||
     (c?.retryAfterMs !== undefined && c.retryAfterMs > maxWaitMs) ||
     env.isCircuitOpen(call, current) ||
-    // it is cooling down (a retry-after it sent, reported by the integration that saw it): another provider is sooner
-    env.cooldownRemainingMs(call.resource, current) > 0 ||
+    // it asked to be left alone (a 429, a retry-after) and is cooling down for it (the integration that
+    // saw it reported it): another provider is sooner than waiting
+    ((c?.kind === 'rate_limited' || c?.retryAfterMs !== undefined) && env.cooldownRemainingMs(call.resource, current) > 0) ||
     env.providerBackInMs(call.resource, current, call.operation) === Number.POSITIVE_INFINITY;
   if (!gone) return false;
   return list.some((p) => p !== current && !run.excluded.has(p) && !run.tried.has(p) && env.isProviderAvailable(call.resource, p, call.operation));
