@@ -11,6 +11,7 @@ import { ErrorRateWindow } from '../health/error-rate-window.js';
 import type { ResourceTypeName } from '../resource/resource-type-name.js';
 import { FallbackStrategy, type ResourceType } from '../resource/resource-types.js';
 import { callDeadlineMs, validateResourceType } from './argument-validation.js';
+import { unknownResourceType } from './known-resource-types.js';
 import { ManagerChainEnvironment } from './chain-environment.js';
 import { chainNeeds, makeGuardedCall, type ChainNeeds } from './guarded-call.js';
 import type { ManagerEmitters } from './manager-emitters.js';
@@ -125,6 +126,8 @@ export class GuardedExecutor {
 
   /** Replay a persisted request through the method it was made with (QUEUE_REQUEST context, guards included). */
   #replay(type: ResourceType, identity: CallIdentity, replay: (args: unknown[]) => unknown, args: unknown[]): Promise<unknown> {
+    // a request persisted under a custom type the config no longer declares fails, naming the type
+    if (!this.#types.has(type)) return Promise.reject(unknownResourceType('queuedRequest.resource', type, this.#types));
     const call = makeGuardedCall(type, (...a: unknown[]) => replay(a), { args, identity }, undefined, { cache: false, persist: false }, undefined);
     const run = newChainRun({ proactive: false, breakerOpen: false });
     return this.#env.invoke(call, run, FallbackStrategy.QUEUE_REQUEST, preferredProvider(call, run, this.#env), 0);
