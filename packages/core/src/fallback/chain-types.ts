@@ -6,7 +6,11 @@ import type { CacheHit } from '../cache/result-cache.js';
 import type { FallbackAction } from './fallback-action.js';
 import type { FallbackStepRecord, ProviderVerdict } from './fallback-exhausted-error.js';
 
-/** Where a queued call can be replayed after a restart: the decorated method that made it. */
+/**
+ * Where a queued call can be replayed after a restart: the decorated method that made it. A method
+ * with an explicit `@withFallback` `key` has `className: ''` and `method` = that key (stable under
+ * minifiers); others, their class's name and the method's.
+ */
 export interface CallIdentity {
   readonly className: string;
   readonly method: string;

@@ -59,6 +59,18 @@ export interface FallbackMethodInfo {
   readonly method: string;
   /** The undecorated method (what a replay calls). */
   readonly original: (...args: unknown[]) => unknown;
+  /** The decorator's `key`, when given: the stable name its calls are persisted and replayed under. */
+  readonly key?: string | undefined;
+}
+
+/**
+ * The identity a guarded call is persisted and replayed under: the explicit `key` when given
+ * (`{ className: '', method: key }`: no class name, which a minifier would rename), else
+ * `Class.method` from the instance's class name; undefined for a free function without a key.
+ */
+export function callIdentity(className: string | undefined, method: string, key: string | undefined): CallIdentity | undefined {
+  if (key !== undefined) return { className: '', method: key };
+  return className === undefined ? undefined : { className, method };
 }
 
 export function isFallbackHost(value: unknown): value is FallbackHost {

@@ -4,6 +4,7 @@ import { ConfigError } from '../errors/config-error.js';
 import { isBuiltInResourceType, RESOURCE_TYPE_NAME_PATTERN, type ResourceTypeName } from '../resource/resource-type-name.js';
 import {
   FALLBACK_METHOD,
+  callIdentity,
   classNameOf,
   findFallbackHost,
   isFallbackHost,
@@ -15,7 +16,13 @@ import { optionsObject, positiveNumber } from '../config/validate.js';
 
 /** Options of {@link withFallback}. */
 export interface WithFallbackOptions {
-  /** Cache / coalescing key of the operation. Default `Class.method` (or the function's name). */
+  /**
+   * A stable name of the operation: its cache / coalescing key, and the name its queued calls are
+   * persisted under and found by when replayed after a restart. Default `Class.method` (or the
+   * function's name), from the class's name, which a minifier renames (and may rename differently in
+   * the next build, leaving persisted calls without a method to replay them): give `key` when the
+   * code is minified and QUEUE_REQUEST persists calls.
+   */
   key?: string;
   /** QUEUE_REQUEST priority of its calls: higher is replayed first. Default 0. */
   priority?: number;
@@ -72,7 +79,7 @@ export function withFallback(resourceType: ResourceTypeName, options: WithFallba
         return Promise.reject(new ConfigError(where, message, undefined));
       }
       const self = this;
-      const identity = className ? { className, method } : undefined;
+      const identity = callIdentity(className, method, options.key);
       return host.execute(type, (...a: unknown[]) => fn.apply(self, a), {
         args,
         key: options.key ?? (identity ? `${className}.${method}` : method || undefined),
@@ -82,7 +89,7 @@ export function withFallback(resourceType: ResourceTypeName, options: WithFallba
         replay: identity ? (a: unknown[]) => fn.apply(self, a) : undefined,
       });
     };
-    const info: FallbackMethodInfo = { resourceType: type, method, original: fn };
+    const info: FallbackMethodInfo = { resourceType: type, method, original: fn, key: options.key };
     Object.defineProperty(wrapped, FALLBACK_METHOD, { value: info });
     return wrapped as any;
   }, 'withFallback');

@@ -101,6 +101,38 @@ describe('state that survives a restart', () => {
     expect(manager('other-team', path).getQueuedRequest(record.id)).toBeUndefined();
   });
 
+  it('a method with a key is persisted and replayed under it, not under its class name (which a minifier renames)', async () => {
+    const path = await storage();
+    const sent: string[] = [];
+    const sender = (name: string, down: boolean) => {
+      // the same source class, as two builds' minifiers name it
+      const C = class {
+        constructor(readonly resilience: ResilienceManager) {}
+        @withFallback(ResourceType.NETWORK, { key: 'notifier.send' })
+        async send(text: string): Promise<string> {
+          if (down) throw httpError(503, 'webhook down');
+          sent.push(text);
+          return `sent ${text}`;
+        }
+      };
+      Object.defineProperty(C, 'name', { value: name });
+      return C;
+    };
+    const first = manager('ops', path);
+    await first.start();
+    const queued = nextQueued(first);
+    const call = rejection(new (sender('a', true))(first).send('hello'));
+    expect(await queued).toMatchObject({ className: '', method: 'notifier.send', persisted: true });
+    await first.stop();
+    await call;
+    const second = manager('ops', path);
+    const settled = nextSettled(second);
+    await second.start();
+    new (sender('x', false))(second);
+    expect(await settled).toMatchObject({ status: 'succeeded', result: 'sent hello' });
+    expect(sent).toEqual(['hello']);
+  });
+
   it('open provider and resource breakers stay open across a restart', async () => {
     const path = await storage();
     const config: ResilienceConfig = { fallbackStrategies: { database: [new FallbackAction(FallbackStrategy.CIRCUIT_BREAK)], docker: [new FallbackAction(FallbackStrategy.CIRCUIT_BREAK)] } };

@@ -1,5 +1,5 @@
 import type { CallIdentity } from '../fallback/chain-types.js';
-import { FALLBACK_METHOD, classNameOf, type FallbackMethodInfo } from '../fallback/fallback-host.js';
+import { FALLBACK_METHOD, callIdentity, classNameOf, type FallbackMethodInfo } from '../fallback/fallback-host.js';
 import type { RequestQueue } from '../queue/request-queue.js';
 import type { ResourceType } from '../resource/resource-types.js';
 
@@ -8,7 +8,8 @@ export type ReplayInvoker = (type: ResourceType, identity: CallIdentity, call: (
 
 /**
  * Tracks which `@withFallback` methods exist on instances holding this manager, and offers them to
- * the request queue as replay targets for persisted requests (identified by class and method).
+ * the request queue as replay targets for persisted requests (identified by the method's `key`
+ * when it has one, else by class name and method: minified class names need the `key`).
  * The first instance seen for a class and method is the one replays go through.
  */
 export class ReplayTargets {
@@ -33,7 +34,7 @@ export class ReplayTargets {
         const value: unknown = Object.getOwnPropertyDescriptor(proto, key)?.value;
         const info = typeof value === 'function' ? (value as { [FALLBACK_METHOD]?: FallbackMethodInfo })[FALLBACK_METHOD] : undefined;
         if (!info) continue;
-        this.offer(info.resourceType as ResourceType, { className, method: info.method }, (a) => info.original.apply(instance, a));
+        this.offer(info.resourceType as ResourceType, callIdentity(className, info.method, info.key)!, (a) => info.original.apply(instance, a));
         count++;
       }
     }
