@@ -151,6 +151,15 @@ describe('custom resource types', () => {
     expect(without.manager.getCircuitBreakers()).toEqual([]);
   });
 
+  it("circuitBreakerSource().get names a custom type's breakers, and nothing for unknown types", () => {
+    const { manager } = vectorTeam({ fallbackStrategies: { vector_db: [{ strategy: FallbackStrategy.CIRCUIT_BREAK }] } });
+    const source = manager.circuitBreakerSource();
+    expect(source.get('test-team/vector_db/pinecone')?.name).toBe('test-team/vector_db/pinecone');
+    for (const name of ['test-team/vectr_db/pinecone', 'test-team/toString', 'test-team/constructor/x', 'test-team/search_api']) {
+      expect(source.get(name), name).toBeUndefined(); // search_api: declared, but its chain has no CIRCUIT_BREAK
+    }
+  });
+
   it('an undeclared type is a ConfigError naming it and listing the known types, wherever it is used', async () => {
     const { manager } = vectorTeam();
     const known = /known: api_quota, memory, cpu, database, mcp_server, network, docker, k8s_pod, vector_db, search_api;/;

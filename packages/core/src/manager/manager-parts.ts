@@ -57,6 +57,7 @@ export class ManagerParts {
       events.warnings.fire({ message, requestId: entry.held.id, error: error instanceof SyntaxError ? undefined : error });
     };
     this.resourceTypes = c.resourceTypes as readonly ResourceType[];
+    const known = new Set<string>(c.resourceTypes);
     this.store = c.store ?? (c.storagePath ? new FileStore(c.storagePath, { configPath: 'storagePath', onCorruptEntry }) : undefined);
     this.#ownsStore = this.store !== undefined && this.store !== c.store;
     this.scheduler = new MonitorScheduler({ intervalMs: c.checkIntervalMs, checkTimeoutMs: c.checkTimeoutMs, hysteresis: c.hysteresis, clock: c.clock });
@@ -83,7 +84,7 @@ export class ManagerParts {
       maxQueued: c.queue.maxQueueSize,
       observations: this.observations,
       usesBreaker: (t) => c.chains[t].some((a) => a.strategy === FallbackStrategy.CIRCUIT_BREAK),
-      isResourceType: (t) => c.chains[t as ResourceType] !== undefined,
+      isResourceType: (t) => known.has(t),
       onCircuitChange: ({ resource, provider }, breaker, change) => {
         breakerStore?.saveResource(resource, provider, breaker);
         events.circuits.fire({ resource, provider, name: breaker.name, from: change.from, to: change.to, reason: change.reason });
