@@ -3,6 +3,7 @@ import { FakeClock } from '@rampart/core/testing';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase, databaseUrl, dropDatabase } from './__fixtures__/databases.js';
+import { driveClock } from './__fixtures__/drive.js';
 import { TcpProxy } from './__fixtures__/tcp-proxy.js';
 import { ResilientPool } from './resilient-pool.js';
 
@@ -18,18 +19,7 @@ let proxy: TcpProxy;
 let pool: ResilientPool;
 const invoked: Array<{ strategy: string; provider: string | undefined }> = [];
 
-async function drive<T>(promise: Promise<T>): Promise<T> {
-  let settled = false;
-  promise.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  while (!settled) {
-    await clock.tickAsync(10);
-    await new Promise((r) => setImmediate(r));
-  }
-  return promise;
-}
+const drive = <T>(promise: Promise<T>): Promise<T> => driveClock(clock, promise);
 
 beforeAll(async () => {
   for (const [name, db] of Object.entries(DB)) await createDatabase(db, SETUP(name));

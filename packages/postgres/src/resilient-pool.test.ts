@@ -3,6 +3,7 @@ import { FakeClock } from '@rampart/core/testing';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase, databaseUrl, dropDatabase, terminateBackends } from './__fixtures__/databases.js';
+import { driveClock } from './__fixtures__/drive.js';
 import { TcpProxy } from './__fixtures__/tcp-proxy.js';
 import { PrimaryUnavailableError } from './primary-unavailable-error.js';
 import { ResilientPool } from './resilient-pool.js';
@@ -20,19 +21,7 @@ const steps: Array<{ strategy: string; outcome: string; provider?: string | unde
 
 const via = (s: string) => `postgres://postgres:hunter2-secret@127.0.0.1:${proxies[s]!.port}/${DB(s)}`;
 
-/** Let real I/O and fake time advance together until `promise` settles (retry backoffs wait on the fake clock). */
-async function drive<T>(promise: Promise<T>): Promise<T> {
-  let settled = false;
-  promise.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  while (!settled) {
-    await clock.tickAsync(10);
-    await new Promise((r) => setImmediate(r));
-  }
-  return promise;
-}
+const drive = <T>(promise: Promise<T>): Promise<T> => driveClock(clock, promise);
 
 const whoami = (options: { readOnly?: boolean } = { readOnly: true }) =>
   drive(pool.query<{ name: string }>('SELECT name FROM whoami', [], options)).then((r) => r.rows[0]!.name);

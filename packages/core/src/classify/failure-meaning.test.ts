@@ -3,6 +3,7 @@ import { ConfigError } from '../errors/config-error.js';
 import { RampartError } from '../errors/rampart-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { classifyError } from './classify-error.js';
+import { isErrorClassification } from './error-classification.js';
 import { FailureMeaning } from './failure-meaning.js';
 
 describe('FailureMeaning', () => {
@@ -15,6 +16,12 @@ describe('FailureMeaning', () => {
     expect(FailureMeaning.retryable()).toEqual({ kind: 'transient' });
     expect(FailureMeaning.retryable({ kind: 'rate_limited', retryAfterMs: 400 })).toEqual({ kind: 'rate_limited', retryAfterMs: 400 });
     for (const c of [FailureMeaning.requestFault(), FailureMeaning.unusableFor('write'), FailureMeaning.retryable({ retryAfterMs: 1 })]) expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('an operation scope names its operation, and only it has one', () => {
+    expect(isErrorClassification({ kind: 'permanent', scope: 'operation', operation: 'write' })).toBe(true);
+    expect(isErrorClassification({ kind: 'permanent', scope: 'operation' })).toBe(false);
+    expect(isErrorClassification({ kind: 'permanent', scope: 'provider', operation: 'write' })).toBe(false);
   });
 
   it('rejects a meaning it cannot represent, naming the path', () => {

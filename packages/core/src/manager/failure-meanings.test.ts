@@ -51,6 +51,11 @@ function setup() {
 }
 
 describe('what a failure means, as the chain acts on it', () => {
+  it("rejects a call whose operation is not a name", async () => {
+    const s = setup();
+    await expect(s.manager.execute(DATABASE, async () => 'x', { operation: '' })).rejects.toThrow('operation: must be a non-empty string');
+  });
+
   it("the request's fault: no retry, no switch; the caller gets the error", async () => {
     const s = setup();
     s.fail('a', FailureMeaning.requestFault());

@@ -4,6 +4,7 @@ import type { Deadline } from '../clock/deadline.js';
 import type { CallIdentity, FallbackCall } from '../fallback/chain-types.js';
 import type { ExecuteWithFallbackOptions } from '../fallback/fallback-host.js';
 import type { FallbackAction } from '../fallback/fallback-action.js';
+import { ConfigError } from '../errors/config-error.js';
 import { FallbackStrategy, type ResourceType } from '../resource/resource-types.js';
 
 /** What a chain of a resource type needs prepared for each call. */
@@ -70,7 +71,7 @@ class GuardedCall<T> implements FallbackCall<T> {
   ) {
     this.identity = options.identity;
     this.queuePriority = options.priority ?? 0;
-    this.operation = options.operation;
+    this.operation = options.operation === undefined ? undefined : operationName(options.operation);
     this.#options = options;
     this.#limit = limit;
   }
@@ -86,6 +87,12 @@ class GuardedCall<T> implements FallbackCall<T> {
   get deadline(): number {
     return this.#limit === undefined ? Number.POSITIVE_INFINITY : this.#limit.at;
   }
+}
+
+/** A call's `operation` option: a non-empty string. */
+function operationName(value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0) throw new ConfigError('operation', 'must be a non-empty string', value);
+  return value;
 }
 
 /** What each resource type's chain needs prepared per call. */
