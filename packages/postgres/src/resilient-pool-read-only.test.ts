@@ -81,7 +81,10 @@ describe('ResilientPool and a read-only standby (SQLSTATE 25006)', () => {
     expect(performance.now() - started).toBeLessThan(1_000);
     // the next write does not reach the standby again
     invoked.length = 0;
-    await expect(drive(pool.query("INSERT INTO notes VALUES ('y')"))).rejects.toBeInstanceOf(FallbackExhaustedError);
+    const again = await drive(pool.query("INSERT INTO notes VALUES ('y')")).catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(FallbackExhaustedError);
+    expect((again as FallbackExhaustedError).providers.find((p) => p.provider === 'replica1')).toMatchObject({ state: 'operation_excluded', operation: 'write' });
+    expect((again as Error).message).toContain("replica1: left out of 'write' calls until");
     expect(invoked.filter((s) => s.provider === 'replica1')).toEqual([]);
   });
 

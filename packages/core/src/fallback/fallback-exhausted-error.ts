@@ -18,12 +18,15 @@ export interface FallbackStepRecord {
  * Where each of the call's providers stood when the chain gave up: `tried` (invoked by this call
  * and failed, `error` says how), `excluded` (failed permanently for this request), `cooling_down`,
  * `circuit_open` or `monitor_down` (skipped without being tried; `until` says when it may be used
- * again, wall-clock epoch ms, when known), or `available` (usable, but no step of the chain was left
- * to use it).
+ * again, wall-clock epoch ms, when known), `operation_excluded` (left out of calls of this call's
+ * `operation` after an operation-scoped failure, until `until`; it takes other calls), or
+ * `available` (usable, but no step of the chain was left to use it).
  */
 export interface ProviderVerdict {
   readonly provider: string;
-  readonly state: 'tried' | 'excluded' | 'cooling_down' | 'circuit_open' | 'monitor_down' | 'available';
+  readonly state: 'tried' | 'excluded' | 'cooling_down' | 'circuit_open' | 'monitor_down' | 'operation_excluded' | 'available';
+  /** `operation_excluded`: the kind of operation the provider is left out of. */
+  readonly operation?: string | undefined;
   /** Wall-clock epoch ms at which a skipped provider may be used again (cooldown end, half-open time). */
   readonly until?: number | undefined;
   /** The last error of a tried provider in this call. */
@@ -49,6 +52,8 @@ export function describeVerdict(v: ProviderVerdict): string {
       return `${v.provider}: circuit open${until}`;
     case 'monitor_down':
       return `${v.provider}: monitor reports it down`;
+    case 'operation_excluded':
+      return `${v.provider}: left out of '${v.operation ?? ''}' calls${until}`;
     default:
       return `${v.provider}: available, no step left to use it`;
   }

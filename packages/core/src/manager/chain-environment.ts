@@ -180,6 +180,8 @@ export class ManagerChainEnvironment implements ChainEnvironment {
       const until = why !== undefined && Number.isFinite(why.backInMs) && why.backInMs > 0 ? this.clock.wallNow() + why.backInMs : undefined;
       if (run !== undefined && (run.tried.has(provider) || run.failed.has(provider))) return { provider, state: 'tried', error, until };
       if (why !== undefined) return { provider, state: why.reason, until };
+      const op = call.operation === undefined ? 0 : registry.operationExcludedForMs(call.resource, provider, call.operation);
+      if (op > 0) return { provider, state: 'operation_excluded', operation: call.operation, until: this.clock.wallNow() + op };
       return { provider, state: 'available' };
     });
   }
