@@ -112,9 +112,11 @@ function networkCodeClass(err: Record<string, unknown>): ErrorClassification | u
 }
 
 /**
- * Classify an error. Order: registered classifiers (first match wins); an own
- * `rampartClassification` property (BrokenCircuitError carries one from its constructor: transient,
- * `providerDown`, `retryable: false`); Rampart's own errors (TimeoutError → timeout,
+ * Classify an error: what the failure means. Order: registered classifiers (first match wins); an own
+ * `rampartClassification` property, set when the error was created (RampartError's `classification`
+ * option, see `FailureMeaning`; BrokenCircuitError: transient, `providerDown`, `retryable: false`;
+ * TimeoutError, RateLimitedError, ConfigError, BulkheadRejectedError and HedgeLostError carry theirs
+ * too); Rampart's own errors by their stable `code`, never by class name (TimeoutError → timeout,
  * RateLimitedError → rate_limited with its retry-after, ConfigError → permanent,
  * BulkheadRejectedError → transient, RetryExhaustedError and
  * HedgingExhaustedError → their last error's class, HedgeLostError → permanent); an `AbortError` (the caller cancelled) → permanent, a DOM `TimeoutError` → timeout;

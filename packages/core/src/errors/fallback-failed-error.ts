@@ -11,7 +11,7 @@ export class FallbackFailedError extends RampartError {
 
   constructor(error: unknown, fallbackError: unknown) {
     const detail = fallbackError instanceof Error ? fallbackError.message : String(fallbackError);
-    super(`The fallback failed after the call failed: ${redactString(detail)}`, { cause: error });
+    super(`The fallback failed after the call failed: ${redactString(detail)}`, { cause: error, code: 'FallbackFailedError' });
     this.fallbackError = fallbackError;
   }
 }

@@ -78,6 +78,7 @@ export class FallbackExhaustedError extends RampartError {
     const where = providers.length === 0 ? '' : `; ${providers.map(describeVerdict).join('; ')}`;
     super(`All fallbacks for ${resource} failed${proactive ? ' (resource reported down)' : ''}: ${tried || 'no step could run'}${where}`, {
       cause,
+      code: 'FallbackExhaustedError',
     });
     this.resource = resource;
     this.steps = steps;

@@ -6,7 +6,7 @@ export class QueueFullError extends RampartError {
   readonly maxQueueSize: number;
 
   constructor(queue: string, maxQueueSize: number) {
-    super(`Queue "${queue}" is full (${maxQueueSize} requests)`);
+    super(`Queue "${queue}" is full (${maxQueueSize} requests)`, { code: 'QueueFullError' });
     this.queue = queue;
     this.maxQueueSize = maxQueueSize;
   }

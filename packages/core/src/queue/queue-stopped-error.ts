@@ -14,6 +14,7 @@ export class QueueStoppedError extends RampartError {
       persisted
         ? `Manager stopped; queued request ${requestId} is persisted and will be replayed after restart`
         : `Manager stopped; queued request ${requestId} was not persisted and is dropped`,
+      { code: 'QueueStoppedError' },
     );
     this.requestId = requestId;
     this.persisted = persisted;

@@ -8,7 +8,7 @@ export class QueueTimeoutError extends RampartError {
   readonly requestId: string;
 
   constructor(queue: string, requestId: string, maxWaitMs: number, options?: { cause?: unknown }) {
-    super(`Queued request ${requestId} on "${queue}" was not answered within ${maxWaitMs} ms`, options);
+    super(`Queued request ${requestId} on "${queue}" was not answered within ${maxWaitMs} ms`, { cause: options?.cause, code: 'QueueTimeoutError' });
     this.queue = queue;
     this.maxWaitMs = maxWaitMs;
     this.requestId = requestId;

@@ -36,6 +36,7 @@ export class NoProviderAvailableError extends RampartError {
       providers.length === 0
         ? `No providers configured for ${resource} (set them with \`providers\` or setProviders())`
         : `No ${resource} provider available among ${providers.join(', ')}${why}`,
+      { code: 'NoProviderAvailableError' },
     );
     this.resource = resource;
     this.providers = providers;

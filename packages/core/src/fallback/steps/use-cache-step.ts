@@ -6,7 +6,7 @@ import type { ChainEnvironment, ChainRun, FallbackCall, FallbackStepHandler, Ste
 /** USE_CACHE had nothing to serve. */
 export class CacheMissError extends RampartError {
   constructor(reason: string) {
-    super(reason);
+    super(reason, { code: 'CacheMissError' });
   }
 }
 
