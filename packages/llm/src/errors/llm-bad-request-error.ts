@@ -6,6 +6,6 @@ import { LlmError, type LlmErrorDetails } from './llm-error.js';
  */
 export class LlmBadRequestError extends LlmError {
   constructor(message: string, details: LlmErrorDetails & { scope?: 'request' | 'provider' }) {
-    super(message, details, { kind: 'permanent', scope: details.scope ?? 'request' });
+    super(message, details, { kind: 'permanent', scope: details.scope ?? 'request' }, 'LlmBadRequestError');
   }
 }

@@ -9,7 +9,7 @@ export class LlmContentFilteredError extends LlmError {
   readonly partialText: string;
 
   constructor(message: string, details: LlmErrorDetails & { partialText?: string }) {
-    super(message, details, { kind: 'permanent', scope: 'request' });
+    super(message, details, { kind: 'permanent', scope: 'request' }, 'LlmContentFilteredError');
     this.partialText = details.partialText ?? '';
   }
 }

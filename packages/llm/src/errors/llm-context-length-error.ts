@@ -6,6 +6,6 @@ import { LlmError, type LlmErrorDetails } from './llm-error.js';
  */
 export class LlmContextLengthError extends LlmError {
   constructor(message: string, details: LlmErrorDetails) {
-    super(message, details, { kind: 'permanent', scope: 'provider' });
+    super(message, details, { kind: 'permanent', scope: 'provider' }, 'LlmContextLengthError');
   }
 }

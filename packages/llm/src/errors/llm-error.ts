@@ -28,8 +28,9 @@ export class LlmError extends RampartError {
   readonly requestId: string | undefined;
   declare readonly rampartClassification: ErrorClassification;
 
-  constructor(message: string, details: LlmErrorDetails, classification: ErrorClassification) {
-    super(message, { cause: details.cause, classification });
+  /** `code`: the error's stable name (default `'LlmError'`); each subclass passes its own, which minifiers leave alone. */
+  constructor(message: string, details: LlmErrorDetails, classification: ErrorClassification, code = 'LlmError') {
+    super(message, { cause: details.cause, classification, code });
     this.provider = details.provider;
     this.status = details.status;
     this.apiType = details.apiType;

@@ -10,7 +10,7 @@ export class LlmOverloadedError extends LlmError {
   readonly retryAfterMs: number | undefined;
 
   constructor(message: string, details: LlmErrorDetails & { retryAfterMs?: number | undefined }) {
-    super(message, details, FailureMeaning.providerDown({ retryAfterMs: details.retryAfterMs }));
+    super(message, details, FailureMeaning.providerDown({ retryAfterMs: details.retryAfterMs }), 'LlmOverloadedError');
     this.retryAfterMs = details.retryAfterMs;
   }
 }

@@ -5,7 +5,7 @@ export class LlmRateLimitError extends LlmError {
   readonly retryAfterMs: number | undefined;
 
   constructor(message: string, details: LlmErrorDetails & { retryAfterMs?: number | undefined }) {
-    super(message, details, details.retryAfterMs === undefined ? { kind: 'rate_limited' } : { kind: 'rate_limited', retryAfterMs: details.retryAfterMs });
+    super(message, details, details.retryAfterMs === undefined ? { kind: 'rate_limited' } : { kind: 'rate_limited', retryAfterMs: details.retryAfterMs }, 'LlmRateLimitError');
     this.retryAfterMs = details.retryAfterMs;
   }
 }

@@ -5,7 +5,7 @@ export class LlmTimeoutError extends LlmError {
   readonly timeoutMs: number | undefined;
 
   constructor(message: string, details: LlmErrorDetails & { timeoutMs?: number | undefined }) {
-    super(message, details, { kind: 'timeout' });
+    super(message, details, { kind: 'timeout' }, 'LlmTimeoutError');
     this.timeoutMs = details.timeoutMs;
   }
 }

@@ -15,6 +15,7 @@ export class StreamInterruptedError extends LlmError {
       `Stream from ${details.provider} (${details.model}) was interrupted after ${details.textSoFar.length} characters`,
       details,
       { kind: 'permanent', scope: 'request' },
+      'StreamInterruptedError',
     );
     this.textSoFar = details.textSoFar;
     this.model = details.model;
