@@ -1,4 +1,4 @@
-import { RampartError } from '@rampart/core';
+import { FailureMeaning, RampartError, type ErrorClassification } from '@rampart/core';
 
 /**
  * A write was routed to a replica by the DATABASE fallback chain while the primary is down, and
@@ -8,12 +8,13 @@ import { RampartError } from '@rampart/core';
 export class PrimaryUnavailableError extends RampartError {
   readonly primary: string;
   readonly refusedProvider: string;
-  readonly rampartClassification = Object.freeze({ kind: 'permanent', scope: 'request' } as const);
+  /** The request's fault (`FailureMeaning.requestFault()`), set when it is created. */
+  declare readonly rampartClassification: ErrorClassification;
 
   constructor(primary: string, refusedProvider: string, cause: unknown) {
     super(
       `Write not sent to "${refusedProvider}": the primary "${primary}" is unavailable and writes do not fail over to replicas (set allowWriteFailover to allow it)`,
-      { cause },
+      { cause, code: 'PrimaryUnavailableError', classification: FailureMeaning.requestFault() },
     );
     this.primary = primary;
     this.refusedProvider = refusedProvider;

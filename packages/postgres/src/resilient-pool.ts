@@ -1,4 +1,4 @@
-import { currentFallback, RampartError, ResourceType, type ResilienceManager } from '@rampart/core';
+import { currentFallback, FailureMeaning, RampartError, ResourceType, type ResilienceManager } from '@rampart/core';
 import pg, { type Pool, type QueryResult, type QueryResultRow } from 'pg';
 import { classifyPgError } from './classify-pg-error.js';
 import { usePgErrorClassifier } from './pg-error-classifier.js';
@@ -28,7 +28,9 @@ interface Server {
 
 /** A server that does not exist in this pool (the DATABASE provider list was changed elsewhere). */
 class UnknownServerError extends RampartError {
-  readonly rampartClassification = Object.freeze({ kind: 'permanent', scope: 'provider' } as const);
+  constructor(message: string) {
+    super(message, { code: 'UnknownServerError', classification: FailureMeaning.providerUnusable() });
+  }
 }
 
 /**
