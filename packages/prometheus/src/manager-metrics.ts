@@ -133,6 +133,7 @@ export function instrumentManager(manager: ResilienceManager, options?: MetricsO
   return attachToFamily(shared, { registry, prefix, path: 'instrumentManager.manager', what: 'a manager' }, () => new TeamMetrics(registry, prefix), manager, (m) => [
     manager.onFallbackStep((e) => m.steps.inc({ team, resource: e.resource, strategy: e.strategy, outcome: e.outcome })),
     manager.onFallbackExhausted((e) => m.exhausted.inc({ team, resource: e.resource })),
-    manager.onProviderCooldown((e) => m.cooldowns.inc({ team, resource: e.resource, provider: e.provider })),
+    // a provider left out of one kind of operation only (a write on a read-only standby) is not cooling down
+    manager.onProviderCooldown((e) => e.operation === undefined && m.cooldowns.inc({ team, resource: e.resource, provider: e.provider })),
   ]);
 }

@@ -21,7 +21,9 @@ export function attachManagerLogging(events: ManagerEvents, logger: Logger): Dis
       if (debug()) logger.debug({ circuit: e.name, resource: e.resource, provider: e.provider, from: e.from, to: e.to, reason: e.reason }, 'circuit state changed');
     }),
     events.onProviderCooldown((e) => {
-      if (debug()) logger.debug({ resource: e.resource, provider: e.provider, cooldownMs: e.cooldownMs, err: errorForLog(e.error) }, 'provider cooling down');
+      if (!debug()) return;
+      if (e.operation !== undefined) logger.debug({ resource: e.resource, provider: e.provider, operation: e.operation, cooldownMs: e.cooldownMs, err: errorForLog(e.error) }, 'provider left out of one operation');
+      else logger.debug({ resource: e.resource, provider: e.provider, cooldownMs: e.cooldownMs, err: errorForLog(e.error) }, 'provider cooling down');
     }),
     events.onConcurrencyChange((e) => {
       if (debug()) logger.debug({ resource: e.resource, from: e.from, to: e.to, reason: e.reason }, 'concurrency changed');
