@@ -1,4 +1,4 @@
-import { FallbackExhaustedError, NoProviderAvailableError, ResourceType } from '@rampart/core';
+import { classifyError, FallbackExhaustedError, NoProviderAvailableError, ResourceType } from '@rampart/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MockProviderServer } from '../testing/mock-provider-server.js';
 import { llmOptions } from './__fixtures__/llm-fixture.js';
@@ -50,6 +50,18 @@ describe('ResilientLLM in the fallback chain', () => {
     server.provider('openai').enqueue({ type: 'rate_limit', retryAfterMs: 5_000, retryAfterSeconds: 5 });
     expect((await l.invoke('x')).provider).toBe('anthropic');
     expect(cooldowns).toEqual(['openai 5000']);
+  });
+
+  it('a 429 with another provider available switches at once, and its error keeps the meaning it was created with', async () => {
+    const l = llm([{ strategy: 'retry' }, { strategy: 'switch_provider' }]);
+    const seen: unknown[] = [];
+    l.manager.onFallbackStep((e) => e.strategy === 'primary' && seen.push(e.error));
+    server.provider('openai').enqueue({ type: 'rate_limit', retryAfterMs: 400, retryAfterSeconds: 1 });
+    expect((await l.invoke('x')).provider).toBe('anthropic');
+    expect(server.requests.map((r) => r.provider)).toEqual(['openai', 'anthropic']);
+    // the chain decided to switch; the error was not rewritten to make it
+    expect(classifyError(seen[0])).toEqual({ kind: 'rate_limited', retryAfterMs: 400 });
+    expect(Object.getOwnPropertyDescriptor(seen[0], 'rampartClassification')).toMatchObject({ writable: false, configurable: false });
   });
 
   it('cache: false keeps a call out of the cache', async () => {
