@@ -138,9 +138,9 @@ describe('ResilientLLM.invoke with the real SDKs against the mock server', () =>
       'request.temprature: unknown option; did you mean temperature?',
     );
     // the prompt's text never reaches the error
-    const bad = await llm()
+    const bad = (await llm()
       .invoke({ messages: [{ role: 'user', content: 'my card is 4111' }], maxTokens: 'my card is 4111' } as never)
-      .catch((e: unknown) => e as Error);
+      .catch((e: unknown) => e)) as Error;
     expect(bad.message).toBe('request.maxTokens: must be a number');
     expect(server.count()).toBe(0);
   });
