@@ -8,6 +8,12 @@ import { StatusHysteresis } from './hysteresis.js';
 export interface MonitorSnapshot {
   readonly key: string;
   readonly status: ResourceStatus;
+  /**
+   * What the last check itself read, before hysteresis (`status` changes only after
+   * `worsenAfter`/`recoverAfter` such readings). A provider's traffic returns on the first reading
+   * that is not down: its half-open breaker probes it.
+   */
+  readonly reading: ResourceStatus;
   readonly usage?: number | undefined;
   /** Redacted details of the last reading. */
   readonly details?: Record<string, unknown> | undefined;
@@ -69,7 +75,7 @@ export class MonitorState {
     if (usage !== undefined) report.usage = Math.round(usage * 100) / 100;
     if (safeError !== undefined) report.error = safeError;
     if (details !== undefined) report.details = details;
-    this.snapshot = Object.freeze({ key: this.key, status: to, usage, details, error: safeError, checkedAt, durationMs, report: Object.freeze(report) });
+    this.snapshot = Object.freeze({ key: this.key, status: to, reading: raw, usage, details, error: safeError, checkedAt, durationMs, report: Object.freeze(report) });
     return { from, to };
   }
 }

@@ -66,8 +66,10 @@ export class ManagerParts {
       c.providerCooldownMs,
       c.clock,
       (t, p) => {
-        const s = this.scheduler.get(`${t}:${p}`)?.status;
-        return s !== undefined && isDown(s);
+        // down once its hysteresis says so; back on the first reading that is not down (its traffic
+        // returns within one check interval, probed through its half-open breaker)
+        const s = this.scheduler.get(`${t}:${p}`);
+        return s !== undefined && isDown(s.status) && isDown(s.reading);
       },
       { isOpen: (t, p) => this.guards.breakers.isOpen(t, p), openForMs: (t, p) => this.guards.breakers.openForMs(t, p) },
     );

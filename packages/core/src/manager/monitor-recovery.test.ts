@@ -10,8 +10,9 @@ afterEach(async () => {
 });
 
 /** Providers a and b; a has its own monitor, whose verdict the test sets. */
-async function setup() {
+async function setup(extra: { hysteresis?: { worsenAfter: number; recoverAfter: number } } = {}) {
   const t = testManager({
+    ...extra,
     checkIntervalMs: 1_000,
     providers: { api_quota: ['a', 'b'] },
     providerCooldownMs: 30_000,
@@ -49,6 +50,25 @@ describe('monitor-driven recovery', () => {
     expect(sim.trail()).toEqual(['a/plain']);
     const report = await manager.getHealthReport();
     expect(report.circuits['test-team/api_quota/a']?.state).toBe('closed'); // the half-open probe succeeded
+  });
+
+  it('with the default hysteresis (recoverAfter 2) traffic returns on the first healthy reading, before the monitor’s own status recovers', async () => {
+    const { manager, sim, monitor, call, round } = await setup({ hysteresis: { worsenAfter: 1, recoverAfter: 2 } });
+    sim.fail('a', [httpError(503, 'a down')]);
+    expect(await call('1')).toBe('b/0:1');
+    monitor.status = ResourceStatus.UNAVAILABLE;
+    await round();
+    expect((await manager.getHealthReport()).resources['api_quota:a']?.status).toBe('unavailable');
+    sim.heal('a');
+    monitor.status = ResourceStatus.HEALTHY;
+    await round(); // one healthy reading: the monitor still reports unavailable (recoverAfter 2)
+    expect((await manager.getHealthReport()).resources['api_quota:a']?.status).toBe('unavailable');
+    expect(manager.isProviderAvailable(ResourceType.API_QUOTA, 'a')).toBe(true);
+    sim.calls.length = 0;
+    expect(await call('2')).toBe('a/0:2'); // within one check interval of the provider's return
+    expect(sim.trail()).toEqual(['a/plain']);
+    await round();
+    expect((await manager.getHealthReport()).resources['api_quota:a']?.status).toBe('healthy');
   });
 
   it('a retry-after the provider itself sent is still honoured after its monitor recovers', async () => {

@@ -15,7 +15,9 @@ import { isDown } from './resource-gate.js';
  * recovery timeout; a retry-after the provider itself sent is still honoured. The same happens when
  * a provider's last failure said it is gone (`providerDown`: refused, process exited) and its own
  * monitor, in a check that started after that failure, still finds it up: the monitor never saw the
- * outage (a stdio server that crashed once and starts again), and the failure is disproved.
+ * outage (a stdio server that crashed once and starts again), and the failure is disproved. A
+ * provider's traffic returns on its monitor's first reading that is not down, before the monitor's
+ * own status recovers (`hysteresis.recoverAfter`): the half-open breaker probes it.
  */
 export function watchRecovery(
   parts: Pick<ManagerParts, 'scheduler' | 'gate' | 'guards' | 'queue' | 'providers' | 'resourceTypes'>,
@@ -40,10 +42,13 @@ export function watchRecovery(
   });
   const disprovedOutages = (type: ResourceType): void => {
     for (const provider of providers.known(type)) {
-      const goneAt = providers.goneSince(type, provider);
-      if (goneAt === undefined) continue;
       const seen = scheduler.get(`${type}:${provider}`);
-      if (seen === undefined || isDown(seen.status) || seen.checkedAt - seen.durationMs < goneAt) continue;
+      if (seen === undefined || isDown(seen.reading)) continue;
+      // the first reading up after its monitor reported it down: traffic returns now, although the
+      // monitor's own status waits for `recoverAfter` readings
+      const backUp = isDown(seen.status);
+      const goneAt = providers.goneSince(type, provider);
+      if (!backUp && (goneAt === undefined || seen.checkedAt - seen.durationMs < goneAt)) continue;
       providers.endFailureCooldown(type, provider);
       guards.breakers.get(type, provider)?.halfOpenNow('monitor_recovered');
     }
