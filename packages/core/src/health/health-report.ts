@@ -115,6 +115,11 @@ export interface ProviderReport {
   latency_ms?: number;
   /** ISO 8601 time of its last failure (the one `why` quotes while it cools down). */
   last_failure_at?: string;
+  /**
+   * Operations it is left out of after an operation-scoped failure (e.g. `write` on a read-only
+   * standby), each with the ISO 8601 time it may take them again; it still takes the others.
+   */
+  excluded_for?: Record<string, string>;
 }
 
 /** One resource type in {@link HealthReport.resource_health}. */

@@ -105,8 +105,14 @@ describe('what a failure means, as the chain acts on it', () => {
     s.calls.length = 0;
     await rejection(s.call('write'));
     expect(s.calls).toEqual([]);
+    // the report says so: a is available, but left out of writes until its exclusion ends
+    const a = (await s.manager.getHealthReport()).providers.database?.['a'];
+    expect(a).toMatchObject({ available: true, state: 'available' });
+    expect(Object.keys(a?.excluded_for ?? {})).toEqual(['write']);
+    expect(Date.parse(a!.excluded_for!['write']!)).toBeGreaterThan(s.clock.wallNow());
     // once the exclusion ends (the cooldown), writes reach a again
     await s.clock.tickAsync(30_001);
+    expect((await s.manager.getHealthReport()).providers.database?.['a']?.excluded_for).toBeUndefined();
     expect(await s.call('write')).toBe('a answered');
   });
 });

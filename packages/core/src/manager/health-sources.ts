@@ -148,6 +148,10 @@ export function providerRows(providers: ProviderRegistry, breakers: ResourceBrea
         const latency = seen?.latencyMs ?? monitorLatency(monitor);
         if (latency !== undefined) entry.latency_ms = round2(latency);
         if (seen?.lastFailureAt !== undefined) entry.last_failure_at = new Date(seen.lastFailureAt).toISOString();
+        const excluded = providers.operationExclusions(t, p);
+        if (excluded.length > 0) {
+          entry.excluded_for = Object.fromEntries(excluded.map(([op, ms]) => [op, new Date(sources.wallNow + Math.ceil(ms)).toISOString()]));
+        }
         return [p, entry];
       }),
     );

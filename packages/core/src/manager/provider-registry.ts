@@ -268,6 +268,20 @@ export class ProviderRegistry {
     return this.cooldownRemainingMs(type, provider) === 0 && !this.#isMonitorDown(type, provider) && !this.#circuits.isOpen(type, provider);
   }
 
+  /** The operations the provider is left out of now (operation-scoped failures), with how long each still lasts, ms. */
+  operationExclusions(type: ResourceType, provider: string): Array<[operation: string, remainingMs: number]> {
+    if (this.#operationUntil.size === 0) return [];
+    const prefix = `${type}\u0000${provider}\u0000`;
+    const out: Array<[string, number]> = [];
+    for (const opKey of this.#operationUntil.keys()) {
+      if (!opKey.startsWith(prefix)) continue;
+      const operation = opKey.slice(prefix.length);
+      const left = this.operationExcludedForMs(type, provider, operation);
+      if (left > 0) out.push([operation, left]);
+    }
+    return out;
+  }
+
   /** How long the provider stays left out of calls of `operation` after an operation-scoped failure, ms (0 = not left out). */
   operationExcludedForMs(type: ResourceType, provider: string, operation: string): number {
     if (this.#operationUntil.size === 0) return 0;
