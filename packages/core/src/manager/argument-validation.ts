@@ -1,3 +1,4 @@
+import { positiveNumber } from '../config/validate.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { ResourceMonitor } from '../resource/monitor.js';
 import type { ResourceType } from '../resource/resource-types.js';
@@ -32,8 +33,5 @@ export function validateTeam(team: unknown): string {
 
 /** `execute`'s `deadlineMs`: a number > 0 (Infinity allowed: no deadline beyond the caller's signal). */
 export function callDeadlineMs(value: unknown): number {
-  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
-    throw new ConfigError('execute.options.deadlineMs', `must be a number of ms greater than 0, got ${typeof value === 'number' ? value : typeof value}`, value);
-  }
-  return value;
+  return positiveNumber('execute.options.deadlineMs', value, { allowInfinity: true });
 }

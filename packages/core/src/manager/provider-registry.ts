@@ -49,6 +49,20 @@ function validateNames(path: string, names: readonly string[]): void {
 /** Why a provider is skipped: its cooldown, its open circuit breaker, or its monitor reporting it down. */
 export type ProviderUnavailableReason = 'cooling_down' | 'circuit_open' | 'monitor_down';
 
+/** What a provider's failures left behind (one record per type and provider; times monotonic unless said). */
+interface FailureRecord {
+  /** End of its cooldown (0: none). */
+  until: number;
+  /** End of a retry-after the provider itself sent (0: none): a monitor's recovery does not end it. */
+  retryAfterUntil: number;
+  /** Wall-clock ms of its last failure when that failure said it is gone (`providerDown`). */
+  goneAt: number | undefined;
+  /** The last failure reported: the same error object reported twice is one fact. */
+  lastReported: object | undefined;
+  /** Per operation, until when it is left out of calls of that operation only. */
+  operations: Map<string, number> | undefined;
+}
+
 const NO_CIRCUITS: ProviderCircuits = Object.freeze({ isOpen: () => false, openForMs: () => 0 });
 
 /**
@@ -76,15 +90,8 @@ export class ProviderRegistry {
    */
   readonly #registeredInUse = new Set<ResourceType>();
   #knownVersion = 0;
-  readonly #cooldownUntil = new Map<string, number>();
-  /** Per key, the last failure reported (the same error object reported twice is one fact). */
-  readonly #lastReported = new Map<string, object>();
-  /** Per key, the end of a retry-after the provider itself sent (a monitor's recovery does not end it). */
-  readonly #retryAfterUntil = new Map<string, number>();
-  /** Per key and operation (`${key}\u0000${operation}`), until when the provider is left out of calls of that operation. */
-  readonly #operationUntil = new Map<string, number>();
-  /** Per key, wall-clock ms of the last failure when it said the provider is gone (`providerDown`); a later other failure clears it. */
-  readonly #goneAt = new Map<string, number>();
+  /** One record per (type, provider) that ever failed: its cooldown and what the failures said. */
+  readonly #records = new Map<string, FailureRecord>();
   readonly #clock: Clock;
   readonly #defaultCooldownMs: number;
   readonly #isMonitorDown: (type: ResourceType, provider: string) => boolean;
@@ -177,34 +184,41 @@ export class ProviderRegistry {
     return this.get(type)[0];
   }
 
+  #record(key: string): FailureRecord {
+    let r = this.#records.get(key);
+    if (r === undefined) {
+      r = { until: 0, retryAfterUntil: 0, goneAt: undefined, lastReported: undefined, operations: undefined };
+      this.#records.set(key, r);
+    }
+    return r;
+  }
+
   reportFailure(type: ResourceType, provider: string, options: ProviderFailureOptions = {}): void {
     const key = `${type}\u0000${provider}`;
+    const r = this.#record(key);
     // one fact, one event: the same failure reported again (an integration reported it, then the
     // chain that saw it rethrown) changes nothing and fires nothing
     const error = options.error;
     if (typeof error === 'object' && error !== null) {
-      if (this.#lastReported.get(key) === error) return;
-      this.#lastReported.set(key, error);
+      if (r.lastReported === error) return;
+      r.lastReported = error;
     }
     const c = options.error === undefined ? undefined : classifyError(options.error);
     const retryAfterMs = c?.retryAfterMs;
     const cooldownMs = options.cooldownMs ?? retryAfterMs ?? this.#defaultCooldownMs;
     if (!(cooldownMs >= 0) || !Number.isFinite(cooldownMs)) throw new ConfigError('cooldownMs', 'must be a non-negative finite number', cooldownMs);
     const now = this.#clock.now();
-    if (c?.scope === 'operation' && c.operation !== undefined) {
+    const operation = c?.scope === 'operation' ? c.operation : undefined;
+    if (operation !== undefined) {
       // unusable for one kind of operation only: left out of those calls, not of the others
-      const opKey = `${key}\u0000${c.operation}`;
-      if (now + cooldownMs > (this.#operationUntil.get(opKey) ?? 0)) this.#operationUntil.set(opKey, now + cooldownMs);
-      this.#cooldown.fire({ resource: type, provider, cooldownMs, until: this.#clock.wallNow() + cooldownMs, error: options.error, operation: c.operation });
-      return;
+      const ops = (r.operations ??= new Map());
+      ops.set(operation, Math.max(ops.get(operation) ?? 0, now + cooldownMs));
+    } else {
+      r.until = Math.max(r.until, now + cooldownMs);
+      if (retryAfterMs !== undefined) r.retryAfterUntil = Math.max(r.retryAfterUntil, now + retryAfterMs);
+      r.goneAt = c?.providerDown ? this.#clock.wallNow() : undefined;
     }
-    const until = now + cooldownMs;
-    const current = this.#cooldownUntil.get(key) ?? 0;
-    if (until > current) this.#cooldownUntil.set(key, until);
-    if (retryAfterMs !== undefined && now + retryAfterMs > (this.#retryAfterUntil.get(key) ?? 0)) this.#retryAfterUntil.set(key, now + retryAfterMs);
-    if (c?.providerDown) this.#goneAt.set(key, this.#clock.wallNow());
-    else this.#goneAt.delete(key);
-    this.#cooldown.fire({ resource: type, provider, cooldownMs, until: this.#clock.wallNow() + cooldownMs, error: options.error });
+    this.#cooldown.fire({ resource: type, provider, cooldownMs, until: this.#clock.wallNow() + cooldownMs, error: options.error, ...(operation === undefined ? {} : { operation }) });
   }
 
   /**
@@ -213,18 +227,18 @@ export class ProviderRegistry {
    * monitor check of the provider that started later and found it up disproves it.
    */
   goneSince(type: ResourceType, provider: string): number | undefined {
-    if (this.#goneAt.size === 0) return undefined;
-    const key = `${type}\u0000${provider}`;
-    return this.#cooldownUntil.has(key) ? this.#goneAt.get(key) : undefined;
+    const r = this.#records.get(`${type}\u0000${provider}`);
+    return r !== undefined && r.until > this.#clock.now() ? r.goneAt : undefined;
   }
 
   reportSuccess(type: ResourceType, provider: string): void {
-    if (this.#cooldownUntil.size === 0 && this.#lastReported.size === 0) return;
+    if (this.#records.size === 0) return;
     const key = `${type}\u0000${provider}`;
-    this.#lastReported.delete(key);
-    this.#cooldownUntil.delete(key);
-    this.#retryAfterUntil.delete(key);
-    this.#goneAt.delete(key);
+    const r = this.#records.get(key);
+    if (r === undefined) return;
+    // a success ends its cooldown, not an exclusion from one kind of operation (it does not say which)
+    if (r.operations === undefined || r.operations.size === 0) this.#records.delete(key);
+    else Object.assign(r, { until: 0, retryAfterUntil: 0, goneAt: undefined, lastReported: undefined });
   }
 
   /**
@@ -233,29 +247,25 @@ export class ProviderRegistry {
    * provider is out of cooldown now.
    */
   endFailureCooldown(type: ResourceType, provider: string): boolean {
-    const key = `${type}\u0000${provider}`;
-    this.#goneAt.delete(key);
-    if (!this.#cooldownUntil.has(key)) return true;
-    const asked = this.#retryAfterUntil.get(key);
-    if (asked !== undefined && asked > this.#clock.now()) {
-      this.#cooldownUntil.set(key, asked);
+    const r = this.#records.get(`${type}\u0000${provider}`);
+    if (r === undefined) return true;
+    r.goneAt = undefined;
+    if (r.retryAfterUntil > this.#clock.now()) {
+      r.until = r.retryAfterUntil;
       return false;
     }
-    this.#cooldownUntil.delete(key);
-    this.#retryAfterUntil.delete(key);
+    r.until = r.retryAfterUntil = 0;
     return true;
   }
 
   /** Remaining cooldown of a provider, ms (0 when it may be used). */
   cooldownRemainingMs(type: ResourceType, provider: string): number {
-    if (this.#cooldownUntil.size === 0) return 0;
-    const key = `${type}\u0000${provider}`;
-    const until = this.#cooldownUntil.get(key);
-    if (until === undefined) return 0;
-    const left = until - this.#clock.now();
+    if (this.#records.size === 0) return 0;
+    const r = this.#records.get(`${type}\u0000${provider}`);
+    if (r === undefined || r.until === 0) return 0;
+    const left = r.until - this.#clock.now();
     if (left > 0) return left;
-    this.#cooldownUntil.delete(key);
-    this.#retryAfterUntil.delete(key);
+    r.until = r.retryAfterUntil = 0;
     return 0;
   }
 
@@ -270,12 +280,10 @@ export class ProviderRegistry {
 
   /** The operations the provider is left out of now (operation-scoped failures), with how long each still lasts, ms. */
   operationExclusions(type: ResourceType, provider: string): Array<[operation: string, remainingMs: number]> {
-    if (this.#operationUntil.size === 0) return [];
-    const prefix = `${type}\u0000${provider}\u0000`;
+    const ops = this.#records.get(`${type}\u0000${provider}`)?.operations;
+    if (ops === undefined) return [];
     const out: Array<[string, number]> = [];
-    for (const opKey of this.#operationUntil.keys()) {
-      if (!opKey.startsWith(prefix)) continue;
-      const operation = opKey.slice(prefix.length);
+    for (const operation of [...ops.keys()]) {
       const left = this.operationExcludedForMs(type, provider, operation);
       if (left > 0) out.push([operation, left]);
     }
@@ -284,21 +292,16 @@ export class ProviderRegistry {
 
   /** How long the provider stays left out of calls of `operation` after an operation-scoped failure, ms (0 = not left out). */
   operationExcludedForMs(type: ResourceType, provider: string, operation: string): number {
-    if (this.#operationUntil.size === 0) return 0;
-    const opKey = `${type}\u0000${provider}\u0000${operation}`;
-    const until = this.#operationUntil.get(opKey);
+    if (this.#records.size === 0) return 0;
+    const ops = this.#records.get(`${type}\u0000${provider}`)?.operations;
+    const until = ops?.get(operation);
     if (until === undefined) return 0;
     const left = until - this.#clock.now();
     if (left > 0) return left;
-    this.#operationUntil.delete(opKey);
+    ops!.delete(operation);
     return 0;
   }
 
-  /**
-   * How long until the provider may be used again, ms: 0 when it is available now; the later of
-   * its cooldown's end and its open breaker's half-open time; Infinity when only its monitor can
-   * bring it back (it reports critical/unavailable) or its breaker is isolated.
-   */
   /** Why a provider is unavailable now, and until when (`undefined` when it is available). */
   whyUnavailable(type: ResourceType, provider: string): { reason: ProviderUnavailableReason; backInMs: number } | undefined {
     if (this.#isMonitorDown(type, provider)) return { reason: 'monitor_down', backInMs: Number.POSITIVE_INFINITY };
@@ -310,6 +313,12 @@ export class ProviderRegistry {
     return undefined;
   }
 
+  /**
+   * How long until the provider may be used again, ms: 0 when it is available now; the later of
+   * its cooldown's end (or its exclusion from `operation`) and its open breaker's half-open time;
+   * Infinity when only its monitor can bring it back (it reports critical/unavailable) or its
+   * breaker is isolated.
+   */
   unavailableForMs(type: ResourceType, provider: string, operation?: string): number {
     if (this.#isMonitorDown(type, provider)) return Number.POSITIVE_INFINITY;
     const op = operation === undefined ? 0 : this.operationExcludedForMs(type, provider, operation);
