@@ -191,6 +191,7 @@ export { classifyError, registerErrorClassifier, errorClassifierCount } from './
 export { isErrorClassification, type ErrorClassification, type ErrorClassifier, type ErrorKind } from './classify/error-classification.js';
 export { parseRetryAfterMs, type HeadersLike } from './classify/retry-after.js';
 export { FailureMeaning, type RetryableOptions, type RetryAfterOptions } from './classify/failure-meaning.js';
+export { isAiSdkError, aiSdkFailureKind, type AiSdkFailureKind } from './classify/ai-sdk-errors.js';
 // backoff, retry, timeout, rate limiter, chaos, wrap (policies-A)
 export type { Backoff, BackoffContext } from './backoff/backoff.js';
 export { FixedBackoff, type FixedBackoffOptions } from './backoff/fixed-backoff.js';

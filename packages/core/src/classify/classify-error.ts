@@ -1,5 +1,6 @@
 import { RampartError } from '../errors/rampart-error.js';
 import type { Disposable } from '../policy/policy.js';
+import { classifyAiSdkError, type AiSdkRules } from './ai-sdk-errors.js';
 import { isErrorClassification, type ErrorClassification, type ErrorClassifier } from './error-classification.js';
 import { parseRetryAfterMs, type HeadersLike } from './retry-after.js';
 
@@ -86,13 +87,18 @@ function classifyRampart(err: RampartError): ErrorClassification | undefined {
   }
 }
 
-function classifyHttp(status: number, err: Record<string, unknown>): ErrorClassification | undefined {
-  if (status === 429) return withRetryAfter(RATE_LIMITED, retryAfterOf(err));
-  if (status === 408 || (status >= 500 && status <= 599)) return withRetryAfter(TRANSIENT, retryAfterOf(err));
+function classifyHttp(status: number, retryAfterMs: () => number | undefined): ErrorClassification | undefined {
+  if (status === 429) return withRetryAfter(RATE_LIMITED, retryAfterMs());
+  if (status === 408 || (status >= 500 && status <= 599)) return withRetryAfter(TRANSIENT, retryAfterMs());
   if (status === 401 || status === 403) return PERMANENT_PROVIDER;
   if (status >= 400 && status <= 499) return PERMANENT;
   return undefined;
 }
+
+const AI_SDK_RULES: AiSdkRules = {
+  classify: (err) => classifyError(err),
+  http: (status, retryAfterMs) => classifyHttp(status, () => retryAfterMs),
+};
 
 /**
  * A network code on the error or its `cause` chain (fetch wraps them in a TypeError): one that says
@@ -119,7 +125,11 @@ function networkCodeClass(err: Record<string, unknown>): ErrorClassification | u
  * too); Rampart's own errors by their stable `code`, never by class name (TimeoutError → timeout,
  * RateLimitedError → rate_limited with its retry-after, ConfigError → permanent,
  * BulkheadRejectedError → transient, RetryExhaustedError and
- * HedgingExhaustedError → their last error's class, HedgeLostError → permanent); an `AbortError` (the caller cancelled) → permanent, a DOM `TimeoutError` → timeout;
+ * HedgingExhaustedError → their last error's class, HedgeLostError → permanent); the Vercel AI SDK's
+ * errors by their `Symbol.for('vercel.ai.error.*')` markers (`AI_RetryError` → its last error's class;
+ * `AI_APICallError` → by `statusCode` with retry-after from `responseHeaders`, a context-length 400 →
+ * permanent with scope 'provider', a content-filter 400 → permanent; see `classifyAiSdkError`);
+ * an `AbortError` (the caller cancelled) → permanent, a DOM `TimeoutError` → timeout;
  * HTTP `status`/`statusCode` (429 → rate_limited, 408 and 5xx → transient, 401/403 → permanent
  * with scope 'provider', other 4xx → permanent, retry-after read from `retryAfterMs` or
  * `headers`); network codes (also on the `cause` chain) ECONNREFUSED, EHOSTUNREACH, ENETUNREACH,
@@ -145,11 +155,13 @@ export function classifyError(err: unknown): ErrorClassification {
     const c = classifyRampart(err);
     if (c !== undefined) return c;
   }
+  const aiSdk = classifyAiSdkError(err, AI_SDK_RULES);
+  if (aiSdk !== undefined) return aiSdk;
   if (e.name === 'AbortError') return PERMANENT;
   if (e.name === 'TimeoutError') return TIMEOUT;
   const status = statusOf(e);
   if (status !== undefined) {
-    const c = classifyHttp(status, e);
+    const c = classifyHttp(status, () => retryAfterOf(e));
     if (c !== undefined) return c;
   }
   const network = networkCodeClass(e);
