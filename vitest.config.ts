@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
-const pkgs = ['core', 'llm', 'postgres', 'mcp', 'docker', 'kubernetes', 'inversify', 'redis', 'prometheus', 'channels'];
+const pkgs = ['core', 'llm', 'ai-sdk', 'postgres', 'mcp', 'docker', 'kubernetes', 'inversify', 'redis', 'prometheus', 'channels'];
 const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.url));
 // Tests run against the sources, not dist: `@rampart/x` and `@rampart/x/testing` resolve to src/.
 const alias = pkgs.flatMap((p) => [

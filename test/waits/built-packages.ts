@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The packages in build order (every package after the packages it depends on). */
-export const PACKAGES = ['core', 'channels', 'llm', 'postgres', 'mcp', 'docker', 'kubernetes', 'inversify', 'redis', 'prometheus'];
+export const PACKAGES = ['core', 'channels', 'llm', 'ai-sdk', 'postgres', 'mcp', 'docker', 'kubernetes', 'inversify', 'redis', 'prometheus'];
 
 const run = promisify(execFile);
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
