@@ -17,10 +17,13 @@ export {
   validateConnectionString,
 } from './connection-string.js';
 export { isConnectFailure, queryWithSignal } from './query-with-signal.js';
-export { ResilientPool, type PoolQueryOptions } from './resilient-pool.js';
+export { ResilientPool, type PoolQueryOptions, type PoolReplicationState } from './resilient-pool.js';
+export { ReplicationTopology, type ServerState } from './replication-topology.js';
+export { lsnBytesBetween, lsnToBigInt, ROLE_QUERY, type ReplicationSample, type ServerRole } from './replication-sample.js';
 export {
   resolveResilientPoolOptions,
   type DatabaseEndpoint,
+  type ReadBalancing,
   type ResilientPoolOptions,
   type ResolvedResilientPoolOptions,
 } from './resilient-pool-options.js';

@@ -19,6 +19,10 @@ export interface PostgresThresholds {
   waitingCritical: number;
   /** Connection errors (pooled connections lost) since the previous check at which it is degraded. Default 1. */
   connectionErrorsDegraded: number;
+  /** A standby's replay delay (how far its data is behind the primary's) at which it is degraded, ms. Default 5000. */
+  replicationLagDegradedMs: number;
+  /** … at which it is critical (no call is sent to it), ms. Default 60000. */
+  replicationLagCriticalMs: number;
 }
 
 export const DEFAULT_POSTGRES_THRESHOLDS: Readonly<PostgresThresholds> = Object.freeze({
@@ -29,6 +33,8 @@ export const DEFAULT_POSTGRES_THRESHOLDS: Readonly<PostgresThresholds> = Object.
   waitingDegraded: 1,
   waitingCritical: 10,
   connectionErrorsDegraded: 1,
+  replicationLagDegradedMs: 5000,
+  replicationLagCriticalMs: 60_000,
 });
 
 /** Counters of a watched pg Pool. */
@@ -46,6 +52,10 @@ export interface PostgresSample {
   pool?: PoolCounters | undefined;
   /** Pool `error` events (connections lost) since the previous check. */
   connectionErrors: number;
+  /** A standby's replay delay, ms, when known. */
+  replayDelayMs?: number | undefined;
+  /** Why the server must not be used at all (a fenced stale primary): critical. */
+  fenced?: string | undefined;
 }
 
 /** Connections in use in percent of `max` (0–100). */
@@ -78,5 +88,12 @@ export function evaluatePostgres(
     grade(pool.waiting, t.waitingDegraded, t.waitingCritical, `${pool.waiting} caller(s) waiting for a connection`);
   }
   grade(sample.connectionErrors, t.connectionErrorsDegraded, Number.POSITIVE_INFINITY, `${sample.connectionErrors} connection error(s) since the last check`);
+  if (sample.replayDelayMs !== undefined) {
+    grade(sample.replayDelayMs, t.replicationLagDegradedMs, t.replicationLagCriticalMs, `replay ${Math.round(sample.replayDelayMs)} ms behind the primary`);
+  }
+  if (sample.fenced !== undefined) {
+    statuses.push(ResourceStatus.CRITICAL);
+    reasons.push(sample.fenced);
+  }
   return { status: worstStatus(statuses), usage, reasons };
 }

@@ -2,6 +2,7 @@ import { ConfigError, systemClock, type Clock } from '@rampart/core';
 import type { Pool } from 'pg';
 import { validateConnectionString } from './connection-string.js';
 import { knownKeys, nonEmptyString, optionsObject, type OptionKeys, positiveNumber } from '@rampart/core';
+import { ReplicationTopology } from './replication-topology.js';
 import { DEFAULT_POSTGRES_THRESHOLDS, type PostgresThresholds } from './postgres-health.js';
 
 export interface PostgresMonitorOptions {
@@ -19,11 +20,17 @@ export interface PostgresMonitorOptions {
   query?: string;
   /** Time source for latency and the deadline. Default the system clock. */
   clock?: Clock;
+  /**
+   * The role map this server belongs to (a {@link ResilientPool} passes its own): each check records
+   * the server's role, timeline and replay position in it, and a server it finds fenced (a stale
+   * primary) is reported `critical`. Without one, role and lag are reported but nothing is fenced.
+   */
+  topology?: ReplicationTopology;
 }
 
 /** Every option of {@link PostgresMonitorOptions}: any other key is a ConfigError. */
 const POSTGRES_MONITOR_KEYS: OptionKeys<PostgresMonitorOptions> = {
-  name: true, connectionString: true, pool: true, timeoutMs: true, thresholds: true, query: true, clock: true,
+  name: true, connectionString: true, pool: true, timeoutMs: true, thresholds: true, query: true, clock: true, topology: true,
 };
 
 export interface ResolvedPostgresMonitorOptions {
@@ -32,6 +39,7 @@ export interface ResolvedPostgresMonitorOptions {
   readonly thresholds: Readonly<PostgresThresholds>;
   readonly query: string;
   readonly clock: Clock;
+  readonly topology: ReplicationTopology | undefined;
 }
 
 function isPool(value: unknown): value is Pool {
@@ -66,6 +74,7 @@ export function resolvePostgresMonitorOptions(options: PostgresMonitorOptions): 
     if (t[key] !== undefined) thresholds[key] = positiveNumber(`thresholds.${key}`, t[key], { allowInfinity: true });
   }
   for (const [lo, hi] of [
+    ['replicationLagDegradedMs', 'replicationLagCriticalMs'],
     ['latencyDegradedMs', 'latencyCriticalMs'],
     ['saturationDegraded', 'saturationCritical'],
     ['waitingDegraded', 'waitingCritical'],
@@ -80,6 +89,14 @@ export function resolvePostgresMonitorOptions(options: PostgresMonitorOptions): 
     thresholds: Object.freeze(thresholds),
     query: o.query === undefined ? 'SELECT 1' : nonEmptyString('query', o.query),
     clock: o.clock ?? systemClock,
+    topology: topologyOption(o.topology, name),
   });
   return { resolved, source };
+}
+
+function topologyOption(value: unknown, name: string): ReplicationTopology | undefined {
+  if (value === undefined) return undefined;
+  if (!(value instanceof ReplicationTopology)) throw new ConfigError('topology', 'must be a ReplicationTopology', typeof value);
+  if (!value.servers.includes(name)) throw new ConfigError('topology', `has no server named "${name}" (it has ${value.servers.join(', ')})`, name);
+  return value;
 }

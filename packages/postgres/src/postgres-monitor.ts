@@ -6,13 +6,30 @@ import { runWithDeadline } from '@rampart/core';
 import { evaluatePostgres, type PoolCounters } from './postgres-health.js';
 import { resolvePostgresMonitorOptions, type PostgresMonitorOptions, type ResolvedPostgresMonitorOptions } from './postgres-monitor-options.js';
 import { queryWithSignal } from './query-with-signal.js';
+import { parseRoleRow, ROLE_QUERY, type ReplicationSample } from './replication-sample.js';
+
+/** The default health query: the role query answers for it. */
+const DEFAULT_HEALTH_QUERY = 'SELECT 1';
+
+function replicationDetails(s: ReplicationSample, bytesBehind: number | undefined): Record<string, unknown> {
+  return {
+    replayDelayMs: s.replayDelayMs === undefined ? null : Math.round(s.replayDelayMs),
+    ...(bytesBehind === undefined ? {} : { bytesBehind }),
+    receiveLsn: s.receiveLsn ?? null,
+    replayLsn: s.replayLsn ?? null,
+    ...(s.replayPaused ? { replayPaused: true } : {}),
+  };
+}
 
 /**
- * Watches a PostgreSQL database: the health query's latency over the monitor's own connection
+ * Watches a PostgreSQL database: its role (`primary` or `standby`, from `pg_is_in_recovery()`), its
+ * timeline, a standby's replication lag (replay delay; bytes behind the primary when the monitor
+ * has a {@link ReplicationTopology} that knows the primary's WAL position) and the health query's latency over the monitor's own connection
  * (under its own deadline, so a saturated application pool cannot starve the check), the
  * watched pool's saturation (total/idle/waiting against `max`), and connections lost since the
  * previous check. Reported as `database:<name>`; unavailable when the database cannot be reached
- * or does not answer in time. Passwords never appear in its reports.
+ * or does not answer in time; critical when its lag passes `replicationLagCriticalMs` or its topology
+ * fences it (a stale primary after a failover). Passwords never appear in its reports.
  */
 export class PostgresMonitor implements ResourceMonitor {
   readonly resourceType = ResourceType.DATABASE;
@@ -61,27 +78,29 @@ export class PostgresMonitor implements ResourceMonitor {
 
   async check(signal?: AbortSignal): Promise<MonitorCheckResult> {
     if (this.#closed) throw new Error(`PostgresMonitor ${this.name} is closed`);
-    const { clock, timeoutMs, query, thresholds } = this.options;
+    const { clock, timeoutMs, thresholds } = this.options;
     const w = this.#watched;
     const pool: PoolCounters | undefined = w ? { total: w.totalCount, idle: w.idleCount, waiting: w.waitingCount, max: w.options.max ?? 10 } : undefined;
     const hadIdleConnection = this.#healthPool.idleCount > 0;
     const started = clock.now();
+    let sample: ReplicationSample;
     try {
-      await runWithDeadline(clock, timeoutMs, signal, async (s) => {
+      sample = await runWithDeadline(clock, timeoutMs, signal, async (s) => {
         try {
-          return await queryWithSignal(this.#healthPool, { text: query }, s);
+          return await this.#probe(s);
         } catch (error) {
           // a kept connection that died since the last check (server restarted, backend killed)
           // is a lost connection, not a verdict on the server: count it, try a fresh one once
           if (s.aborted || !hadIdleConnection || !classifyPgError(error).connectionLost) throw error;
           this.#connectionErrors++;
-          return await queryWithSignal(this.#healthPool, { text: query }, s);
+          return await this.#probe(s);
         }
       }, { background: true }); // a monitor's check: it holds the process only through its own socket
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       const connectionErrors = this.#takeConnectionErrors();
       this.#consecutiveFailures++;
+      this.options.topology?.record(this.name, undefined);
       const timedOut = (error as { code?: unknown }).code === 'TimeoutError';
       return {
         status: ResourceStatus.UNAVAILABLE,
@@ -98,12 +117,34 @@ export class PostgresMonitor implements ResourceMonitor {
     this.#consecutiveFailures = 0;
     const connectionErrors = this.#takeConnectionErrors();
     const latencyMs = clock.now() - started;
-    const { status, usage, reasons } = evaluatePostgres({ latencyMs, pool, connectionErrors }, thresholds);
+    const state = this.options.topology?.record(this.name, sample, latencyMs);
+    const { status, usage, reasons } = evaluatePostgres(
+      { latencyMs, pool, connectionErrors, replayDelayMs: sample.replayDelayMs, fenced: state?.fenced },
+      thresholds,
+    );
     return {
       status,
       ...(usage === undefined ? {} : { usage }),
-      details: { target: this.target, latencyMs, ...(pool ? { pool } : {}), connectionErrors, ...(reasons.length > 0 ? { reasons } : {}) },
+      details: {
+        target: this.target,
+        latencyMs,
+        role: sample.role,
+        timeline: sample.timeline,
+        ...(sample.role === 'standby' ? { replication: replicationDetails(sample, state?.bytesBehind) } : { walLsn: sample.currentLsn }),
+        ...(state?.fenced ? { fenced: true } : {}),
+        ...(pool ? { pool } : {}),
+        connectionErrors,
+        ...(reasons.length > 0 ? { reasons } : {}),
+      },
     };
+  }
+
+  /** The health query (when one was configured) and the role query, on the monitor's own connection. */
+  async #probe(signal: AbortSignal): Promise<ReplicationSample> {
+    const { query } = this.options;
+    if (query !== DEFAULT_HEALTH_QUERY) await queryWithSignal(this.#healthPool, { text: query }, signal);
+    const r = await queryWithSignal<Parameters<typeof parseRoleRow>[0]>(this.#healthPool, { text: ROLE_QUERY }, signal);
+    return parseRoleRow(r.rows[0]!);
   }
 
   /** Close the monitor's own connection and stop listening to the watched pool (which is never ended). */

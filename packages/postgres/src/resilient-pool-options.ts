@@ -1,7 +1,7 @@
 import { ConfigError, type ResilienceManager } from '@rampart/core';
 import type { Pool } from 'pg';
 import { validateConnectionString } from './connection-string.js';
-import { knownKeys, nonEmptyString, optionsObject, type OptionKeys, positiveInt, positiveNumber } from '@rampart/core';
+import { knownKeys, nonEmptyString, optionsObject, type OptionKeys, positiveInt, positiveNumber, nonNegativeNumber, booleanOption } from '@rampart/core';
 import type { PostgresThresholds } from './postgres-health.js';
 
 /** One database server: a connection string, or an object naming it, or an existing pg Pool. */
@@ -29,6 +29,22 @@ export interface ResilientPoolOptions {
   allowWriteFailover?: boolean;
   /** Give read-only queries a cache key, so the chain's USE_CACHE step can answer them. Default true. */
   cacheReads?: boolean;
+  /**
+   * Longest replay delay, ms, at which a standby still answers reads; a standby further behind gets
+   * no read until it catches up (reads go to the other standbys, else the primary). Default 5000.
+   */
+  maxReplicaLagMs?: number;
+  /**
+   * How reads are spread across the standbys that qualify: `round_robin` (each read starts at the
+   * next one), `random`, or `least_latency` (the fastest recent queries first). Default `round_robin`.
+   */
+  readBalancing?: ReadBalancing;
+  /**
+   * After one of this pool's writes, a read only goes to a standby whose last check found it
+   * replayed past that write's WAL position, else to the primary: every read sees this pool's
+   * earlier writes. Such reads are not answered from the cache. Default false.
+   */
+  readYourWrites?: boolean;
   /** Register a {@link PostgresMonitor} per server with the manager (`database:<name>`). Default `{}` (on); false: off. */
   monitor?: false | { timeoutMs?: number; thresholds?: Partial<PostgresThresholds> };
 }
@@ -36,8 +52,12 @@ export interface ResilientPoolOptions {
 /** Every option of {@link ResilientPoolOptions}: any other key is a ConfigError. */
 const RESILIENT_POOL_KEYS: OptionKeys<ResilientPoolOptions> = {
   manager: true, primary: true, replicas: true, pool: true, queryTimeoutMs: true, allowWriteFailover: true,
-  cacheReads: true, monitor: true,
+  cacheReads: true, monitor: true, maxReplicaLagMs: true, readBalancing: true, readYourWrites: true,
 };
+
+/** How reads are spread across qualifying standbys. */
+export type ReadBalancing = 'round_robin' | 'random' | 'least_latency';
+const READ_BALANCING: readonly ReadBalancing[] = ['round_robin', 'random', 'least_latency'];
 
 const POOL_KEYS: OptionKeys<NonNullable<ResilientPoolOptions['pool']>> = { max: true, idleTimeoutMs: true, connectionTimeoutMs: true };
 const MONITOR_KEYS: OptionKeys<Exclude<ResilientPoolOptions['monitor'], false | undefined>> = { timeoutMs: true, thresholds: true };
@@ -54,6 +74,9 @@ export interface ResolvedResilientPoolOptions {
   readonly queryTimeoutMs: number;
   readonly allowWriteFailover: boolean;
   readonly cacheReads: boolean;
+  readonly maxReplicaLagMs: number;
+  readonly readBalancing: ReadBalancing;
+  readonly readYourWrites: boolean;
   readonly monitor: false | { readonly timeoutMs?: number; readonly thresholds?: Partial<PostgresThresholds> };
 }
 
@@ -97,6 +120,15 @@ export function resolveResilientPoolOptions(options: ResilientPoolOptions): Reso
     queryTimeoutMs: o.queryTimeoutMs === undefined ? 30_000 : positiveNumber('queryTimeoutMs', o.queryTimeoutMs),
     allowWriteFailover: o.allowWriteFailover === true,
     cacheReads: o.cacheReads !== false,
+    maxReplicaLagMs: o.maxReplicaLagMs === undefined ? 5000 : nonNegativeNumber('maxReplicaLagMs', o.maxReplicaLagMs, { allowInfinity: true }),
+    readBalancing: readBalancing(o.readBalancing),
+    readYourWrites: booleanOption('readYourWrites', o.readYourWrites, false),
     monitor: monitor === false ? false : Object.freeze({ ...monitor }),
   });
+}
+
+function readBalancing(value: unknown): ReadBalancing {
+  if (value === undefined) return 'round_robin';
+  if (!READ_BALANCING.includes(value as ReadBalancing)) throw new ConfigError('readBalancing', `must be one of ${READ_BALANCING.join(', ')}`, value);
+  return value as ReadBalancing;
 }

@@ -6,7 +6,10 @@ import { describeConnectionString } from './connection-string.js';
 import { runWithDeadline } from '@rampart/core';
 import { PostgresMonitor } from './postgres-monitor.js';
 import { PrimaryUnavailableError } from './primary-unavailable-error.js';
-import { queryWithSignal } from './query-with-signal.js';
+import { lsnToBigInt } from './replication-sample.js';
+import { ReplicationTopology, type ServerState } from './replication-topology.js';
+import { ServerRouting } from './server-routing.js';
+import { isConnectFailure, queryWithSignal } from './query-with-signal.js';
 import { resolveResilientPoolOptions, type ResilientPoolOptions, type ResolvedResilientPoolOptions } from './resilient-pool-options.js';
 
 /** Options of one {@link ResilientPool.query}. */
@@ -33,17 +36,44 @@ class UnknownServerError extends RampartError {
   }
 }
 
+/** A call reached a server its topology fenced after the call's server list was made (a stale primary). */
+class FencedServerError extends RampartError {
+  constructor(server: string, reason: string) {
+    super(`Query not sent to "${server}": ${reason}`, { code: 'FencedServerError', classification: FailureMeaning.providerUnusable() });
+  }
+}
+
+/** What a {@link ResilientPool} knows of its servers' roles (from its monitors' last checks). */
+export interface PoolReplicationState {
+  /** The server taken for the primary. */
+  readonly primary: string;
+  /** Where a write goes now; undefined when no server is known to be a writable primary. */
+  readonly writableServer: string | undefined;
+  /** Newest timeline seen on any server. */
+  readonly timeline: number | undefined;
+  readonly servers: Readonly<Record<string, ServerState>>;
+}
+
 /**
  * pg pools for a primary and its read replicas behind the manager's DATABASE fallback chain
  * (by default: retry 3× → switch to a replica → cache → circuit break). It registers the servers
  * as the DATABASE providers (`primary`, `replica1`, …) and, unless `monitor: false`, a
  * {@link PostgresMonitor} for each (`database:primary`, …), whose status the chain consults.
  *
- * Every query goes to the server the chain picked (`currentFallback()?.provider`; the primary on a
- * plain call). Writes — queries not marked `readOnly` — only ever run on the primary unless
- * `allowWriteFailover` is set: when the chain would move a write to a replica, it stops with
- * {@link PrimaryUnavailableError}. Once the primary's cooldown is over and its monitor is healthy
- * again, plain calls go back to it.
+ * Roles come from the servers, not from the configuration: the monitors' checks keep one
+ * {@link ReplicationTopology} (which server is the writable primary, which are standbys, their
+ * timelines and lag), and each query is given its own ordered server list from it (the manager's
+ * per-call `providers`). Writes go to the writable primary on the newest timeline — after a
+ * promotion, the promoted server, from its first check on; with none known, a write fails at once
+ * with {@link PrimaryUnavailableError}. A server that is writable on an older timeline than another
+ * (a stale primary back after a failover) is fenced: in no list, reported `critical`. Reads go to
+ * standbys within `maxReplicaLagMs`, spread by `readBalancing`, then the primary. With
+ * `monitor: false` the configuration is all it knows (the primary, then the replicas in order).
+ *
+ * Every query goes to the server the chain picked (`currentFallback()?.provider`; the list's first
+ * on a plain call). Writes — queries not marked `readOnly` — only ever run on the primary unless
+ * `allowWriteFailover` is set: when the chain would move a write to another server, it stops with
+ * {@link PrimaryUnavailableError}.
  */
 export class ResilientPool {
   readonly options: Omit<ResolvedResilientPoolOptions, 'endpoints'>;
@@ -53,9 +83,12 @@ export class ResilientPool {
   readonly monitors: ReadonlyMap<string, PostgresMonitor>;
   readonly #manager: ResilienceManager;
   readonly #servers = new Map<string, Server>();
-  readonly #primary: string;
+  readonly #topology: ReplicationTopology;
+  readonly #routing: ServerRouting;
   readonly #cachePrefix: string;
   #lastPrimaryError: unknown;
+  /** With `readYourWrites`: the WAL position after this pool's latest write. */
+  #writtenLsn: bigint | undefined;
   #ended = false;
   /** What pg's errors mean, for core (by SQLSTATE), while this pool is open. */
   readonly #classifier = usePgErrorClassifier();
@@ -84,8 +117,9 @@ export class ResilientPool {
       this.#servers.get(e.name)!.pool.on('error', noop);
     }
     this.providers = Object.freeze(endpoints.map((e) => e.name));
-    this.#primary = this.providers[0]!;
-    this.#cachePrefix = `postgres:${this.#servers.get(this.#primary)!.target}`;
+    this.#topology = new ReplicationTopology(this.providers);
+    this.#routing = new ServerRouting(this.#topology, rest.readBalancing, rest.maxReplicaLagMs);
+    this.#cachePrefix = `postgres:${this.#servers.get(this.providers[0]!)!.target}`;
     const monitors = new Map<string, PostgresMonitor>();
     if (rest.monitor !== false) {
       for (const s of this.#servers.values()) {
@@ -93,6 +127,7 @@ export class ResilientPool {
           name: s.name,
           pool: s.pool,
           clock: this.#manager.clock,
+          topology: this.#topology,
           ...(rest.monitor.timeoutMs === undefined ? {} : { timeoutMs: rest.monitor.timeoutMs }),
           // a busy pool is worth a warning, not a reason to take the server out of rotation
           thresholds: { saturationCritical: Number.POSITIVE_INFINITY, waitingCritical: Number.POSITIVE_INFINITY, ...rest.monitor.thresholds },
@@ -110,20 +145,39 @@ export class ResilientPool {
     return Object.fromEntries([...this.#servers.values()].map((s) => [s.name, s.target]));
   }
 
+  /** Each server's role, timeline and lag, and where writes go, as the last checks found them. */
+  get replication(): PoolReplicationState {
+    const t = this.#topology;
+    return {
+      primary: t.leader,
+      writableServer: t.writeTarget(),
+      timeline: t.newestTimeline,
+      servers: Object.fromEntries(t.servers.map((n) => [n, t.state(n)])),
+    };
+  }
+
   /**
-   * Run a query through the DATABASE chain. `readOnly` queries may be served by a replica or the
-   * cache; others run on the primary only (unless `allowWriteFailover`).
+   * Run a query through the DATABASE chain. `readOnly` queries go to standbys within
+   * `maxReplicaLagMs` (balanced), then the primary, and may be answered from the cache; others run
+   * on the writable primary only (unless `allowWriteFailover`).
    */
   query<R extends QueryResultRow = QueryResultRow>(text: string, params?: unknown[], options: PoolQueryOptions = {}): Promise<QueryResult<R>> {
     if (this.#ended) return Promise.reject(new Error('ResilientPool has ended'));
     const readOnly = options.readOnly === true;
-    // the manager keys its cache (and coalesces identical concurrent reads) by this key plus the arguments
-    const key = readOnly && this.options.cacheReads ? this.#cachePrefix : undefined;
+    const minLsn = readOnly ? this.#writtenLsn : undefined;
+    const providers = readOnly ? this.#routing.readOrder(minLsn) : this.#routing.writeOrder(this.options.allowWriteFailover);
+    if (providers === undefined) {
+      const t = this.#topology;
+      return Promise.reject(new PrimaryUnavailableError(t.leader, undefined, this.#lastPrimaryError, t.describe()));
+    }
+    // the manager keys its cache (and coalesces identical concurrent reads) by this key plus the
+    // arguments; a read that must see this pool's last write is never answered from the cache
+    const key = readOnly && this.options.cacheReads && minLsn === undefined ? this.#cachePrefix : undefined;
     return this.#manager.execute(
       ResourceType.DATABASE,
-      (t: unknown, p: unknown) => this.#run<R>(t as string, p as unknown[] | undefined, readOnly, options.signal),
+      (t: unknown, p: unknown) => this.#run<R>(t as string, p as unknown[] | undefined, readOnly, options.signal, providers[0]!),
       // a write that reaches a read-only standby (25006) leaves it out of writes only: reads keep it
-      { key, args: [text, params], signal: options.signal, deadlineMs: options.deadlineMs, operation: readOnly ? 'read' : 'write' },
+      { key, args: [text, params], signal: options.signal, deadlineMs: options.deadlineMs, operation: readOnly ? 'read' : 'write', providers },
     );
   }
 
@@ -142,33 +196,71 @@ export class ResilientPool {
     );
   }
 
-  async #run<R extends QueryResultRow>(text: string, params: unknown[] | undefined, readOnly: boolean, signal: AbortSignal | undefined): Promise<QueryResult<R>> {
-    const provider = currentFallback()?.provider ?? this.#primary;
+  async #run<R extends QueryResultRow>(
+    text: string,
+    params: unknown[] | undefined,
+    readOnly: boolean,
+    signal: AbortSignal | undefined,
+    first: string,
+  ): Promise<QueryResult<R>> {
+    const provider = currentFallback()?.provider ?? first;
     const server = this.#servers.get(provider);
     if (!server) throw new UnknownServerError(`ResilientPool has no server named "${provider}"`);
-    if (provider !== this.#primary && !readOnly && !this.options.allowWriteFailover) {
-      throw new PrimaryUnavailableError(this.#primary, provider, this.#lastPrimaryError);
+    const primary = this.#topology.leader;
+    if (provider !== primary && !readOnly && !this.options.allowWriteFailover) {
+      throw new PrimaryUnavailableError(primary, provider, this.#lastPrimaryError);
     }
+    const fenced = this.#topology.state(provider).fenced;
+    if (fenced !== undefined) throw new FencedServerError(provider, fenced);
     const manager = this.#manager;
     try {
+      const started = manager.clock.now();
       const result = await runWithDeadline(manager.clock, this.options.queryTimeoutMs, signal, (s) =>
         queryWithSignal<R>(server.pool, { text, ...(params === undefined ? {} : { values: params }) }, s),
       );
+      this.#routing.observe(provider, manager.clock.now() - started);
       manager.reportProviderSuccess(ResourceType.DATABASE, provider);
+      if (!readOnly && this.options.readYourWrites) await this.#recordWritePosition(server.pool, signal);
       return result;
     } catch (error) {
       if (signal?.aborted) throw error;
       const timedOut = RampartError.isInstance(error) && error.code === 'TimeoutError';
       // the error goes on as pg made it: its meaning comes from the registered pg classifier
       const verdict = classifyPgError(error);
-      if (provider === this.#primary) this.#lastPrimaryError = error;
-      if (verdict.providerFailure || timedOut) {
+      if (provider === primary) this.#lastPrimaryError = error;
+      // a connection lost under a query (a killed backend) says nothing of the server: a fresh one may
+      // work; a refused connection does
+      const lostOnly = verdict.connectionLost && !isConnectFailure(error);
+      if ((verdict.providerFailure && !lostOnly) || timedOut) {
         // skipped for the manager's providerCooldownMs, by every caller of the team (a 25006: for writes only)
         manager.reportProviderFailure(ResourceType.DATABASE, provider, { error });
       }
+      // a write the primary refused to connect for: no other server may take it, so it fails now
+      // rather than waiting out retry backoffs (a connection lost mid-query is still retried)
+      if (!readOnly && !this.options.allowWriteFailover && isConnectFailure(error)) throw new PrimaryUnavailableError(provider, undefined, error);
       throw error;
     }
   }
+
+  /**
+   * After a write: the primary's WAL insert position, which is at or past the write's commit record.
+   * If it cannot be read, later reads go to the primary only.
+   */
+  async #recordWritePosition(pool: Pool, signal: AbortSignal | undefined): Promise<void> {
+    let lsn: bigint;
+    try {
+      const r = await runWithDeadline(this.#manager.clock, this.options.queryTimeoutMs, signal, (s) =>
+        queryWithSignal<{ lsn: string }>(pool, { text: 'SELECT pg_current_wal_insert_lsn()::text AS lsn' }, s),
+      );
+      lsn = lsnToBigInt(r.rows[0]!.lsn);
+    } catch {
+      lsn = UNREACHABLE_LSN;
+    }
+    if (this.#writtenLsn === undefined || lsn > this.#writtenLsn) this.#writtenLsn = lsn;
+  }
 }
+
+/** A WAL position no standby reaches: reads go to the primary. */
+const UNREACHABLE_LSN = (1n << 64n) - 1n;
 
 function noop(): void {}

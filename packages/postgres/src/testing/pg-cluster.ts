@@ -1,0 +1,358 @@
+// Test support: a throwaway PostgreSQL primary with streaming hot standbys on spare loopback ports,
+// made with the server binaries on this machine (initdb, pg_ctl, pg_basebackup), run as the
+// `postgres` OS user when the process is root. Every server and directory is removed by destroy(),
+// and by a process exit hook if a test never gets there.
+import { execFile, execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, appendFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+const run = promisify(execFile);
+
+/** Where the PostgreSQL server binaries are. `RAMPART_PG_BIN` overrides it. */
+export const PG_BIN = process.env.RAMPART_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+const PREFIX = 'rampart-pgcluster-';
+
+export interface PgClusterOptions {
+  /** Hot standbys streaming from the primary. Default 1. */
+  standbys?: number;
+  /** Extra postgresql.conf settings for every server. */
+  settings?: Readonly<Record<string, string | number>>;
+}
+
+/** One server of a {@link PgCluster}. */
+export interface PgServer {
+  /** `primary`, `standby1`, `standby2`, … (the role it was created with; promotion does not rename it). */
+  readonly name: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** Running (as far as this harness knows: started and not stopped by it). */
+  running: boolean;
+}
+
+const SETTINGS: Readonly<Record<string, string | number>> = {
+  listen_addresses: "'127.0.0.1'",
+  wal_level: 'replica',
+  hot_standby: 'on',
+  max_wal_senders: 10,
+  wal_keep_size: "'128MB'",
+  fsync: 'off',
+  full_page_writes: 'off',
+  shared_buffers: "'16MB'",
+  max_connections: 60,
+  wal_receiver_status_interval: "'1s'",
+  wal_retrieve_retry_interval: "'200ms'",
+  checkpoint_timeout: "'30s'",
+  log_min_messages: 'warning',
+};
+
+// ---- running the binaries ------------------------------------------------------------------
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+let owner: { uid: number; gid: number } | undefined;
+
+function postgresUser(): { uid: number; gid: number } {
+  owner ??= {
+    uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()),
+    gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim()),
+  };
+  return owner;
+}
+
+/** The command line that runs a server binary as the `postgres` OS user (directly when not root). */
+function command(binary: string, args: string[]): [string, string[]] {
+  const path = binary === 'cp' ? 'cp' : join(PG_BIN, binary);
+  return isRoot ? ['runuser', ['-u', 'postgres', '--', path, ...args]] : [path, args];
+}
+
+async function pgBin(binary: string, args: string[], timeoutMs = 60_000): Promise<string> {
+  const [file, argv] = command(binary, args);
+  try {
+    const { stdout } = await run(file, argv, { timeout: timeoutMs, cwd: tmpdir() });
+    return stdout;
+  } catch (error) {
+    const e = error as { stderr?: string; message: string };
+    throw new Error(`${binary} ${args.join(' ')} failed: ${e.stderr?.trim() || e.message}`);
+  }
+}
+
+function pgBinSync(binary: string, args: string[]): void {
+  const [file, argv] = command(binary, args);
+  try {
+    execFileSync(file, argv, { stdio: 'ignore', timeout: 30_000, cwd: tmpdir() });
+  } catch {
+    // cleanup: best effort
+  }
+}
+
+/** A loopback port nobody listens on right now. */
+async function sparePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const conf = (settings: Readonly<Record<string, string | number>>) =>
+  Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n') + '\n';
+
+// ---- cleanup of every cluster of this process, even when a test never calls destroy() ----------
+
+const live = new Set<PgCluster>();
+let hooked = false;
+
+function cleanupSync(): void {
+  for (const c of live) c.destroySync();
+}
+
+function hookExit(): void {
+  if (hooked) return;
+  hooked = true;
+  process.once('exit', cleanupSync);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      cleanupSync();
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
+/** Directories left by processes that died without cleaning up (SIGKILL): stop their servers and remove them. */
+function sweepOrphans(): void {
+  for (const entry of readdirSync(tmpdir())) {
+    const m = /^rampart-pgcluster-(\d+)-/.exec(entry);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || alive(pid)) continue;
+    const dir = join(tmpdir(), entry);
+    for (const sub of safeList(dir)) {
+      if (existsSync(join(dir, sub, 'postmaster.pid'))) pgBinSync('pg_ctl', ['stop', '-D', join(dir, sub), '-m', 'immediate', '-w', '-t', '10']);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+// ---- one initdb per process: clusters start from a copy of it ------------------------------
+
+let template: Promise<string> | undefined;
+
+function makeDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
+  if (isRoot) {
+    const { uid, gid } = postgresUser();
+    chownSync(dir, uid, gid);
+  }
+  return dir;
+}
+
+async function templateDir(): Promise<string> {
+  template ??= (async () => {
+    sweepOrphans();
+    const dir = makeDir();
+    const data = join(dir, 'template');
+    templateDirs.add(dir);
+    await pgBin('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
+    appendFileSync(data + '/pg_hba.conf', 'host all all 127.0.0.1/32 trust\nhost replication all 127.0.0.1/32 trust\n');
+    return data;
+  })();
+  return template;
+}
+
+const templateDirs = new Set<string>();
+process.once('exit', () => {
+  for (const d of templateDirs) rmSync(d, { recursive: true, force: true });
+});
+
+/**
+ * A primary and `standbys` streaming hot standbys (`pg_basebackup -R -X stream`), each on its own
+ * spare loopback port, trust auth on 127.0.0.1. The primary is a copy of one initdb made once per
+ * process; the standbys are real base backups of it.
+ *
+ * ```ts
+ * const cluster = await PgCluster.create({ standbys: 1 });
+ * try { … cluster.url('primary') … await cluster.promote('standby1') … } finally { await cluster.destroy(); }
+ * ```
+ */
+export class PgCluster {
+  readonly dir: string;
+  readonly #servers = new Map<string, PgServer>();
+  readonly #settings: Readonly<Record<string, string | number>>;
+  #destroyed = false;
+
+  private constructor(dir: string, settings: Readonly<Record<string, string | number>>) {
+    this.dir = dir;
+    this.#settings = settings;
+  }
+
+  static async create(options: PgClusterOptions = {}): Promise<PgCluster> {
+    hookExit();
+    const data = await templateDir();
+    const cluster = new PgCluster(makeDir(), { ...SETTINGS, ...options.settings });
+    live.add(cluster);
+    try {
+      const primaryDir = join(cluster.dir, 'primary');
+      // cp -a as the postgres user: owner and the 0700 mode PostgreSQL insists on are kept
+      await run(...command('cp', ['-a', data, primaryDir]));
+      const primary: PgServer = { name: 'primary', port: await sparePort(), dataDir: primaryDir, running: false };
+      appendFileSync(join(primaryDir, 'postgresql.conf'), conf({ ...cluster.#settings, port: primary.port, unix_socket_directories: `'${cluster.dir}'` }));
+      cluster.#servers.set('primary', primary);
+      await cluster.start('primary');
+      for (let i = 1; i <= (options.standbys ?? 1); i++) await cluster.addStandby(`standby${i}`, 'primary');
+      return cluster;
+    } catch (error) {
+      await cluster.destroy();
+      throw error;
+    }
+  }
+
+  get servers(): readonly PgServer[] {
+    return [...this.#servers.values()];
+  }
+
+  server(name: string): PgServer {
+    const s = this.#servers.get(name);
+    if (!s) throw new Error(`PgCluster has no server "${name}" (it has ${[...this.#servers.keys()].join(', ')})`);
+    return s;
+  }
+
+  /** Connection string of a server (user postgres, trust auth). */
+  url(name: string, database = 'postgres'): string {
+    return `postgres://postgres@127.0.0.1:${this.server(name).port}/${database}`;
+  }
+
+  /** A new standby of `of`, made with `pg_basebackup -R -X stream` and started. */
+  async addStandby(name: string, of: string): Promise<PgServer> {
+    const source = this.server(of);
+    const dataDir = join(this.dir, name);
+    rmSync(dataDir, { recursive: true, force: true });
+    await pgBin('pg_basebackup', ['-h', '127.0.0.1', '-p', String(source.port), '-U', 'postgres', '-D', dataDir, '-R', '-X', 'stream', '--no-sync', '-c', 'fast']);
+    const server: PgServer = { name, port: await sparePort(), dataDir, running: false };
+    // the copied postgresql.conf names the source's port: a later line wins
+    appendFileSync(join(dataDir, 'postgresql.conf'), conf({ port: server.port }));
+    this.#servers.set(name, server);
+    await this.start(name);
+    return server;
+  }
+
+  async start(name: string): Promise<void> {
+    const s = this.server(name);
+    await pgBin('pg_ctl', ['start', '-D', s.dataDir, '-l', join(s.dataDir, 'server.log'), '-w', '-t', '60']);
+    s.running = true;
+  }
+
+  /** `fast`: a clean shutdown; `immediate`: the server dies as in a crash (no shutdown checkpoint). */
+  async stop(name: string, mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
+    const s = this.server(name);
+    await pgBin('pg_ctl', ['stop', '-D', s.dataDir, '-m', mode, '-w', '-t', '60']);
+    s.running = false;
+  }
+
+  /** Kill the server (an immediate shutdown: no checkpoint, clients cut at once). */
+  kill(name: string): Promise<void> {
+    return this.stop(name, 'immediate');
+  }
+
+  /** Promote a standby (`pg_ctl promote`, waiting until it accepts writes). */
+  async promote(name: string): Promise<void> {
+    await pgBin('pg_ctl', ['promote', '-D', this.server(name).dataDir, '-w', '-t', '60']);
+  }
+
+  /** Stop, wipe and re-create `name` as a standby of `of` (how a stale primary is rebuilt after a failover). */
+  async rebuildAsStandby(name: string, of: string): Promise<void> {
+    const s = this.server(name);
+    if (s.running) await this.stop(name, 'immediate');
+    const port = s.port;
+    rmSync(s.dataDir, { recursive: true, force: true });
+    const source = this.server(of);
+    await pgBin('pg_basebackup', ['-h', '127.0.0.1', '-p', String(source.port), '-U', 'postgres', '-D', s.dataDir, '-R', '-X', 'stream', '--no-sync', '-c', 'fast']);
+    appendFileSync(join(s.dataDir, 'postgresql.conf'), conf({ port }));
+    await this.start(name);
+  }
+
+  /** Run SQL on one server over a fresh connection. */
+  async sql<R extends pg.QueryResultRow = pg.QueryResultRow>(name: string, text: string, params?: unknown[], database = 'postgres'): Promise<R[]> {
+    const client = new pg.Client({ connectionString: this.url(name, database), connectionTimeoutMillis: 10_000 });
+    client.on('error', () => {});
+    await client.connect();
+    try {
+      return (await client.query<R>(text, params)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  pauseReplay(name: string): Promise<unknown> {
+    return this.sql(name, 'SELECT pg_wal_replay_pause()');
+  }
+
+  resumeReplay(name: string): Promise<unknown> {
+    return this.sql(name, 'SELECT pg_wal_replay_resume()');
+  }
+
+  /** Wait until standby `name` has replayed everything `primary` has written so far (polls every 20 ms). */
+  async waitForReplay(name: string, primary = 'primary', timeoutMs = 30_000): Promise<void> {
+    const [{ lsn }] = (await this.sql<{ lsn: string }>(primary, 'SELECT pg_current_wal_lsn()::text AS lsn')) as [{ lsn: string }];
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const [r] = await this.sql<{ ok: boolean }>(name, 'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [lsn]);
+      if (r?.ok) return;
+      if (Date.now() > until) throw new Error(`standby ${name} did not replay up to ${lsn} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Stop every server (immediately) and remove the cluster's directory. */
+  async destroy(): Promise<void> {
+    if (this.#destroyed) return;
+    await Promise.all(
+      [...this.#servers.values()].map((s) => (existsSync(join(s.dataDir, 'postmaster.pid')) ? this.stop(s.name, 'immediate').catch(() => {}) : undefined)),
+    );
+    this.#finish();
+  }
+
+  /** What the exit hook runs: the same, synchronously. */
+  destroySync(): void {
+    if (this.#destroyed) return;
+    for (const s of this.#servers.values()) {
+      if (existsSync(join(s.dataDir, 'postmaster.pid'))) pgBinSync('pg_ctl', ['stop', '-D', s.dataDir, '-m', 'immediate', '-w', '-t', '10']);
+    }
+    this.#finish();
+  }
+
+  /** The server log of `name` (for a failing test's message). */
+  log(name: string): string {
+    const file = join(this.server(name).dataDir, 'server.log');
+    return existsSync(file) ? readFileSync(file, 'utf8') : '';
+  }
+
+  #finish(): void {
+    this.#destroyed = true;
+    for (const s of this.#servers.values()) s.running = false;
+    rmSync(this.dir, { recursive: true, force: true });
+    live.delete(this);
+  }
+}
