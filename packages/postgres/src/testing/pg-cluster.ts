@@ -110,6 +110,9 @@ let hooked = false;
 
 function cleanupSync(): void {
   for (const c of live) c.destroySync();
+  for (const d of templateDirs) rmSync(d, { recursive: true, force: true });
+  templateDirs.clear();
+  template = undefined;
 }
 
 function hookExit(): void {
@@ -170,6 +173,7 @@ function makeDir(): string {
 }
 
 async function templateDir(): Promise<string> {
+  hookExit();
   template ??= (async () => {
     sweepOrphans();
     const dir = makeDir();
@@ -183,9 +187,6 @@ async function templateDir(): Promise<string> {
 }
 
 const templateDirs = new Set<string>();
-process.once('exit', () => {
-  for (const d of templateDirs) rmSync(d, { recursive: true, force: true });
-});
 
 /**
  * A primary and `standbys` streaming hot standbys (`pg_basebackup -R -X stream`), each on its own
