@@ -55,3 +55,58 @@ export async function until(what: string, condition: () => boolean | Promise<boo
     await sleep(50);
   }
 }
+
+/** One query of a {@link startLoad} run (times from `performance.now()`). */
+export interface LoadOp {
+  kind: 'read' | 'write';
+  start: number;
+  end: number;
+  ok: boolean;
+  /** The server that answered. */
+  server?: string;
+  /** The error's code (SQLSTATE, RampartError code) or name. */
+  error?: string;
+  /** A write's unique body. */
+  body?: string;
+}
+
+/**
+ * A read loop and a write loop against `pool` (one query every `pauseMs` each) until `stop()`, which
+ * resolves with every query made. Writes insert a unique body into `notes`.
+ */
+export function startLoad(pool: ResilientPool, cluster: PgCluster, pauseMs = 25): { ops: LoadOp[]; stop: () => Promise<LoadOp[]> } {
+  const ops: LoadOp[] = [];
+  let running = true;
+  let n = 0;
+  const loop = async (kind: 'read' | 'write') => {
+    while (running) {
+      const body = kind === 'write' ? `w${++n}-${Date.now()}` : undefined;
+      const start = performance.now();
+      try {
+        const r =
+          kind === 'write'
+            ? await pool.query<{ port: number }>('INSERT INTO notes (body) VALUES ($1) RETURNING inet_server_port() AS port', [body], { deadlineMs: 5000 })
+            : await pool.query<{ port: number }>('SELECT inet_server_port() AS port FROM (SELECT count(*) FROM notes) c', [], { readOnly: true, deadlineMs: 5000 });
+        ops.push({ kind, start, end: performance.now(), ok: true, server: serverOf(cluster, r.rows[0]!.port), ...(body ? { body } : {}) });
+      } catch (error) {
+        const e = error as { code?: unknown; name?: unknown };
+        ops.push({ kind, start, end: performance.now(), ok: false, error: String(e.code ?? e.name), ...(body ? { body } : {}) });
+      }
+      await sleep(pauseMs);
+    }
+  };
+  const loops = [loop('read'), loop('write')];
+  return {
+    ops,
+    stop: async () => {
+      running = false;
+      await Promise.all(loops);
+      return ops;
+    },
+  };
+}
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? Number.NaN : s[Math.floor(s.length / 2)]!;
+};

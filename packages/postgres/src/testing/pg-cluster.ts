@@ -21,6 +21,11 @@ export interface PgClusterOptions {
   standbys?: number;
   /** Extra postgresql.conf settings for every server. */
   settings?: Readonly<Record<string, string | number>>;
+  /**
+   * The primary waits for a standby to confirm each commit (`synchronous_standby_names = '*'`, set on
+   * the primary only, after the standbys are made): no acknowledged write is lost when it dies. Default false.
+   */
+  synchronous?: boolean;
 }
 
 /** One server of a {@link PgCluster}. */
@@ -223,6 +228,10 @@ export class PgCluster {
       cluster.#servers.set('primary', primary);
       await cluster.start('primary');
       for (let i = 1; i <= (options.standbys ?? 1); i++) await cluster.addStandby(`standby${i}`, 'primary');
+      if (options.synchronous) {
+        await cluster.sql('primary', "ALTER SYSTEM SET synchronous_standby_names = '*'");
+        await cluster.sql('primary', 'SELECT pg_reload_conf()');
+      }
       return cluster;
     } catch (error) {
       await cluster.destroy();
