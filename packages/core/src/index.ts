@@ -117,6 +117,7 @@ export {
 export { PendingMonitor, UnavailableMonitor } from './manager/unavailable-monitor.js';
 export type { ManagerBreakerSource } from './manager/manager-breaker-source.js';
 export { currentFallback, runWithFallbackContext, type FallbackContext } from './fallback/fallback-context.js';
+export type { FallbackAttempt } from './fallback/fallback-attempt.js';
 export { FallbackAction, type FallbackActionOptions, type FallbackActionInit } from './fallback/fallback-action.js';
 export { DEFAULT_FALLBACK_CHAINS, DEFAULT_PROVIDERS } from './fallback/default-chains.js';
 export { FallbackExhaustedError, type FallbackStepRecord, type ProviderVerdict } from './fallback/fallback-exhausted-error.js';

@@ -19,9 +19,14 @@ export interface CallIdentity {
 /** One guarded call, as a fallback chain sees it. */
 export interface FallbackCall<T> {
   readonly resource: ResourceType;
-  /** The guarded function, `this` already bound; called with `args`. */
+  /**
+   * The guarded function, `this` already bound; called with `args`, or, when {@link passAttempt},
+   * with the invocation's {@link FallbackAttempt} alone.
+   */
   readonly fn: (...args: unknown[]) => PromiseLike<T> | T;
   readonly args: readonly unknown[];
+  /** `fn` takes the attempt it runs (`execute` without `args`) rather than `args`. */
+  readonly passAttempt: boolean;
   /**
    * The call's own ordered providers (`execute`'s `providers` option), validated and frozen;
    * undefined = the resource type's registered list.

@@ -11,7 +11,10 @@ export const FALLBACK_METHOD: unique symbol = Symbol.for('rampart.fallback-metho
 export interface ExecuteWithFallbackOptions {
   /** Names the operation for USE_CACHE and coalescing (with the arguments' canonical JSON). Default: the function's name. */
   key?: string | undefined;
-  /** The arguments `fn` is called with (`fn(...args)`); also the cache key's and persistence's input. */
+  /**
+   * The arguments `fn` is called with (`fn(...args)`); also the cache key's and persistence's
+   * input. Without them, `fn` is called with the invocation's `FallbackAttempt`.
+   */
   args?: readonly unknown[] | undefined;
   /** Cancels the call, its fallback waits and its queue slot. */
   signal?: AbortSignal | undefined;

@@ -30,8 +30,19 @@ describe('API quota default chain (retry → switch provider → degrade → que
     expect(llm.calls).toEqual([]);
   });
 
-  it('RETRY re-invokes the same provider after the backoff delay', async () => {
-    const { clock, llm, ask } = setup();
+  it('RETRY sends a failure a retry may cure (a 503) to another provider at once, without backoff', async () => {
+    const { manager, clock, llm, ask } = setup();
+    llm.fail('openai', [httpError(503)]);
+    await expect(ask('x')).resolves.toBe('anthropic/0:x');
+    expect(clock.now()).toBe(0);
+    expect(llm.trail()).toEqual(['openai/plain', 'anthropic/retry']);
+    expect(llm.calls[1]!.context).toEqual({ resource: 'api_quota', strategy: 'retry', provider: 'anthropic', degradation: 0, attempt: 2 });
+    // a cure-able failure does not cool the provider down: the next call starts on it again
+    expect(manager.isProviderAvailable(ResourceType.API_QUOTA, 'openai')).toBe(true);
+  });
+
+  it('RETRY re-invokes the same provider after the backoff delay when no other may take the call', async () => {
+    const { clock, llm, ask } = setup({ providers: { api_quota: ['openai'] } });
     llm.fail('openai', [httpError(503)]);
     const p = ask('x');
     await clock.tickAsync(99);
@@ -42,11 +53,11 @@ describe('API quota default chain (retry → switch provider → degrade → que
     expect(llm.calls[1]!.context).toEqual({ resource: 'api_quota', strategy: 'retry', provider: undefined, degradation: 0, attempt: 2 });
   });
 
-  it('SWITCH_PROVIDER moves on after retries, and the failed provider cools down for every later call', async () => {
+  it('a 429 switches at once (no retry of the provider that refused), and the provider cools down for every later call', async () => {
     const { manager, clock, llm, ask } = setup({ providerCooldownMs: 30_000 });
     llm.fail('openai', httpError(429));
     await expect(drive(clock, ask('a'))).resolves.toBe('anthropic/0:a');
-    expect(llm.trail()).toEqual(['openai/plain', 'openai/retry', 'openai/retry', 'anthropic/switch_provider']);
+    expect(llm.trail()).toEqual(['openai/plain', 'anthropic/switch_provider']);
     expect(manager.isProviderAvailable(ResourceType.API_QUOTA, 'openai')).toBe(false);
     llm.calls.length = 0;
     await expect(drive(clock, ask('b'))).resolves.toBe('anthropic/0:b');
@@ -145,19 +156,19 @@ describe('API quota default chain (retry → switch provider → degrade → que
     expect(err.resource).toBe('api_quota');
     expect(err.steps.map((s) => [s.strategy, s.provider])).toEqual([
       ['primary', 'openai'],
-      ['retry', undefined],
-      ['switch_provider', 'anthropic'],
-      ['degrade_service', 'anthropic'], // every provider is cooling down: it degrades on the last one used
+      ['retry', 'anthropic'], // the retry went to the other provider at once
+      ['switch_provider', 'openai'], // back to the primary, which fails again and cools down
+      ['degrade_service', 'anthropic'], // the only provider not cooling down
     ]);
     expect((err.steps[3]!.error as Error).message).toMatch(/down|HTTP/);
     expect(err.message).toBe(
-      'All fallbacks for api_quota failed: primary(openai) → retry → switch_provider(anthropic) → degrade_service(anthropic); openai: failed (openai still down); anthropic: failed (anthropic down)',
+      'All fallbacks for api_quota failed: primary(openai) → retry(anthropic) → switch_provider(openai) → degrade_service(anthropic); openai: failed (openai still down); anthropic: failed (anthropic down)',
     );
     expect(err.providers.map((p) => p.state)).toEqual(['tried', 'tried']);
   });
 
   it('the caller can cancel a call while the chain waits', async () => {
-    const { clock, llm, manager } = setup();
+    const { clock, llm, manager } = setup({ providers: { api_quota: ['openai'] } });
     llm.fail('openai', httpError(503));
     const controller = new AbortController();
     const p = manager.execute(ResourceType.API_QUOTA, llm.call, { args: ['x'], signal: controller.signal });

@@ -41,12 +41,13 @@ describe('SWITCH_PROVIDER waits for a provider only when no later step can answe
     for (const s of ['primary', 'replica1', 'replica2']) sim.fail(s, httpError(503, `${s} down`));
     const cached = await timed('SELECT 1');
     expect(cached.value).toBe('primary/0:SELECT 1');
-    expect(cached.tookMs).toBeLessThan(1_000); // only the retry backoffs (100 + 200 + 400 ms)
+    expect(cached.tookMs).toBeLessThan(1_000); // no backoff at all: each retry goes to another server at once
     expect(steps.filter((e) => e.outcome !== 'skipped').map((e) => `${e.strategy}:${e.outcome}`)).toEqual([
       'primary:failed',
-      'retry:failed',
-      'switch_provider:failed', // replica1
-      'switch_provider:failed', // replica2 (the step gives up with that failure: no second event)
+      'retry:failed', // replica1, at once
+      'retry:failed', // replica2, at once
+      'retry:failed', // primary again, after a backoff: no other server may take the read
+      'switch_provider:failed', // nothing left untried: the step gives up with the primary's failure, no second event
       'use_cache:answered',
     ]);
     // a read with nothing cached has nothing sooner: SWITCH_PROVIDER waits for the first server back
@@ -186,10 +187,11 @@ describe('switch first: RETRY leaves a provider known to be down to SWITCH_PROVI
     expect(await timed('SELECT 1')).toEqual({ value: 'replica/0:SELECT 1', tookMs: 0 });
   });
 
-  it('a failure a retry may cure (a 503 without retry-after) is still retried; so is a refused connection with no other provider', async () => {
+  it('a failure a retry may cure (a 503 without retry-after) is retried on another provider at once; a refused connection with no other provider is retried with backoff', async () => {
     const first = setup(ResourceType.DATABASE, chain(retry), 'primary');
     first.sim.fail('primary', [httpError(503, 'blip')]);
-    expect(await first.timed('SELECT 1')).toEqual({ value: 'primary/0:SELECT 1', tookMs: 1_000 });
+    expect(await first.timed('SELECT 1')).toEqual({ value: 'replica/0:SELECT 1', tookMs: 0 });
+    expect(first.sim.trail()).toEqual(['primary/plain', 'replica/retry']);
     const single = setup(ResourceType.DATABASE, { ...chain(retry), providers: { database: ['primary'] } }, 'primary');
     single.sim.fail('primary', [refused()]);
     const { value, tookMs } = await single.timed('SELECT 1');

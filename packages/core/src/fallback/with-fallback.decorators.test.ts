@@ -53,8 +53,9 @@ describe('@withFallback', () => {
     }
     const team = new MarketingTeam();
     await expect(drive(clock, team.generateContent('shoes'))).resolves.toBe('ad:anthropic:shoes');
-    expect(team.contexts.map((c) => c?.strategy)).toEqual([undefined, 'retry', 'retry', 'switch_provider']);
-    expect(team.contexts[3]).toEqual({ resource: 'api_quota', strategy: 'switch_provider', provider: 'anthropic', degradation: 0, attempt: 4 });
+    // a 429: the chain switches at once (no retry of the provider that refused)
+    expect(team.contexts.map((c) => c?.strategy)).toEqual([undefined, 'switch_provider']);
+    expect(team.contexts[1]).toEqual({ resource: 'api_quota', strategy: 'switch_provider', provider: 'anthropic', degradation: 0, attempt: 2 });
   });
 
   it('a guarded method calling an integration on the same manager and type: only the method’s chain runs', async () => {
@@ -76,8 +77,8 @@ describe('@withFallback', () => {
       }
     }
     await expect(drive(clock, new MarketingTeam().generateContent('shoes'))).resolves.toBe('anthropic:shoes');
-    // the default chain once: the plain call, 2 retries, the switch (a nested chain would double it)
-    expect(requests).toEqual(['openai', 'openai', 'openai', 'anthropic']);
+    // the default chain once: the plain call, the switch (a nested chain would add its own)
+    expect(requests).toEqual(['openai', 'anthropic']);
   });
 
   it('finds a manager held by any property, and names the class when there is none', async () => {
@@ -127,8 +128,8 @@ describe('@withFallback', () => {
       }
     }
     await expect(drive(clock, new Writer().write('tea'))).resolves.toBe('anthropic: tea');
-    // each invocation by the chain runs the method's own retry (2 attempts); the chain's RETRY re-invokes twice
-    expect(calls).toEqual(['openai/plain', 'openai/plain', 'openai/retry', 'openai/retry', 'openai/retry', 'openai/retry', 'anthropic/switch_provider']);
+    // the plain invocation runs the method's own retry (2 attempts); the chain's RETRY then goes to anthropic at once
+    expect(calls).toEqual(['openai/plain', 'openai/plain', 'anthropic/retry']);
   });
 
   it('composes with @circuitBreaker below it: once the method’s breaker is open, the chain answers from the cache', async () => {

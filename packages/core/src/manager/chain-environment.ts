@@ -6,6 +6,7 @@ import type { CacheHit, ResultCache } from '../cache/result-cache.js';
 import type { ChainEnvironment, ChainRun, FallbackCall, FallbackStepEvent } from '../fallback/chain-types.js';
 import type { FallbackAction } from '../fallback/fallback-action.js';
 import type { ProviderVerdict } from '../fallback/fallback-exhausted-error.js';
+import { RunningAttempt } from '../fallback/fallback-attempt.js';
 import { runGuardedInvocation, type FallbackContext } from '../fallback/fallback-context.js';
 import { preferredProvider } from '../fallback/steps/degrade-service-step.js';
 import type { RequestQueue } from '../queue/request-queue.js';
@@ -98,8 +99,10 @@ export class ManagerChainEnvironment implements ChainEnvironment {
     // the circuit of the provider invoked (undefined = primary); without providers, the resource's
     const circuit = provider ?? this.providers(call)[0];
     const owner = this.#p.owner;
+    const attempt = call.passAttempt ? new RunningAttempt(call, this.clock, strategy, circuit, run.attempt, degradation) : undefined;
+    const fn = attempt === undefined ? () => call.fn(...call.args) : () => call.fn(attempt);
     try {
-      const value = await this.#p.guards.run(resource, () => runGuardedInvocation(owner, resource, context, () => call.fn(...call.args)), call, circuit);
+      const value = await this.#p.guards.run(resource, () => runGuardedInvocation(owner, resource, context, fn), call, circuit);
       if (provider !== undefined) this.#p.providers.reportSuccess(resource, provider);
       if (degradation === 0 && call.cacheKey !== undefined) this.#p.cache.set(call.cacheKey, value);
       return value;

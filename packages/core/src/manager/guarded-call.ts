@@ -53,6 +53,7 @@ export function makeGuardedCall<T>(
  */
 class GuardedCall<T> implements FallbackCall<T> {
   readonly identity: CallIdentity | undefined;
+  readonly passAttempt: boolean;
   readonly queuePriority: number;
   readonly operation: string | undefined;
   readonly #options: ExecuteWithFallbackOptions;
@@ -70,6 +71,7 @@ class GuardedCall<T> implements FallbackCall<T> {
     limit: Deadline | undefined,
   ) {
     this.identity = options.identity;
+    this.passAttempt = options.args === undefined;
     this.queuePriority = options.priority ?? 0;
     this.operation = options.operation === undefined ? undefined : operationName(options.operation);
     this.#options = options;

@@ -4,7 +4,8 @@ import { newChainRun, runFallbackChain } from '../fallback/chain-runner.js';
 import type { CallIdentity, ChainRun } from '../fallback/chain-types.js';
 import { CallDeadlineError } from '../fallback/call-deadline-error.js';
 import { FallbackExhaustedError } from '../fallback/fallback-exhausted-error.js';
-import { isGuardedInvocation } from '../fallback/fallback-context.js';
+import { RunningAttempt } from '../fallback/fallback-attempt.js';
+import { currentFallback, isGuardedInvocation } from '../fallback/fallback-context.js';
 import type { ExecuteWithFallbackOptions } from '../fallback/fallback-host.js';
 import { preferredProvider } from '../fallback/steps/degrade-service-step.js';
 import { ErrorRateWindow } from '../health/error-rate-window.js';
@@ -77,7 +78,7 @@ export class GuardedExecutor {
   /** See `ResilienceManager.execute`. */
   async execute<T>(resourceType: ResourceTypeName, fn: (...args: never[]) => T | PromiseLike<T>, options: ExecuteWithFallbackOptions = {}): Promise<Awaited<T>> {
     const type = validateResourceType(resourceType, this.#types);
-    if (isGuardedInvocation(this.#owner, type)) return (await (fn as (...a: unknown[]) => T | PromiseLike<T>)(...(options.args ?? []))) as Awaited<T>;
+    if (isGuardedInvocation(this.#owner, type)) return this.#nested(type, fn as (...a: unknown[]) => T | PromiseLike<T>, options);
     const registry = this.#parts.providers;
     const providers = options.providers === undefined ? undefined : registry.callList(type, options.providers);
     if (providers === undefined) registry.useRegistered(type);
@@ -112,6 +113,21 @@ export class GuardedExecutor {
       if (limit.expired && err === limit.reason) throw new CallDeadlineError(type, ms, this.#env.explainProviders(call, chainRun), { cause: err });
       throw err;
     }
+  }
+
+  /**
+   * A call made inside a guarded invocation of this manager for the same type: `fn` runs directly
+   * (the outer chain decides), with the outer chain's decision as its attempt.
+   */
+  async #nested<T>(type: ResourceType, fn: (...a: unknown[]) => T | PromiseLike<T>, options: ExecuteWithFallbackOptions): Promise<Awaited<T>> {
+    if (options.args !== undefined) return (await fn(...options.args)) as Awaited<T>;
+    const outer = currentFallback();
+    const list = options.providers ?? this.#parts.providers.get(type);
+    const provider = outer?.provider !== undefined && list.includes(outer.provider) ? outer.provider : list[0];
+    const ms = options.deadlineMs === undefined ? undefined : callDeadlineMs(options.deadlineMs);
+    const clock = this.#config.clock;
+    const source = { resource: type, operation: options.operation, signal: options.signal, deadline: ms === undefined ? Number.POSITIVE_INFINITY : clock.now() + ms };
+    return (await fn(new RunningAttempt(source, clock, outer?.strategy, provider, outer?.attempt ?? 1, outer?.degradation ?? 0))) as Awaited<T>;
   }
 
   /** Offer an instance's `@withFallback` methods for replaying persisted queued requests; returns how many were new. */

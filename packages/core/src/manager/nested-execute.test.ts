@@ -52,14 +52,13 @@ describe('nested execute on the same manager and resource type', () => {
     llm.fail('a', httpError(503));
     const result = await drive(clock, manager.execute(API_QUOTA, generate, { key: 'generate', args: ['hi'] }));
     expect(result).toBe('b/0:hi');
-    // a single chain: the plain attempt and one retry on a, then the switch to b
-    expect(llm.trail()).toEqual(['a/plain', 'a/retry', 'b/switch_provider']);
-    expect(trail()).toEqual(['api_quota:primary:failed', 'api_quota:retry:failed', 'api_quota:switch_provider:answered']);
+    // a single chain: the plain attempt on a, then its one retry, sent to b at once
+    expect(llm.trail()).toEqual(['a/plain', 'b/retry']);
+    expect(trail()).toEqual(['api_quota:primary:failed', 'api_quota:retry:answered']);
     // the inner call sees the outer chain's decision; on the plain attempt there is none
-    expect(outerContexts.map((c) => c?.provider)).toEqual([undefined, undefined, 'b']);
+    expect(outerContexts.map((c) => c?.provider)).toEqual([undefined, 'b']);
     expect(llm.calls[0]!.context).toBeUndefined();
     expect(llm.calls.map((c) => c.context)).toEqual(outerContexts);
-    expect(manager.isProviderAvailable(API_QUOTA, 'a')).toBe(false);
   });
 
   it("when every target fails, the caller gets the outer chain's FallbackExhaustedError, not a nested one", async () => {
@@ -73,7 +72,7 @@ describe('nested execute on the same manager and resource type', () => {
     const exhausted = err as FallbackExhaustedError;
     expect(exhausted.steps.map((s) => s.strategy)).toEqual(['primary', 'retry', 'switch_provider', 'use_cache']);
     expect(exhausted.steps.some((s) => s.error instanceof FallbackExhaustedError)).toBe(false);
-    expect(llm.trail()).toEqual(['a/plain', 'a/retry', 'b/switch_provider']);
+    expect(llm.trail()).toEqual(['a/plain', 'b/retry', 'a/switch_provider']);
   });
 
   it('nests through @withFallback methods too (a guarded method calling another of the same type)', async () => {
@@ -94,12 +93,11 @@ describe('nested execute on the same manager and resource type', () => {
     llm.fail('b', httpError(503));
     const err = await drive(clock, rejection(new Team().outer('p')));
     expect(err).toBeInstanceOf(FallbackExhaustedError);
-    // one chain: a, its retry, b — and the outer method's chain is the one that gave up
-    expect(llm.trail()).toEqual(['a/plain', 'a/retry', 'b/switch_provider']);
+    // one chain: a (its 429 skips the retry), b — and the outer method's chain is the one that gave up
+    expect(llm.trail()).toEqual(['a/plain', 'b/switch_provider']);
     // (SWITCH_PROVIDER reports b's failure once: the step gives up with that same failure)
     expect(trail()).toEqual([
       'api_quota:primary:failed',
-      'api_quota:retry:failed',
       'api_quota:switch_provider:failed',
       'api_quota:use_cache:failed',
     ]);
@@ -157,7 +155,7 @@ describe('nested execute on the same manager and resource type', () => {
     llm.fail('a', [httpError(503)]);
     let detached: Promise<string> | undefined;
     await new Promise<void>((resolve) => setTimeout(() => resolve(void (detached = later!())), 0));
-    await expect(drive(clock, detached!)).resolves.toBe('a/0:detached');
+    await expect(drive(clock, detached!)).resolves.toBe('b/0:detached');
     expect(trail()).toEqual(['api_quota:primary:failed', 'api_quota:retry:answered']);
   });
 });

@@ -2,6 +2,7 @@ import type { CircuitBreakerPolicy } from '../breaker/circuit-breaker-policy.js'
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import type { Event } from '../events/event.js';
+import type { FallbackAttempt } from '../fallback/fallback-attempt.js';
 import { FALLBACK_HOST, type ExecuteWithFallbackOptions, type FallbackHost } from '../fallback/fallback-host.js';
 import type { HealthReport } from '../health/health-report.js';
 import type { MonitorStatusChange } from '../health/monitor-scheduler.js';
@@ -141,9 +142,13 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
   }
 
   /**
-   * Run `fn(...options.args)` under the fallback chain of `resourceType`; what decorators and
-   * integrations call. `options.providers` gives the call its own ordered providers (cooldowns,
-   * breakers and `${type}:${provider}` monitors then work on those names).
+   * Run `fn` under the fallback chain of `resourceType`; what integrations and decorators call.
+   * Without `options.args`, each invocation gets the {@link FallbackAttempt} it runs: the provider
+   * to call (the first on the plain attempt), the strategy, attempt number, degradation, the call's
+   * `signal` and `deadline`. With `options.args`, `fn(...args)` is called instead (what
+   * `@withFallback` does; the method reads `currentFallback()`). `options.providers` gives the call
+   * its own ordered providers (cooldowns, breakers and `${type}:${provider}` monitors then work on
+   * those names), so two clients on one manager never share or overwrite a list.
    *
    * A call made from inside a guarded invocation of this manager for the same resource type (an
    * integration such as ResilientLLM called by a `@withFallback` method) runs `fn` directly: no
@@ -151,6 +156,8 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
    * (retries, switches), and `fn` sees the outer chain's `currentFallback()`. A call for another
    * resource type, or on another manager, runs its own chain.
    */
+  execute<T>(resourceType: ResourceTypeName, fn: (attempt: FallbackAttempt) => T | PromiseLike<T>, options?: ExecuteWithFallbackOptions & { args?: undefined }): Promise<Awaited<T>>;
+  execute<T>(resourceType: ResourceTypeName, fn: (...args: never[]) => T | PromiseLike<T>, options?: ExecuteWithFallbackOptions): Promise<Awaited<T>>;
   execute<T>(resourceType: ResourceTypeName, fn: (...args: never[]) => T | PromiseLike<T>, options?: ExecuteWithFallbackOptions): Promise<Awaited<T>> {
     return this.#calls.execute(resourceType, fn, options); // no wrapper promise on the hot path
   }

@@ -135,13 +135,14 @@ export class RetryPolicy implements Policy {
   }
 
   /**
-   * @internal `wrap`'s fused path ran attempt 1 itself and it failed with `error`: decide and run
-   * attempts 2..maxAttempts exactly as {@link execute} would have.
+   * Continue a call whose first attempt already ran outside the policy and failed with `error`:
+   * decide (retryable? retry-after?) and run attempts 2..maxAttempts exactly as {@link execute}
+   * would have after that failure. What a fallback chain's RETRY step and `wrap`'s fused path use.
    */
-  _afterFirstFailure<T>(
-    fn: (context: PolicyContext) => PromiseLike<T> | T,
-    options: LayerExecuteOptions | undefined,
+  executeAfterFailure<T>(
     error: unknown,
+    fn: (context: PolicyContext) => PromiseLike<T> | T,
+    options?: LayerExecuteOptions,
   ): Promise<T> {
     return this.#retry(fn, options, error);
   }

@@ -128,7 +128,7 @@ class ChainCall<T> implements OutcomeSink<T> {
     const weight = options.weight;
     const next = (ctx: PolicyContext): Promise<T> =>
       inner(fn, weight === undefined ? ctx : new LayerOptions(ctx, ctx.attempt, weight), ctx.attempt, weight);
-    return retry._afterFirstFailure(next, options, error);
+    return retry.executeAfterFailure(error, next, options);
   }
 }
 

@@ -82,29 +82,29 @@ describe('ResilientLLM inside a @withFallback(API_QUOTA) method on the same mana
     expect(server.count({ provider: 'openai' })).toBe(1);
   });
 
-  it('a 500 is retried by the method’s chain on the same provider: one request per attempt', async () => {
+  it('a 500 is retried by the method’s chain on another provider at once: one request per attempt', async () => {
     const team = new MarketingTeam(server);
     server.provider('openai').enqueue({ type: 'server_error' });
     const res = await team.generateContent('x');
-    expect(res.provider).toBe('openai');
-    expect(server.requests.map((r) => [r.provider, r.outcome])).toEqual([['openai', 'server_error'], ['openai', 'ok']]);
-    expect(team.trail()).toEqual(['primary:failed:openai', 'retry:answered:']);
+    expect(res.provider).toBe('anthropic');
+    expect(server.requests.map((r) => [r.provider, r.outcome])).toEqual([['openai', 'server_error'], ['anthropic', 'ok']]);
+    expect(team.trail()).toEqual(['primary:failed:openai', 'retry:answered:anthropic']);
   });
 
   it('DEGRADE_SERVICE of the method’s chain reaches the LLM: the cheaper model answers, after one pass over the providers', async () => {
     const team = new MarketingTeam(server);
-    server.provider('openai').enqueue({ type: 'server_error' }, { type: 'server_error' }, { type: 'server_error' });
-    server.provider('anthropic').enqueue({ type: 'server_error' }, { type: 'server_error' });
+    server.provider('openai').enqueue({ type: 'server_error' }, { type: 'server_error' });
+    server.provider('anthropic').enqueue({ type: 'server_error' });
     server.provider('local').enqueue({ type: 'server_error' });
     const res = await team.generateContent('y');
     expect(res).toMatchObject({ degraded: true });
-    // the plain attempt and 2 retries on openai, one switch each to anthropic and local, then one degraded call
+    // the plain attempt on openai, its 2 retries sent at once to anthropic and local, the switch back to
+    // openai (which cools down), then one degraded call
     expect(server.requests.map((r) => `${r.provider}:${r.outcome}`)).toEqual([
-      'openai:server_error',
-      'openai:server_error',
       'openai:server_error',
       'anthropic:server_error',
       'local:server_error',
+      'openai:server_error',
       `${res.provider}:ok`,
     ]);
     expect(team.contexts.at(-1)).toMatchObject({ strategy: FallbackStrategy.DEGRADE_SERVICE, degradation: 1 });
