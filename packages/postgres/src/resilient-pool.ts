@@ -1,4 +1,5 @@
-import { currentFallback, FailureMeaning, RampartError, ResourceType, type ResilienceManager } from '@rampart/core';
+import { FailureMeaning, RampartError, ResourceType, type FallbackAttempt, type ResilienceManager } from '@rampart/core';
+import { createHash } from 'node:crypto';
 import pg, { type Pool, type QueryResult, type QueryResultRow } from 'pg';
 import { classifyPgError } from './classify-pg-error.js';
 import { usePgErrorClassifier } from './pg-error-classifier.js';
@@ -70,8 +71,7 @@ export interface PoolReplicationState {
  * standbys within `maxReplicaLagMs`, spread by `readBalancing`, then the primary. With
  * `monitor: false` the configuration is all it knows (the primary, then the replicas in order).
  *
- * Every query goes to the server the chain picked (`currentFallback()?.provider`; the list's first
- * on a plain call). Writes — queries not marked `readOnly` — only ever run on the primary unless
+ * Every query goes to the server the chain picked (the attempt `execute` hands it: `attempt.provider`). Writes — queries not marked `readOnly` — only ever run on the primary unless
  * `allowWriteFailover` is set: when the chain would move a write to another server, it stops with
  * {@link PrimaryUnavailableError}.
  */
@@ -170,15 +170,26 @@ export class ResilientPool {
       const t = this.#topology;
       return Promise.reject(new PrimaryUnavailableError(t.leader, undefined, this.#lastPrimaryError, t.describe()));
     }
-    // the manager keys its cache (and coalesces identical concurrent reads) by this key plus the
-    // arguments; a read that must see this pool's last write is never answered from the cache
-    const key = readOnly && this.options.cacheReads && minLsn === undefined ? this.#cachePrefix : undefined;
+    // the manager keys its cache (and coalesces identical concurrent reads) by this key; a read that
+    // must see this pool's last write is never answered from the cache
+    const key = readOnly && this.options.cacheReads && minLsn === undefined ? this.#cacheKey(text, params) : undefined;
     return this.#manager.execute(
       ResourceType.DATABASE,
-      (t: unknown, p: unknown) => this.#run<R>(t as string, p as unknown[] | undefined, readOnly, options.signal, providers[0]!),
+      (attempt: FallbackAttempt) => this.#run<R>(text, params, readOnly, attempt, providers[0]!),
       // a write that reaches a read-only standby (25006) leaves it out of writes only: reads keep it
-      { key, args: [text, params], signal: options.signal, deadlineMs: options.deadlineMs, operation: readOnly ? 'read' : 'write', providers },
+      { key, signal: options.signal, deadlineMs: options.deadlineMs, operation: readOnly ? 'read' : 'write', providers },
     );
+  }
+
+  /** The cache key of a read: the primary's target, the text and the parameters (hashed when long); none for parameters JSON cannot hold. */
+  #cacheKey(text: string, params: unknown[] | undefined): string | undefined {
+    let json: string;
+    try {
+      json = JSON.stringify([text, params ?? []], (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+    } catch {
+      return undefined;
+    }
+    return `${this.#cachePrefix}\u0000${json.length > 256 ? createHash('sha256').update(json).digest('base64url') : json}`;
   }
 
   /** Unregister and close the monitors, and end the pools this created (pools passed in are left open). */
@@ -200,10 +211,11 @@ export class ResilientPool {
     text: string,
     params: unknown[] | undefined,
     readOnly: boolean,
-    signal: AbortSignal | undefined,
+    attempt: FallbackAttempt,
     first: string,
   ): Promise<QueryResult<R>> {
-    const provider = currentFallback()?.provider ?? first;
+    const provider = attempt.provider ?? first;
+    const signal = attempt.signal;
     const server = this.#servers.get(provider);
     if (!server) throw new UnknownServerError(`ResilientPool has no server named "${provider}"`);
     const primary = this.#topology.leader;
@@ -223,7 +235,7 @@ export class ResilientPool {
       if (!readOnly && this.options.readYourWrites) await this.#recordWritePosition(server.pool, signal);
       return result;
     } catch (error) {
-      if (signal?.aborted) throw error;
+      if (signal.aborted) throw error;
       const timedOut = RampartError.isInstance(error) && error.code === 'TimeoutError';
       // the error goes on as pg made it: its meaning comes from the registered pg classifier
       const verdict = classifyPgError(error);
