@@ -28,6 +28,17 @@ describe('ReplicationTopology', () => {
     expect(t.writeTarget()).toBe('b');
   });
 
+  it('a configured primary never reached yields to a promoted server (timeline > 1), not to a writable timeline-1 one', () => {
+    const t = new ReplicationTopology(['a', 'b']);
+    t.record('a', undefined);
+    t.record('b', primary(1));
+    expect(t.leader).toBe('a');
+    expect(t.writeTarget()).toBeUndefined();
+    t.record('b', primary(2));
+    expect(t.leader).toBe('b');
+    expect(t.writeTarget()).toBe('b');
+  });
+
   it('no writes while the primary’s last check failed; it stays primary and takes writes again when back', () => {
     const t = topology();
     t.record('primary', undefined);

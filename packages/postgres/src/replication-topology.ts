@@ -32,7 +32,7 @@ interface Observed {
  * - The **primary** (`leader`) starts as the configured one; it moves to another server when that
  *   server is writable on a newer timeline (it was promoted), or when the current one is found in
  *   recovery (rebuilt as a standby) or fenced. A configured primary that was never reached yields
- *   to the writable server on the newest timeline. An unreachable primary stays primary (it may come
+ *   to a writable server on the newest timeline if that one was promoted (timeline > 1). An unreachable primary stays primary (it may come
  *   back) but takes no writes while its last check failed.
  * - A writable server on a timeline older than the newest one seen on any server is **fenced**: a
  *   stale primary after a failover (split brain). It stays fenced until it is found in recovery.
@@ -160,8 +160,9 @@ export class ReplicationTopology {
       s !== undefined ||
       // promoted elsewhere: a newer timeline than the primary was last seen on
       (current.timeline !== undefined && this.#observed.get(newest)!.sample!.timeline > current.timeline) ||
-      // the configured primary was never reached: the writable server on the newest timeline is it
-      (!this.#leaderKnown && current.checked && current.timeline === undefined);
+      // the configured primary was never reached and another server was promoted (timeline > 1): it is
+      // the primary now (a writable server on timeline 1 was never a standby: a separate database)
+      (!this.#leaderKnown && current.checked && current.timeline === undefined && this.#newestTimeline > 1);
     if (replaced) {
       this.#leader = newest;
       this.#leaderKnown = true;
