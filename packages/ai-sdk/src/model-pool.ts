@@ -35,6 +35,8 @@ export class ModelPool {
   readonly #options: ResolvedModelOptions;
   readonly #manager: ResilienceManager;
   readonly #names: readonly string[];
+  /** When each model's last cooldown was reported (clock.now()): older requests' successes do not end it. */
+  readonly #failedAt = new Map<string, number>();
 
   constructor(options: ResolvedModelOptions, manager: ResilienceManager) {
     this.#options = options;
@@ -72,9 +74,16 @@ export class ModelPool {
     return { entry, degraded, model: degraded ? entry.config.degraded : entry.config.model };
   }
 
-  /** Book a successful answer: quota from its headers, and the model's recovery. */
-  succeeded(entry: PoolEntry, headers: Record<string, string | undefined> | undefined): void {
+  /**
+   * Book a successful answer: quota from its headers, and the model's recovery, unless the request was
+   * sent before the model's last reported failure (with calls in flight, an answer to a request sent
+   * before a 429 says nothing about the 429's retry-after, and must not end its cooldown).
+   */
+  succeeded(entry: PoolEntry, headers: Record<string, string | undefined> | undefined, startedAt: number): void {
     this.#readQuota(entry, headers);
+    const failedAt = this.#failedAt.get(entry.config.name);
+    if (failedAt !== undefined && startedAt <= failedAt) return;
+    this.#failedAt.delete(entry.config.name);
     this.#manager.reportProviderSuccess(API_QUOTA, entry.config.name);
   }
 
@@ -97,12 +106,16 @@ export class ModelPool {
     this.#readQuota(entry, responseHeaders(err));
     const c = classifyError(err);
     const status = (err as { statusCode?: unknown } | null)?.statusCode;
-    if (c.providerDown) {
-      this.#manager.reportProviderFailure(API_QUOTA, name, { error: err, cooldownMs: c.retryAfterMs ?? this.#options.downCooldownMs });
-    } else if (c.kind === 'rate_limited' || status === 503 || status === 529) {
-      this.#manager.reportProviderFailure(API_QUOTA, name, { error: err, cooldownMs: c.retryAfterMs ?? entry.config.cooldownMs });
-    } else if (c.kind === 'permanent' && c.scope === 'provider') {
-      this.#manager.reportProviderFailure(API_QUOTA, name, { error: err, cooldownMs: this.#options.authCooldownMs });
+    const cooldownMs = c.providerDown
+      ? (c.retryAfterMs ?? this.#options.downCooldownMs)
+      : c.kind === 'rate_limited' || status === 503 || status === 529
+        ? (c.retryAfterMs ?? entry.config.cooldownMs)
+        : c.kind === 'permanent' && c.scope === 'provider'
+          ? this.#options.authCooldownMs
+          : undefined;
+    if (cooldownMs !== undefined) {
+      this.#failedAt.set(name, this.#options.clock.now());
+      this.#manager.reportProviderFailure(API_QUOTA, name, { error: err, cooldownMs });
     }
     return err;
   }

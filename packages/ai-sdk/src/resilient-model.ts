@@ -24,6 +24,8 @@ function ownManagerConfig(o: ResolvedModelOptions): ResilienceConfig {
 export interface StreamAttempt {
   readonly selection: Selection;
   readonly opened: OpenedStream;
+  /** `clock.now()` when its request was sent. */
+  readonly startedAt: number;
 }
 
 /**
@@ -99,7 +101,7 @@ export class ResilientLanguageModel {
 
   /** Book the end of a stream: success with its headers, or a failure after output. */
   streamEnded(attempt: StreamAttempt, err?: unknown): void {
-    if (err === undefined) this.#pool.succeeded(attempt.selection.entry, attempt.opened.result.response?.headers);
+    if (err === undefined) this.#pool.succeeded(attempt.selection.entry, attempt.opened.result.response?.headers, attempt.startedAt);
     else this.#pool.failed(attempt.selection.entry, err, {});
   }
 
@@ -136,12 +138,13 @@ export class ResilientLanguageModel {
     const selection = this.#pool.select(attempt, memory);
     const { entry, model } = selection;
     const limit = this.#limit(selection, attempt, options);
+    const startedAt = this.#options.clock.now();
     try {
       const result = (await untilAborted(limit.signal, Promise.resolve(model.doGenerate({ ...options, abortSignal: limit.signal })))) as GenerateResultLike;
       if (this.#options.contentFilter === 'switch' && unifiedFinishReason(result.finishReason) === 'content-filter') {
         throw new ModelSkippedError(entry.config.name, 'content-filter', `Model "${entry.config.name}"'s content filter withheld the answer`);
       }
-      this.#pool.succeeded(entry, result.response?.headers);
+      this.#pool.succeeded(entry, result.response?.headers, startedAt);
       return result;
     } catch (err) {
       if (err instanceof ModelSkippedError) throw err;
@@ -155,9 +158,10 @@ export class ResilientLanguageModel {
     const selection = this.#pool.select(attempt, memory);
     const { entry, model } = selection;
     const limit = this.#limit(selection, attempt, options);
+    const startedAt = this.#options.clock.now();
     try {
       const opened = await openUntilOutput((signal) => model.doStream({ ...options, abortSignal: signal }) as PromiseLike<StreamResultLike>, limit);
-      return { selection, opened };
+      return { selection, opened, startedAt };
     } catch (err) {
       throw this.#pool.failed(entry, err, memory);
     }

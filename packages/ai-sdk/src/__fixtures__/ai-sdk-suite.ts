@@ -26,6 +26,9 @@ export interface AiSdk {
   RetryError: new (options: any) => Error;
 }
 
+/** The own manager's configuration: no log lines (the chain's exhausted calls log a warning). */
+const SILENT = { env: { RAMPART_LOG_LEVEL: 'silent' } };
+
 /** A loopback port nothing listens on (connection refused). */
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -67,7 +70,7 @@ export function aiSdkSuite(sdk: AiSdk): void {
   const openai = (name: string, model = `gpt-${name}`) => sdk.createOpenAI({ baseURL: mock.openaiBaseURL(name), apiKey: 'sk-test' }).chat(model);
   const anthropic = (name: string, model = `claude-${name}`) => sdk.createAnthropic({ baseURL: `${mock.anthropicBaseURL(name)}/v1`, apiKey: 'sk-test' })(model);
   const pair = (options: Record<string, unknown> = {}) =>
-    createResilientModel({ models: [{ name: 'primary', model: openai('primary') }, { name: 'secondary', model: anthropic('secondary') }], timeoutMs: 2_000, ...options });
+    createResilientModel({ resilience: SILENT, models: [{ name: 'primary', model: openai('primary') }, { name: 'secondary', model: anthropic('secondary') }], timeoutMs: 2_000, ...options });
   const count = (provider: string) => mock.count({ provider });
 
   describe(`createResilientModel with ai ${sdk.major}`, () => {
@@ -90,7 +93,7 @@ export function aiSdkSuite(sdk: AiSdk): void {
       for (const maxRetries of [0, 2, 5]) {
         mock.clearRequests();
         for (const p of ['primary', 'secondary']) mock.provider(p).setFaultRate(1, [{ type: 'server_error' }]);
-        const model = pair({ resilience: { fallbackStrategies: { api_quota: [{ strategy: 'retry', maxAttempts: 2, backoff: 'fixed', baseDelayMs: 1 }, { strategy: 'switch_provider' }] } } });
+        const model = pair({ resilience: { ...SILENT, fallbackStrategies: { api_quota: [{ strategy: 'retry', maxAttempts: 2, backoff: 'fixed', baseDelayMs: 1 }, { strategy: 'switch_provider' }] } } });
         try {
           const err = await rejection(sdk.generateText({ model, prompt: 'x', maxRetries }));
           expect(err).toBeInstanceOf(Error);
@@ -108,7 +111,7 @@ export function aiSdkSuite(sdk: AiSdk): void {
 
     it('switches on 503, on a refused connection and on a hang (per-attempt timeout)', async () => {
       const refused = sdk.createOpenAI({ baseURL: `http://127.0.0.1:${refusedPort}/v1`, apiKey: 'sk-test' }).chat('gone');
-      const model = createResilientModel({ models: [{ name: 'primary', model: refused }, { name: 'secondary', model: anthropic('secondary') }], timeoutMs: 500 });
+      const model = createResilientModel({ resilience: SILENT, models: [{ name: 'primary', model: refused }, { name: 'secondary', model: anthropic('secondary') }], timeoutMs: 500 });
       try {
         const started = performance.now();
         expect((await sdk.generateText({ model, prompt: 'refused' })).text).toBe('secondary/claude-secondary: refused');
@@ -203,7 +206,7 @@ export function aiSdkSuite(sdk: AiSdk): void {
       // the Anthropic provider's JSON tool mode: the mock answers with a call of the first tool offered
       const providerOptions = { anthropic: { structuredOutputMode: 'jsonTool' } };
       for (const kind of ['generate', 'stream'] as const) {
-        const model = createResilientModel({ models: [{ name: 'primary', model: anthropic('primary') }, { name: 'secondary', model: anthropic('secondary') }] });
+        const model = createResilientModel({ resilience: SILENT, models: [{ name: 'primary', model: anthropic('primary') }, { name: 'secondary', model: anthropic('secondary') }] });
         try {
           if (kind === 'generate') {
             mock.provider('primary').enqueue({ type: 'overloaded' });
