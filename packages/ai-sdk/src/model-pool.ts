@@ -1,6 +1,7 @@
 import { aiSdkFailureKind, classifyError, currentFallback, ResourceType, type FallbackAttempt, type ResilienceManager } from '@rampart/core';
 import { QuotaTracker, readRateLimitHeaders } from '@rampart/llm';
 import { ModelSkippedError } from './errors/model-skipped-error.js';
+import { LatencyWindow } from './hedge.js';
 import type { ResolvedModelEntry, ResolvedModelOptions } from './options.js';
 import type { LanguageModelLike } from './types.js';
 
@@ -10,6 +11,8 @@ const API_QUOTA = ResourceType.API_QUOTA;
 export interface PoolEntry {
   readonly config: ResolvedModelEntry;
   readonly quota: QuotaTracker;
+  /** Latencies of its last answers (hedging's delay). */
+  readonly latencies: LatencyWindow;
 }
 
 /** The entry and the model an attempt uses. */
@@ -41,7 +44,7 @@ export class ModelPool {
   constructor(options: ResolvedModelOptions, manager: ResilienceManager) {
     this.#options = options;
     this.#manager = manager;
-    for (const m of options.models) this.#entries.set(m.name, { config: m, quota: new QuotaTracker(options.clock) });
+    for (const m of options.models) this.#entries.set(m.name, { config: m, quota: new QuotaTracker(options.clock), latencies: new LatencyWindow() });
     this.#names = options.models.map((m) => m.name);
     manager.declareProviders(API_QUOTA, this.#names);
   }
@@ -66,10 +69,22 @@ export class ModelPool {
   select(attempt: FallbackAttempt | undefined, memory: CallMemory): Selection {
     const name = attempt?.provider ?? currentFallback()?.provider;
     const entry = (name === undefined ? undefined : this.#entries.get(name)) ?? this.#entries.get(this.#names[0]!)!;
-    const window = entry.config.contextWindow;
-    if (memory.tooLongFor !== undefined && (window === undefined || window <= memory.tooLongFor)) {
+    if (!fits(entry, memory)) {
       throw new ModelSkippedError(entry.config.name, 'context-window', `Model "${entry.config.name}" skipped: its context window is not larger than that of a model that refused the prompt as too long`);
     }
+    return this.#selection(entry, attempt);
+  }
+
+  /** The model a hedge of an attempt on `current` asks: the next available one in the call's order. */
+  hedgeFor(current: string, attempt: FallbackAttempt | undefined, memory: CallMemory): Selection | undefined {
+    for (const name of this.order()) {
+      const entry = this.#entries.get(name)!;
+      if (name !== current && fits(entry, memory) && this.#manager.isProviderAvailable(API_QUOTA, name)) return this.#selection(entry, attempt);
+    }
+    return undefined;
+  }
+
+  #selection(entry: PoolEntry, attempt: FallbackAttempt | undefined): Selection {
     const degraded = (attempt?.degradation ?? currentFallback()?.degradation ?? 0) > 0;
     return { entry, degraded, model: degraded ? entry.config.degraded : entry.config.model };
   }
@@ -81,6 +96,7 @@ export class ModelPool {
    */
   succeeded(entry: PoolEntry, headers: Record<string, string | undefined> | undefined, startedAt: number): void {
     this.#readQuota(entry, headers);
+    entry.latencies.record(this.#options.clock.now() - startedAt);
     const failedAt = this.#failedAt.get(entry.config.name);
     if (failedAt !== undefined && startedAt <= failedAt) return;
     this.#failedAt.delete(entry.config.name);
@@ -125,6 +141,12 @@ export class ModelPool {
     const snapshot = readRateLimitHeaders(headers, this.#options.clock.wallNow());
     if (snapshot) entry.quota.record(snapshot);
   }
+}
+
+/** Whether a model may take a prompt that a model of window `memory.tooLongFor` refused as too long. */
+function fits(entry: PoolEntry, memory: CallMemory): boolean {
+  const window = entry.config.contextWindow;
+  return memory.tooLongFor === undefined || (window !== undefined && window > memory.tooLongFor);
 }
 
 function responseHeaders(err: unknown): Record<string, string | undefined> | undefined {

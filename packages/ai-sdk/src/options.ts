@@ -1,5 +1,6 @@
 import { CLOCK_METHODS, ConfigError, systemClock, zodIssueToConfigError, type Clock, type ResilienceConfig, type ResilienceManager } from '@rampart/core';
 import { z } from 'zod';
+import type { HedgingOptions } from './hedge.js';
 import type { LanguageModelLike } from './types.js';
 
 /** One model of a resilient model's list (first = primary). */
@@ -55,6 +56,12 @@ export interface ResilientModelOptions<M extends LanguageModelLike = LanguageMod
   streamResume?: StreamResumePolicy;
   /** Quota usage (percent, from rate-limit headers) at which a model goes last in the order. Default 95. */
   quotaCriticalPercent?: number;
+  /**
+   * Hedge slow calls across models (opt-in; `doGenerate` only): when the model an attempt uses has not
+   * answered within a delay (default twice its recent p90), the next available model is asked beside
+   * it; the first answer wins and the other request is aborted, within a cap on extra requests.
+   */
+  hedging?: HedgingOptions;
   /** Configuration of the model's own manager (ignored when `manager` is given). */
   resilience?: ResilienceConfig;
   clock?: Clock;
@@ -82,6 +89,7 @@ export interface ResolvedModelOptions {
   readonly contentFilter: ContentFilterPolicy;
   readonly streamResume: StreamResumePolicy;
   readonly quotaCriticalPercent: number;
+  readonly hedging: HedgingOptions | undefined;
   readonly resilience: Readonly<ResilienceConfig> | undefined;
   readonly clock: Clock;
 }
@@ -114,6 +122,7 @@ const optionsSchema = z.strictObject({
   contentFilter: z.enum(['return', 'switch']).optional(),
   streamResume: z.enum(['error', 'continue']).optional(),
   quotaCriticalPercent: z.number().min(0).max(100).optional(),
+  hedging: z.strictObject({ delayMs: z.union([z.literal('auto'), msOrZero]).optional(), maxExtraPercent: z.number().min(0).max(100).optional() }).optional(),
   resilience: z.custom<ResilienceConfig>(isObject, 'must be a ResilienceConfig object').optional(),
   clock: z.custom<Clock>((v) => isObject(v) && CLOCK_METHODS.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'), 'must be a Clock').optional(),
 });
@@ -152,6 +161,7 @@ export function resolveModelOptions(options: ResilientModelOptions): ResolvedMod
     contentFilter: o.contentFilter ?? 'return',
     streamResume: o.streamResume ?? 'error',
     quotaCriticalPercent: o.quotaCriticalPercent ?? 95,
+    hedging: o.hedging && Object.freeze({ ...o.hedging }),
     resilience: o.resilience && Object.freeze({ ...o.resilience }),
     clock: o.clock ?? systemClock,
   });

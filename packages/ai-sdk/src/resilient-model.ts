@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { deadline, ResilienceManager, ResourceType, TimeoutError, type FallbackAttempt, type ResilienceConfig } from '@rampart/core';
+import { createHedging, deadline, ResilienceManager, ResourceType, TimeoutError, type FallbackAttempt, type ResilienceConfig } from '@rampart/core';
 import { DEFAULT_LLM_CHAIN } from '@rampart/llm';
 import { boundaryError } from './errors/model-call-failed-error.js';
 import { ModelSkippedError } from './errors/model-skipped-error.js';
+import { HedgePlan } from './hedge.js';
 import { ModelPool, type CallMemory, type Selection } from './model-pool.js';
 import { resolveModelOptions, type ResilientModelOptions, type ResolvedModelOptions } from './options.js';
 import { openUntilOutput, untilAborted, type OpenedStream } from './stream-session.js';
@@ -43,6 +44,7 @@ export class ResilientLanguageModel {
   readonly #options: ResolvedModelOptions;
   readonly #pool: ModelPool;
   readonly #ownsManager: boolean;
+  readonly #hedging: HedgePlan | undefined;
   #starting: Promise<void> | undefined;
 
   constructor(options: ResilientModelOptions) {
@@ -53,6 +55,7 @@ export class ResilientLanguageModel {
     this.#ownsManager = o.manager === undefined;
     this.manager = o.manager ?? new ResilienceManager(o.team, ownManagerConfig(o));
     this.#pool = new ModelPool(o, this.manager);
+    this.#hedging = o.hedging && new HedgePlan(o.hedging);
   }
 
   /** URLs the primary model accepts as file inputs without downloading them. */
@@ -125,19 +128,34 @@ export class ResilientLanguageModel {
     return this.#starting;
   }
 
-  #limit(selection: Selection, attempt: FallbackAttempt | undefined, options: CallOptionsLike) {
+  #limit(selection: Selection, signal: AbortSignal | undefined) {
     const ms = this.#options.timeoutMs;
     const name = selection.entry.config.name;
-    return deadline(this.#options.clock, ms, {
-      signal: attempt?.signal ?? options.abortSignal,
-      error: () => new TimeoutError(ms, `Model "${name}" gave no answer within ${ms} ms`),
-    });
+    return deadline(this.#options.clock, ms, { signal, error: () => new TimeoutError(ms, `Model "${name}" gave no answer within ${ms} ms`) });
   }
 
+  /** One chain attempt of `doGenerate`: one request, or (hedging) one request and perhaps a hedge beside it. */
   async #generateOnce(attempt: FallbackAttempt | undefined, options: CallOptionsLike, memory: CallMemory): Promise<GenerateResultLike> {
     const selection = this.#pool.select(attempt, memory);
+    const signal = attempt?.signal ?? options.abortSignal;
+    const plan = this.#hedging;
+    const partner = plan?.admit() ? this.#pool.hedgeFor(selection.entry.config.name, attempt, memory) : undefined;
+    if (plan === undefined || partner === undefined) return this.#request(selection, options, memory, signal);
+    const hedging = createHedging({ delayMs: plan.delayFor(selection.entry.latencies), clock: this.#options.clock });
+    return hedging.execute(
+      (ctx) => {
+        if (ctx.attempt === 1) return this.#request(selection, options, memory, ctx.signal);
+        plan.hedged();
+        return this.#request(partner, options, memory, ctx.signal);
+      },
+      { signal },
+    );
+  }
+
+  /** One upstream request to `selection`'s model, within the per-attempt timeout, booked with the pool. */
+  async #request(selection: Selection, options: CallOptionsLike, memory: CallMemory, signal: AbortSignal | undefined): Promise<GenerateResultLike> {
     const { entry, model } = selection;
-    const limit = this.#limit(selection, attempt, options);
+    const limit = this.#limit(selection, signal);
     const startedAt = this.#options.clock.now();
     try {
       const result = (await untilAborted(limit.signal, Promise.resolve(model.doGenerate({ ...options, abortSignal: limit.signal })))) as GenerateResultLike;
@@ -157,7 +175,7 @@ export class ResilientLanguageModel {
   async #streamOnce(attempt: FallbackAttempt | undefined, options: CallOptionsLike, memory: CallMemory): Promise<StreamAttempt> {
     const selection = this.#pool.select(attempt, memory);
     const { entry, model } = selection;
-    const limit = this.#limit(selection, attempt, options);
+    const limit = this.#limit(selection, attempt?.signal ?? options.abortSignal);
     const startedAt = this.#options.clock.now();
     try {
       const opened = await openUntilOutput((signal) => model.doStream({ ...options, abortSignal: signal }) as PromiseLike<StreamResultLike>, limit);

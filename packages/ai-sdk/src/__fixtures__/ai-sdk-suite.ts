@@ -249,6 +249,35 @@ export function aiSdkSuite(sdk: AiSdk): void {
       }
     });
 
+    it('hedging (opt-in): a hung primary is answered by the next model after the delay, the loser aborted, within the cap', async () => {
+      const model = pair({ timeoutMs: 10_000, hedging: { delayMs: 50, maxExtraPercent: 50 } });
+      try {
+        mock.provider('primary').enqueue({ type: 'hang' });
+        const started = performance.now();
+        expect((await sdk.generateText({ model, prompt: 'hedged' })).text).toBe('secondary/claude-secondary: hedged');
+        expect(performance.now() - started).toBeLessThan(5_000); // far below the 10 s attempt timeout
+        expect(count('primary')).toBe(1);
+        expect(count('secondary')).toBe(1);
+        // a healthy primary answers within the delay: no hedge, one request
+        mock.clearRequests();
+        expect((await sdk.generateText({ model, prompt: 'plain' })).text).toBe('primary/gpt-primary: plain');
+        expect(mock.requests.length).toBe(1);
+      } finally {
+        await model.close();
+      }
+      // with no budget for extra requests, the hung primary is waited for until its attempt timeout
+      const capped = pair({ timeoutMs: 300, hedging: { delayMs: 10, maxExtraPercent: 0 } });
+      try {
+        mock.clearRequests();
+        mock.provider('primary').enqueue({ type: 'hang' });
+        const started = performance.now();
+        expect((await sdk.generateText({ model: capped, prompt: 'capped' })).text).toBe('secondary/claude-secondary: capped');
+        expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+      } finally {
+        await capped.close();
+      }
+    });
+
     it('classifies the AI SDK errors it sees (real classes)', () => {
       const limited = new sdk.APICallError({ message: 'limited', url: 'u', requestBodyValues: {}, statusCode: 429, responseHeaders: { 'retry-after': '7' } });
       expect(classifyError(limited)).toEqual({ kind: 'rate_limited', retryAfterMs: 7000 });

@@ -1,0 +1,73 @@
+/** Options of hedging across models (`createResilientModel({ hedging })`). */
+export interface HedgingOptions {
+  /**
+   * How long the first model may take before the next available model is asked beside it, ms; the
+   * first answer wins and the other request is aborted. Default `'auto'`: twice the model's recent p90
+   * latency (its last 100 answers; at least 10 ms), and 1,000 ms until it has answered 10 times.
+   */
+  delayMs?: number | 'auto';
+  /** Cap on extra requests, as a percentage of calls (a hedge is started only while within it). Default 10. */
+  maxExtraPercent?: number;
+}
+
+const WINDOW = 100;
+const MIN_SAMPLES = 10;
+
+/** The latencies of a model's last 100 answers, for its hedging delay. */
+export class LatencyWindow {
+  readonly #samples: number[] = [];
+  #next = 0;
+  #p90: number | undefined;
+
+  record(ms: number): void {
+    if (this.#samples.length < WINDOW) this.#samples.push(ms);
+    else this.#samples[this.#next] = ms;
+    this.#next = (this.#next + 1) % WINDOW;
+    this.#p90 = undefined;
+  }
+
+  /** The 90th percentile of the window; undefined below 10 samples. */
+  p90(): number | undefined {
+    if (this.#samples.length < MIN_SAMPLES) return undefined;
+    if (this.#p90 === undefined) {
+      const sorted = [...this.#samples].sort((a, b) => a - b);
+      this.#p90 = sorted[Math.floor(sorted.length * 0.9)]!;
+    }
+    return this.#p90;
+  }
+}
+
+/** Resolved hedging: the delay for a model's latencies, and a budget of extra requests. */
+export class HedgePlan {
+  readonly #delayMs: number | 'auto';
+  readonly #maxExtraPercent: number;
+  #calls = 0;
+  #hedges = 0;
+
+  constructor(options: HedgingOptions) {
+    this.#delayMs = options.delayMs ?? 'auto';
+    this.#maxExtraPercent = options.maxExtraPercent ?? 10;
+  }
+
+  delayFor(latencies: LatencyWindow): number {
+    if (this.#delayMs !== 'auto') return this.#delayMs;
+    const p90 = latencies.p90();
+    return p90 === undefined ? 1_000 : Math.max(10, 2 * p90);
+  }
+
+  /** Count a call; true when a hedge for it would stay within the cap. */
+  admit(): boolean {
+    this.#calls++;
+    return this.#hedges * 100 < this.#calls * this.#maxExtraPercent;
+  }
+
+  /** Count a hedge actually sent. */
+  hedged(): void {
+    this.#hedges++;
+  }
+
+  /** Extra requests so far, per call (for stats and tests). */
+  get extraPerCall(): number {
+    return this.#calls === 0 ? 0 : this.#hedges / this.#calls;
+  }
+}
