@@ -16,6 +16,11 @@ export interface ExecuteWithFallbackOptions {
    * input. Without them, `fn` is called with the invocation's `FallbackAttempt`.
    */
   args?: readonly unknown[] | undefined;
+  /**
+   * When `fn` takes the attempt (no `args`): the values that identify the call's input for USE_CACHE
+   * and coalescing, with `key` (e.g. a tool's arguments). Ignored when `args` are given.
+   */
+  input?: readonly unknown[] | undefined;
   /** Cancels the call, its fallback waits and its queue slot. */
   signal?: AbortSignal | undefined;
   /**

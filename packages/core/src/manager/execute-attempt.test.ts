@@ -86,6 +86,31 @@ describe('execute(type, fn): fn gets the attempt it runs', () => {
     expect(signal?.aborted).toBe(true);
   });
 
+  it('caches by key and input when fn takes the attempt: different inputs are different entries', async () => {
+    const t = testManager({ providers: { api_quota: ['openai'] }, fallbackStrategies: { api_quota: [new FallbackAction(FallbackStrategy.USE_CACHE)] } });
+    managers.push(t.manager);
+    let calls = 0;
+    const ask = (input: string, fail = false) =>
+      drive(
+        t.clock,
+        t.manager.execute(
+          API_QUOTA,
+          () => {
+            calls++;
+            if (fail) throw Object.assign(new Error('HTTP 503'), { status: 503 });
+            return `answer to ${input}`;
+          },
+          { key: 'ask', input: [input] },
+        ),
+      );
+    await expect(ask('a')).resolves.toBe('answer to a');
+    await expect(ask('b')).resolves.toBe('answer to b');
+    // the provider fails: each input is answered from its own cache entry
+    await expect(ask('a', true)).resolves.toBe('answer to a');
+    await expect(ask('b', true)).resolves.toBe('answer to b');
+    expect(calls).toBe(4);
+  });
+
   it('keeps fn(...args) when args are given (the decorator form): no attempt argument is appended', async () => {
     const { manager, clock } = setup();
     const received: unknown[][] = [];

@@ -34,7 +34,7 @@ export function makeGuardedCall<T>(
   let argsJson: string | undefined;
   let argsNotSerialisable: string | undefined;
   if (needs.cache || (needs.persist && options.identity)) {
-    const s = serializeArgs(args);
+    const s = serializeArgs(options.args ?? options.input ?? args);
     if (s.ok) argsJson = s.json;
     else argsNotSerialisable = s.reason;
   }

@@ -122,8 +122,8 @@ export class GuardedExecutor {
   async #nested<T>(type: ResourceType, fn: (...a: unknown[]) => T | PromiseLike<T>, options: ExecuteWithFallbackOptions): Promise<Awaited<T>> {
     if (options.args !== undefined) return (await fn(...options.args)) as Awaited<T>;
     const outer = currentFallback();
-    const list = options.providers ?? this.#parts.providers.get(type);
-    const provider = outer?.provider !== undefined && list.includes(outer.provider) ? outer.provider : list[0];
+    // the outer chain's provider as it named it (an integration maps names of a shared list itself)
+    const provider = outer?.provider ?? (options.providers ?? this.#parts.providers.get(type))[0];
     const ms = options.deadlineMs === undefined ? undefined : callDeadlineMs(options.deadlineMs);
     const clock = this.#config.clock;
     const source = { resource: type, operation: options.operation, signal: options.signal, deadline: ms === undefined ? Number.POSITIVE_INFINITY : clock.now() + ms };

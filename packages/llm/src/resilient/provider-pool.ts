@@ -1,4 +1,4 @@
-import { currentFallback, ResourceType, type FallbackContext } from '@rampart/core';
+import { currentFallback, ResourceType, type FallbackAttempt, type FallbackContext } from '@rampart/core';
 import type { ProviderAdapter } from '../adapters/adapter.js';
 import type { AdapterOptions } from '../adapters/adapter-options.js';
 import { AnthropicAdapter } from '../adapters/anthropic-adapter.js';
@@ -74,7 +74,9 @@ export class ProviderPool {
         manager.registerApiQuotaMonitor(p.name, () => entry.quota.reading(), options.quotaThresholds ? { thresholds: options.quotaThresholds } : undefined);
       }
     }
-    this.#order = options.providers.map((p) => p.name);
+    this.#order = Object.freeze(options.providers.map((p) => p.name));
+    // the registered list is what a decorated team method's chain walks (its calls reach this LLM
+    // through currentFallback()); this LLM's own calls pass their routed list per call
     manager.setProviders(API_QUOTA, [...this.#order]);
   }
 
@@ -88,33 +90,35 @@ export class ProviderPool {
   }
 
   /**
-   * Re-order the manager's providers for this call: by the routing option, then providers whose quota
-   * is critical go last (so the chain turns to another provider before the 429 arrives).
+   * This call's providers, in order: by the routing option, then providers whose quota is critical
+   * go last (so the chain turns to another provider before the 429 arrives). Passed to the manager
+   * per call (`execute`'s `providers`), so two LLMs on one manager never overwrite each other's list.
    */
-  route(promptChars: number): void {
+  route(promptChars: number): readonly string[] {
     const critical = this.#options.quotaThresholds?.critical ?? 95;
     const ordered = routeOrder(this.#options.routing, this.#options.providers, this.stats, promptChars).map((p) => p.name);
     const hot = (n: string) => this.#entries.get(n)!.quota.usagePercent() >= critical;
     const names = [...ordered.filter((n) => !hot(n)), ...ordered.filter(hot)];
-    if (names.some((n, i) => n !== this.#order[i])) {
-      this.#order = names;
-      this.#manager.setProviders(API_QUOTA, [...names]);
-    }
+    if (names.some((n, i) => n !== this.#order[i])) this.#order = Object.freeze(names);
+    return this.#order;
   }
 
   /**
-   * The API_QUOTA fallback context of the running invocation, when it is one this pool can follow
-   * (its provider is one of ours, or unset = the primary).
+   * The API_QUOTA fallback context of a decorated method's invocation running now, when it is one
+   * this pool can follow (its provider is one of ours, or unset = the primary).
    */
   context(): FallbackContext | undefined {
     const fb = currentFallback();
     return fb?.resource === API_QUOTA && (fb.provider === undefined || this.#entries.has(fb.provider)) ? fb : undefined;
   }
 
-  /** The provider and model for the running attempt: the chain's choice, else the manager's primary. */
-  select(): Selection {
-    const context = this.context();
-    const name = context?.provider ?? this.#manager.getProviders(API_QUOTA).find((n) => this.#entries.has(n));
+  /**
+   * The provider and model for the running attempt: the attempt's provider (the manager's chain
+   * decides), else a decorated method's fallback context, else the routed primary.
+   */
+  select(attempt?: FallbackAttempt): Selection {
+    const context = attempt ?? this.context();
+    const name = context?.provider ?? this.#order[0];
     const entry = name === undefined ? undefined : this.#entries.get(name);
     if (!entry) {
       throw new LlmBadRequestError(`The fallback chain chose provider "${String(name)}", which this ResilientLLM does not have`, { provider: String(name), scope: 'provider' });

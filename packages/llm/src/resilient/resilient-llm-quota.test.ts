@@ -1,7 +1,7 @@
 import { ResourceStatus, ResourceType } from '@rampart/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MockProviderServer } from '../testing/mock-provider-server.js';
-import { llmOptions, mockProviders } from './__fixtures__/llm-fixture.js';
+import { llmOptions, mockProviders, teamManager } from './__fixtures__/llm-fixture.js';
 import { ResilientLLM } from './resilient-llm.js';
 
 let server: MockProviderServer;
@@ -64,8 +64,22 @@ describe('ResilientLLM routing', () => {
     const res = await l.invoke('cheap please');
     expect(res.provider).toBe('local');
     expect(res.costUsd).toBeCloseTo((res.usage.outputTokens * 0.5) / 1_000_000, 12);
-    expect(l.manager.getProviders(ResourceType.API_QUOTA)).toEqual(['local', 'openai', 'anthropic']);
+    // the routed order is this call's own list: the manager's registered list is left as configured
+    expect(l.manager.getProviders(ResourceType.API_QUOTA)).toEqual(['openai', 'anthropic', 'local']);
     expect(l.stats().local?.costUsd).toBeCloseTo(res.costUsd!, 12);
+  });
+
+  it('two LLMs on one manager keep their own provider order: routing one never reorders the other', async () => {
+    const manager = teamManager('two-llms');
+    const [openai, anthropic, local] = mockProviders(server);
+    const cheap = llm({ manager, routing: 'cost', providers: [{ ...openai!, pricing: { inputPerMillionUsd: 2.5, outputPerMillionUsd: 10 } }, { ...local!, pricing: { inputPerMillionUsd: 0, outputPerMillionUsd: 0.5 } }] });
+    const ordered = llm({ manager, providers: [anthropic!, openai!] });
+    for (let i = 0; i < 3; i++) {
+      // concurrent calls: each routes its own list as it starts
+      const [c, o] = await Promise.all([cheap.invoke(`c${i}`), ordered.invoke(`o${i}`)]);
+      expect([c.provider, o.provider]).toEqual(['local', 'anthropic']);
+    }
+    await manager.stop();
   });
 
   it('latency routing measures each provider once, then prefers the fastest', async () => {

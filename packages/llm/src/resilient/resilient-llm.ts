@@ -6,6 +6,7 @@ import {
   redactUrl,
   ResourceType,
   TimeoutError,
+  type FallbackAttempt,
   type ResilienceConfig,
   deadline,
 } from '@rampart/core';
@@ -86,13 +87,13 @@ export class ResilientLLM {
       // Inside a @withFallback(API_QUOTA) method, that method's chain alone decides: on the same
       // manager, execute() below runs the attempt directly (also on the plain first attempt); when the
       // chain re-invokes with a provider of ours (another manager's chain too), follow it here.
-      if (this.#pool.context()) return await this.#complete(request, call.signal);
+      if (this.#pool.context()) return await this.#complete(request, call.signal, undefined);
       let produced: ChatResponse | undefined;
       const useCache = options.cache ?? this.#options.cache;
       const result = await this.manager.execute(
         API_QUOTA,
-        async () => (produced = await this.#complete(request, call.signal)),
-        { key: useCache ? requestCacheKey(this.manager.team, request) : undefined, signal: call.signal },
+        async (attempt) => (produced = await this.#complete(request, call.signal, attempt)),
+        { key: useCache ? requestCacheKey(this.manager.team, request) : undefined, signal: call.signal, providers: call.providers },
       );
       // not produced by this call: USE_CACHE, or an identical concurrent call's answer shared with it
       return result === produced ? result : { ...result, cached: true };
@@ -113,8 +114,8 @@ export class ResilientLLM {
       const clock = this.#options.clock;
       const session =
         this.#pool.context()
-          ? await openSession(this.#pool, request, clock, call.signal)
-          : await this.manager.execute(API_QUOTA, () => openSession(this.#pool, request, clock, call.signal), { signal: call.signal });
+          ? await openSession(this.#pool, request, clock, call.signal, undefined)
+          : await this.manager.execute(API_QUOTA, (attempt) => openSession(this.#pool, request, clock, call.signal, attempt), { signal: call.signal, providers: call.providers });
       yield* sessionChunks(this.#pool, session, clock);
     } finally {
       call.dispose();
@@ -161,10 +162,11 @@ export class ResilientLLM {
     return this.#starting;
   }
 
-  async #complete(request: ChatRequest, signal: AbortSignal | undefined): Promise<ChatResponse> {
-    const { entry, model, degraded } = this.#pool.select();
+  async #complete(request: ChatRequest, signal: AbortSignal | undefined, attempt: FallbackAttempt | undefined): Promise<ChatResponse> {
+    const { entry, model, degraded } = this.#pool.select(attempt);
     const clock = this.#options.clock;
-    const scope = new AttemptScope(entry.config.name, model, entry.config.timeoutMs, clock, signal);
+    // the attempt's signal: the manager's call deadline, this LLM's own and the caller's
+    const scope = new AttemptScope(entry.config.name, model, entry.config.timeoutMs, clock, attempt?.signal ?? signal);
     const startedAt = clock.now();
     try {
       const r = await entry.adapter.complete(request, scope);
@@ -179,14 +181,14 @@ export class ResilientLLM {
   }
 
   /** Route the providers for this request and build the call's signal (caller's signal + deadline). */
-  #prepare(request: ChatRequest, options: InvokeOptions): { signal: AbortSignal | undefined; dispose: () => void } {
-    this.#pool.route(promptChars(request));
+  #prepare(request: ChatRequest, options: InvokeOptions): { signal: AbortSignal | undefined; providers: readonly string[]; dispose: () => void } {
+    const providers = this.#pool.route(promptChars(request));
     const deadlineMs = options.deadlineMs ?? this.#options.deadlineMs;
-    if (deadlineMs === undefined) return { signal: options.signal, dispose: () => undefined };
+    if (deadlineMs === undefined) return { signal: options.signal, providers, dispose: () => undefined };
     const limit = deadline(this.#options.clock, deadlineMs, {
       signal: options.signal,
       error: () => new TimeoutError(deadlineMs, `LLM call deadline of ${deadlineMs} ms passed`),
     });
-    return { signal: limit.signal, dispose: () => limit.dispose() };
+    return { signal: limit.signal, providers, dispose: () => limit.dispose() };
   }
 }

@@ -1,4 +1,4 @@
-import type { Clock } from '@rampart/core';
+import type { Clock, FallbackAttempt } from '@rampart/core';
 import type { StreamEvent } from '../adapters/adapter.js';
 import { AttemptScope } from '../adapters/attempt-scope.js';
 import { StreamInterruptedError } from '../errors/stream-interrupted-error.js';
@@ -22,10 +22,10 @@ export interface OpenedSession {
  * fails up to here (HTTP errors, a cut before the first token, a stream that ends without its
  * terminal event) is thrown into the chain, which may switch providers: the caller has seen nothing.
  */
-export async function openSession(pool: ProviderPool, request: ChatRequest, clock: Clock, signal: AbortSignal | undefined): Promise<OpenedSession> {
-  const selection = pool.select();
+export async function openSession(pool: ProviderPool, request: ChatRequest, clock: Clock, signal: AbortSignal | undefined, attempt: FallbackAttempt | undefined): Promise<OpenedSession> {
+  const selection = pool.select(attempt);
   const { entry, model } = selection;
-  const scope = new AttemptScope(entry.config.name, model, entry.config.timeoutMs, clock, signal);
+  const scope = new AttemptScope(entry.config.name, model, entry.config.timeoutMs, clock, attempt?.signal ?? signal);
   const startedAt = clock.now();
   let iterator: AsyncIterator<StreamEvent> | undefined;
   try {

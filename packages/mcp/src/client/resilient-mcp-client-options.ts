@@ -1,4 +1,4 @@
-import { ConfigError, knownKeys, ResourceType, type Clock, type OptionKeys } from '@rampart/core';
+import { ConfigError, knownKeys, ResourceType, type Clock, type FallbackAttempt, type OptionKeys } from '@rampart/core';
 import { resolveMcpServerConfig, type McpServerConfig, type ResolvedMcpServer } from '../endpoint/mcp-server-config.js';
 import type { McpOfflineResponder } from './offline-responder.js';
 import { qualifiedProviders } from './provider-ranks.js';
@@ -6,7 +6,8 @@ import { qualifiedProviders } from './provider-ranks.js';
 /** Options of one guarded call (a subset of `ResilienceManager.execute`'s options). */
 export interface McpExecuteOptions {
   key?: string | undefined;
-  args?: readonly unknown[] | undefined;
+  /** The tool's arguments: the cache key's input with `key` (the function takes the attempt, not them). */
+  input?: readonly unknown[] | undefined;
   signal?: AbortSignal | undefined;
   /** The call's overall deadline, ms (the manager's `deadlineMs` when absent). */
   deadlineMs?: number | undefined;
@@ -19,7 +20,8 @@ export interface McpExecuteOptions {
  * `execute` (with per-call `providers`) and its provider bookkeeping.
  */
 export interface McpResilienceHost {
-  execute<T>(resourceType: ResourceType, fn: (...args: never[]) => T | PromiseLike<T>, options?: McpExecuteOptions): Promise<Awaited<T>>;
+  /** Runs `fn` under the MCP_SERVER chain, handing each invocation its attempt (the endpoint to use). */
+  execute<T>(resourceType: ResourceType, fn: (attempt: FallbackAttempt) => T | PromiseLike<T>, options?: McpExecuteOptions): Promise<Awaited<T>>;
   setProviders(resourceType: ResourceType, names: string[]): void;
   getProviders(resourceType: ResourceType): readonly string[];
   reportProviderFailure(resourceType: ResourceType, provider: string, options?: { cooldownMs?: number; error?: unknown }): void;

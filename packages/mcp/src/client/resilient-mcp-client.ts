@@ -1,5 +1,5 @@
 import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { ConfigError, currentFallback, ResourceType } from '@rampart/core';
+import { ConfigError, ResourceType, type FallbackAttempt } from '@rampart/core';
 import { McpConnection } from '../connection/mcp-connection.js';
 import { McpNoTargetError } from '../errors/mcp-no-target-error.js';
 import { McpServerError } from '../errors/mcp-server-error.js';
@@ -29,8 +29,8 @@ export interface McpCallToolOptions {
  * with the logical server's own qualified providers — `supabase/primary`, `supabase/secondary`,
  * `supabase/fallback3`… (one per endpoint) and `supabase/mock` (its offline responder, when
  * declared) — so cooldowns, circuit breakers and `mcp_server:<provider>` monitors are kept per
- * logical server. The endpoint is chosen from `currentFallback()?.provider` (undefined = the
- * primary); a bare rank (`secondary`, `mock`) from an outer chain that walks the registered list is
+ * logical server. The endpoint is the attempt's `provider` (`execute` hands each invocation its
+ * attempt: the primary on the plain call); a bare rank (`secondary`, `mock`) from an outer chain that walks the registered list is
  * understood too. The registered MCP_SERVER list is left alone; the qualified names are declared
  * with `manager.declareProviders` when the manager has it.
  *
@@ -68,10 +68,9 @@ export class ResilientMCPClient {
     if (typeof tool !== 'string' || tool === '') return Promise.reject(new ConfigError('tool', 'must be a non-empty string', tool));
     if (this.#closed) return Promise.reject(new ConfigError('client', 'the ResilientMCPClient is closed'));
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
-    const attempt = (toolArgs: Record<string, unknown>) => this.#attempt(logical, tool, toolArgs, timeoutMs, options.signal);
-    return this.options.manager.execute(ResourceType.MCP_SERVER, attempt as (...a: never[]) => Promise<CallToolResult>, {
+    return this.options.manager.execute(ResourceType.MCP_SERVER, (attempt) => this.#attempt(logical, tool, args, timeoutMs, attempt), {
       key: `mcp:${server}/${tool}`,
-      args: [args],
+      input: [args],
       signal: options.signal,
       deadlineMs: options.deadlineMs,
       providers: logical.providers,
@@ -86,15 +85,16 @@ export class ResilientMCPClient {
     await Promise.all(connections.map((c) => c.close()));
   }
 
-  /** One invocation by the chain: the target follows the fallback context's provider. */
+  /** One invocation by the chain: the target is the attempt's provider. */
   async #attempt(
     logical: ResolvedLogicalServer,
     tool: string,
     args: Record<string, unknown>,
     timeoutMs: number,
-    signal: AbortSignal | undefined,
+    attempt: FallbackAttempt,
   ): Promise<CallToolResult> {
-    const chosen = currentFallback()?.provider;
+    const chosen = attempt.provider;
+    const signal = attempt.signal;
     const target = chosen === undefined ? ({ kind: 'endpoint', index: 0 } as const) : targetOf(logical.name, chosen);
     if (target === undefined) {
       throw new McpNoTargetError(logical.name, String(chosen), `not one of its providers (${logical.providers.join(', ')})`);
