@@ -219,8 +219,10 @@ export class ResilientPool {
     const server = this.#servers.get(provider);
     if (!server) throw new UnknownServerError(`ResilientPool has no server named "${provider}"`);
     const primary = this.#topology.leader;
-    if (provider !== primary && !readOnly && !this.options.allowWriteFailover) {
-      throw new PrimaryUnavailableError(primary, provider, this.#lastPrimaryError);
+    if (!readOnly && !this.options.allowWriteFailover) {
+      if (provider !== primary) throw new PrimaryUnavailableError(primary, provider, this.#lastPrimaryError);
+      // a retry of a write after a check found the primary gone: no server may take it
+      if (this.#topology.writeTarget() !== provider) throw new PrimaryUnavailableError(primary, undefined, this.#lastPrimaryError, this.#topology.describe());
     }
     const fenced = this.#topology.state(provider).fenced;
     if (fenced !== undefined) throw new FencedServerError(provider, fenced);
