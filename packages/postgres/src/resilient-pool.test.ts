@@ -181,6 +181,8 @@ describe('ResilientPool', () => {
     for (const s of SERVERS) await proxies[s]!.stop();
     expect(await whoami()).toBe('primary');
     expect(steps.at(-1)).toMatchObject({ strategy: FallbackStrategy.USE_CACHE, outcome: 'answered' });
+    // the cache is keyed by the text and parameters: another query is not answered with this one's rows
+    await expect(drive(pool.query('SELECT name FROM whoami WHERE name = $1', ['primary'], { readOnly: true }))).rejects.toThrow();
   });
 
   it('end() closes its monitors and pools; later queries reject', async () => {

@@ -1,5 +1,4 @@
 import { FailureMeaning, RampartError, ResourceType, type FallbackAttempt, type ResilienceManager } from '@rampart/core';
-import { createHash } from 'node:crypto';
 import pg, { type Pool, type QueryResult, type QueryResultRow } from 'pg';
 import { classifyPgError } from './classify-pg-error.js';
 import { usePgErrorClassifier } from './pg-error-classifier.js';
@@ -170,26 +169,15 @@ export class ResilientPool {
       const t = this.#topology;
       return Promise.reject(new PrimaryUnavailableError(t.leader, undefined, this.#lastPrimaryError, t.describe()));
     }
-    // the manager keys its cache (and coalesces identical concurrent reads) by this key; a read that
-    // must see this pool's last write is never answered from the cache
-    const key = readOnly && this.options.cacheReads && minLsn === undefined ? this.#cacheKey(text, params) : undefined;
+    // the manager keys its cache (and coalesces identical concurrent reads) by this key plus the
+    // input; a read that must see this pool's last write is never answered from the cache
+    const key = readOnly && this.options.cacheReads && minLsn === undefined ? this.#cachePrefix : undefined;
     return this.#manager.execute(
       ResourceType.DATABASE,
       (attempt: FallbackAttempt) => this.#run<R>(text, params, readOnly, attempt, providers[0]!),
       // a write that reaches a read-only standby (25006) leaves it out of writes only: reads keep it
-      { key, signal: options.signal, deadlineMs: options.deadlineMs, operation: readOnly ? 'read' : 'write', providers },
+      { key, input: [text, params], signal: options.signal, deadlineMs: options.deadlineMs, operation: readOnly ? 'read' : 'write', providers },
     );
-  }
-
-  /** The cache key of a read: the primary's target, the text and the parameters (hashed when long); none for parameters JSON cannot hold. */
-  #cacheKey(text: string, params: unknown[] | undefined): string | undefined {
-    let json: string;
-    try {
-      json = JSON.stringify([text, params ?? []], (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
-    } catch {
-      return undefined;
-    }
-    return `${this.#cachePrefix}\u0000${json.length > 256 ? createHash('sha256').update(json).digest('base64url') : json}`;
   }
 
   /** Unregister and close the monitors, and end the pools this created (pools passed in are left open). */
