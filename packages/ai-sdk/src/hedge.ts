@@ -6,7 +6,7 @@ export interface HedgingOptions {
    * latency (its last 100 answers; at least 10 ms), and 1,000 ms until it has answered 10 times.
    */
   delayMs?: number | 'auto';
-  /** Cap on extra requests, as a percentage of calls (a hedge is started only while within it). Default 10. */
+  /** Cap on extra requests, as a percentage of calls (a hedge is started only while within it). Default 20: at most 1.2 requests per call. */
   maxExtraPercent?: number;
 }
 
@@ -46,7 +46,7 @@ export class HedgePlan {
 
   constructor(options: HedgingOptions) {
     this.#delayMs = options.delayMs ?? 'auto';
-    this.#maxExtraPercent = options.maxExtraPercent ?? 10;
+    this.#maxExtraPercent = options.maxExtraPercent ?? 20;
   }
 
   delayFor(latencies: LatencyWindow): number {

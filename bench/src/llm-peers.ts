@@ -1,0 +1,451 @@
+// Side by side: createResilientModel (@rampart/ai-sdk), ResilientLLM (@rampart/llm), ai-fallback and
+// LangChain.js withFallbacks, each with its defaults, through the same seeded fault schedule against one
+// loopback MockProviderServer. The primary sits behind an HTTP proxy of ours that can refuse connections
+// (its port closed), hold 10% of requests for 5 s (brownout) and time-stamp every request it forwards.
+// Run: npm run build -w @rampart/bench && npm run bench:llm-peers -w @rampart/bench
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { createOpenAI } from '@ai-sdk/openai';
+import { ChatOpenAI } from '@langchain/openai';
+import { createResilientModel } from '@rampart/ai-sdk';
+import { seededRandom } from '@rampart/core';
+import { ResilientLLM } from '@rampart/llm';
+import { startMockProviderServer, type MockFault, type MockProviderServer } from '@rampart/llm/testing';
+import { generateText, streamText, type LanguageModel } from 'ai';
+import { createFallback } from 'ai-fallback';
+import { formatTable } from './harness.js';
+
+/** What one contender exposes: a call, a stream (text pieces), and its teardown. */
+interface Contender {
+  name: string;
+  generate(prompt: string): Promise<string>;
+  stream(prompt: string): AsyncIterable<string>;
+  close(): Promise<void>;
+}
+
+/** A request the primary's proxy forwarded: when it arrived, when and what the mock answered. */
+interface ProxiedRequest {
+  at: number;
+  answeredAt: number;
+  status: number;
+  retryAfterMs: number | undefined;
+}
+
+/** The primary's front door: an HTTP proxy to the mock that can refuse, delay and time-stamp. */
+class PrimaryProxy {
+  readonly requests: ProxiedRequest[] = [];
+  brownout: { rate: number; delayMs: number; random: () => number } | undefined;
+  #server: Server | undefined;
+  #sockets = new Set<Socket>();
+  #timers = new Set<NodeJS.Timeout>();
+  port = 0;
+
+  constructor(readonly target: string) {}
+
+  async open(): Promise<void> {
+    const server = createServer((req, res) => this.#forward(req, res));
+    server.on('connection', (s) => {
+      this.#sockets.add(s);
+      s.once('close', () => this.#sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (server.address() as { port: number }).port;
+    this.#server = server;
+  }
+
+  /** Close the port: connections are refused until {@link open}. */
+  async refuse(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    for (const s of this.#sockets) s.destroy();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.#timers) clearTimeout(t);
+    await this.refuse();
+  }
+
+  #forward(req: IncomingMessage, res: ServerResponse): void {
+    const record: ProxiedRequest = { at: performance.now(), answeredAt: Number.NaN, status: 0, retryAfterMs: undefined };
+    this.requests.push(record);
+    const go = () => {
+      const upstream = httpRequest(`${this.target}${req.url}`, { method: req.method, headers: req.headers }, (up) => {
+        const ra = up.headers['retry-after'];
+        Object.assign(record, { answeredAt: performance.now(), status: up.statusCode ?? 0, retryAfterMs: typeof ra === 'string' ? Number(ra) * 1000 : undefined });
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+        up.on('error', () => res.destroy());
+      });
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    };
+    const b = this.brownout;
+    if (b !== undefined && b.random() < b.rate) {
+      const t = setTimeout(() => {
+        this.#timers.delete(t);
+        go();
+      }, b.delayMs);
+      this.#timers.add(t);
+    } else go();
+  }
+}
+
+/** Requests arriving this soon after a 429 was answered were already in flight: not counted as sent into its window. */
+const GRACE_MS = 20;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (values: number[], p: number) => {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+const aiModel = (url: string, id: string) => createOpenAI({ baseURL: url, apiKey: 'sk-bench' }).chat(id);
+
+function aiSdkContender(name: string, model: LanguageModel, close: () => Promise<void> = async () => undefined): Contender {
+  return {
+    name,
+    generate: async (prompt) => (await generateText({ model, prompt })).text,
+    stream: (prompt) => streamText({ model, prompt, onError: () => undefined }).textStream,
+    close,
+  };
+}
+
+/** Portkey's open-source gateway (`@portkey-ai/gateway`), when PORTKEY_GATEWAY_START names its build/start-server.js. */
+const PORTKEY_PORT = 18787;
+
+async function startPortkey(): Promise<ChildProcess | undefined> {
+  const script = process.env.PORTKEY_GATEWAY_START;
+  if (script === undefined) return undefined;
+  const child = spawn(process.execPath, [script, `--port=${PORTKEY_PORT}`, '--headless'], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    await sleep(100);
+    if (await fetch(`http://127.0.0.1:${PORTKEY_PORT}/`).then(() => true, () => false)) return child;
+  }
+  child.kill();
+  throw new Error(`Portkey's gateway did not start from ${script}`);
+}
+
+/** Plain HTTP to Portkey's gateway (no client retries), its fallback config naming the two targets. */
+function portkeyContender(p: string, s: string): Contender {
+  const config = JSON.stringify({
+    strategy: { mode: 'fallback' },
+    targets: [
+      { provider: 'openai', api_key: 'sk-bench', custom_host: p, override_params: { model: 'gpt-p' } },
+      { provider: 'openai', api_key: 'sk-bench', custom_host: s, override_params: { model: 'gpt-s' } },
+    ],
+  });
+  const post = (prompt: string, stream: boolean) =>
+    fetch(`http://127.0.0.1:${PORTKEY_PORT}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-portkey-config': config },
+      body: JSON.stringify({ model: 'gpt-p', stream, messages: [{ role: 'user', content: prompt }] }),
+    });
+  return {
+    name: 'Portkey gateway 1.15.2',
+    generate: async (prompt) => {
+      const r = await post(prompt, false);
+      if (!r.ok) throw new Error(`portkey ${r.status}`);
+      return ((await r.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content;
+    },
+    stream: async function* (prompt) {
+      const r = await post(prompt, true);
+      if (!r.ok || r.body === null) throw new Error(`portkey ${r.status}`);
+      let buffer = '';
+      for await (const bytes of r.body.pipeThrough(new TextDecoderStream())) {
+        buffer += bytes;
+        const lines = buffer.split('\n');
+        buffer = lines.pop()!;
+        for (const line of lines) {
+          if (!line.startsWith('data: ') || line === 'data: [DONE]') continue;
+          const piece = (JSON.parse(line.slice(6)) as { choices?: Array<{ delta?: { content?: string } }> }).choices?.[0]?.delta?.content;
+          if (piece) yield piece;
+        }
+      }
+    },
+    close: async () => undefined,
+  };
+}
+
+/** The contenders, each with its defaults, built against the primary's URL (the proxy) and the mock's secondary. */
+const CONTENDERS: Array<(primaryURL: string, secondaryURL: string) => Contender> = [
+  (p) => aiSdkContender('AI SDK alone (no fallback)', aiModel(p, 'gpt-p')),
+  (p, s) => {
+    const model = createResilientModel({
+      models: [{ name: 'primary', model: aiModel(p, 'gpt-p') }, { name: 'secondary', model: aiModel(s, 'gpt-s') }],
+      resilience: { env: { RAMPART_LOG_LEVEL: 'silent' } },
+    });
+    return aiSdkContender('createResilientModel', model as unknown as LanguageModel, () => model.close());
+  },
+  (p, s) => {
+    const model = createResilientModel({
+      models: [{ name: 'primary', model: aiModel(p, 'gpt-p') }, { name: 'secondary', model: aiModel(s, 'gpt-s') }],
+      hedging: {},
+      resilience: { env: { RAMPART_LOG_LEVEL: 'silent' } },
+    });
+    return aiSdkContender('createResilientModel + hedging', model as unknown as LanguageModel, () => model.close());
+  },
+  (p, s) => {
+    const llm = new ResilientLLM({
+      providers: [
+        { name: 'primary', kind: 'openai', model: 'gpt-p', apiKey: 'sk-bench', baseURL: p },
+        { name: 'secondary', kind: 'openai', model: 'gpt-s', apiKey: 'sk-bench', baseURL: s },
+      ],
+      cache: false,
+      resilience: { env: { RAMPART_LOG_LEVEL: 'silent' } },
+    });
+    return {
+      name: 'ResilientLLM',
+      generate: async (prompt) => (await llm.invoke(prompt)).text,
+      stream: async function* (prompt) {
+        for await (const c of llm.stream(prompt)) yield c.text;
+      },
+      close: () => llm.close(),
+    };
+  },
+  (p, s) => aiSdkContender('ai-fallback 2.0.1', createFallback({ models: [aiModel(p, 'gpt-p') as never, aiModel(s, 'gpt-s') as never] }) as unknown as LanguageModel),
+  (p, s) => {
+    const chat = (url: string, model: string) => new ChatOpenAI({ model, apiKey: 'sk-bench', configuration: { baseURL: url } });
+    const runnable = chat(p, 'gpt-p').withFallbacks([chat(s, 'gpt-s')]);
+    return {
+      name: 'LangChain withFallbacks',
+      generate: async (prompt) => String((await runnable.invoke(prompt)).content),
+      stream: async function* (prompt) {
+        for await (const c of await runnable.stream(prompt)) yield String(c.content);
+      },
+      close: async () => undefined,
+    };
+  },
+];
+
+/** One call's record. */
+interface Call {
+  start: number;
+  end: number;
+  ok: boolean;
+  by: 'primary' | 'secondary' | undefined;
+}
+
+async function timed(fn: () => Promise<string>): Promise<Call> {
+  const start = performance.now();
+  try {
+    const text = await fn();
+    return { start, end: performance.now(), ok: true, by: text.startsWith('primary/') ? 'primary' : text.startsWith('secondary/') ? 'secondary' : undefined };
+  } catch {
+    return { start, end: performance.now(), ok: false, by: undefined };
+  }
+}
+
+/** Run `total` calls, `concurrency` at a time, `gapMs` apart per lane. */
+async function drive(total: number, concurrency: number, gapMs: number, call: (i: number) => Promise<Call>): Promise<Call[]> {
+  const out: Call[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        out.push(await call(next++));
+        if (gapMs > 0) await sleep(gapMs);
+      }
+    }),
+  );
+  return out;
+}
+
+type Row = Record<string, string>;
+
+function summary(calls: Call[], upstream: number): Row {
+  const lat = calls.map((c) => c.end - c.start);
+  return {
+    success: `${((100 * calls.filter((c) => c.ok).length) / calls.length).toFixed(1)}%`,
+    p50: pct(lat, 50).toFixed(1),
+    p99: pct(lat, 99).toFixed(1),
+    'req/call': (upstream / calls.length).toFixed(2),
+  };
+}
+
+interface Scenario {
+  name: string;
+  run(c: Contender, mock: MockProviderServer, proxy: PrimaryProxy, seed: number): Promise<Row>;
+}
+
+const upstreamCount = (mock: MockProviderServer) => mock.requests.length;
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: 'healthy (200 calls, 1 in flight)',
+    async run(c, mock) {
+      const calls = await drive(200, 1, 0, (i) => timed(() => c.generate(`healthy ${i}`)));
+      return summary(calls, upstreamCount(mock));
+    },
+  },
+  {
+    name: 'primary refuses connections from 1 s to 3 s (calls 10 ms apart for 5 s)',
+    async run(c, mock, proxy) {
+      const t0 = performance.now();
+      const schedule = (async () => {
+        await sleep(1000);
+        await proxy.refuse();
+        const down = performance.now();
+        await sleep(2000);
+        await proxy.open();
+        return { down, up: performance.now() };
+      })();
+      const calls: Call[] = [];
+      while (performance.now() - t0 < 5000) {
+        calls.push(await timed(() => c.generate(`outage ${calls.length}`)));
+        await sleep(10);
+      }
+      const { down, up } = await schedule;
+      const firstFast = calls.find((x) => x.start >= down && x.ok && x.end - x.start < 100);
+      const back = calls.find((x) => x.start >= up && x.by === 'primary');
+      // calls that were running at some moment of the outage
+      const inOutage = calls.filter((x) => x.end >= down && x.start < up).map((x) => x.end - x.start);
+      return {
+        ...summary(calls, upstreamCount(mock)),
+        'max in outage': inOutage.length === 0 ? '-' : Math.max(...inOutage).toFixed(1),
+        'switch ms': firstFast ? (firstFast.end - down).toFixed(0) : 'never',
+        'return ms': back ? (back.end - up).toFixed(0) : `never (> ${(calls.at(-1)!.end - up).toFixed(0)})`,
+      };
+    },
+  },
+  {
+    name: '429 with retry-after 1 s on 30% of primary requests (100 calls, 10 in flight)',
+    async run(c, mock, proxy, seed) {
+      mock.provider('primary').setFaultRate(0.3, [{ type: 'rate_limit', retryAfterSeconds: 1 }], seed);
+      const calls = await drive(100, 10, 0, (i) => timed(() => c.generate(`storm ${i}`)));
+      // a request that arrived 20 ms or more after a 429 was answered (not one already in flight then)
+      // and before that 429's retry-after elapsed
+      const windows = proxy.requests.filter((r) => r.status === 429).map((r) => [r.answeredAt + GRACE_MS, r.answeredAt + (r.retryAfterMs ?? 0)] as const);
+      const inside = proxy.requests.filter((r) => windows.some(([from, to]) => r.at > from && r.at < to)).length;
+      return { ...summary(calls, upstreamCount(mock)), 'req in retry-after': `${inside} of ${proxy.requests.length}` };
+    },
+  },
+  {
+    name: 'brownout: 10% of primary requests held 5 s (100 calls, 10 in flight)',
+    async run(c, mock, proxy, seed) {
+      proxy.brownout = { rate: 0.1, delayMs: 5000, random: seededRandom(seed) };
+      const calls = await drive(100, 10, 0, (i) => timed(() => c.generate(`brownout ${i}`)));
+      proxy.brownout = undefined;
+      return { ...summary(calls, upstreamCount(mock)), '> 1 s': String(calls.filter((x) => x.end - x.start > 1000).length) };
+    },
+  },
+  {
+    name: 'streams: 20% of primary streams cut before the first chunk, 10% after 2 chunks (100 streams)',
+    async run(c, mock, _proxy, seed) {
+      const before: MockFault = { type: 'stream_disconnect', afterChunks: 0 };
+      const after: MockFault = { type: 'stream_disconnect', afterChunks: 2 };
+      mock.provider('primary').setFaultRate(0.3, [before, before, after], seed);
+      let complete = 0;
+      let errorBefore = 0;
+      let errorAfter = 0;
+      let duplicated = 0;
+      const calls = await drive(100, 1, 0, (i) =>
+        timed(async () => {
+          const prompt = `stream number ${i} with several words`;
+          let text = '';
+          let failure: unknown;
+          try {
+            for await (const piece of c.stream(prompt)) text += piece;
+          } catch (err) {
+            failure = err;
+          }
+          const heads = (text.match(/(?:primary|secondary)\/gpt-[ps]:/g) ?? []).length;
+          if (heads > 1) duplicated++;
+          else if (failure === undefined && text.endsWith(prompt)) {
+            complete++;
+            return text;
+          } else if (text === '') errorBefore++;
+          else errorAfter++;
+          throw failure ?? new Error('incomplete stream');
+        }),
+      );
+      // success = streams that ended complete; errors split by whether the caller had seen output
+      return { ...summary(calls, upstreamCount(mock)), 'complete / error before output / error after output / duplicated or mixed': `${complete}/${errorBefore}/${errorAfter}/${duplicated}` };
+    },
+  },
+];
+
+/**
+ * What createResilientModel adds to a healthy call: `generateText` on the plain model and on the
+ * resilient model over it, interleaved against the same mock (no proxy), median of the differences.
+ */
+export async function healthyOverhead(iterations = 400): Promise<string> {
+  const mock = await startMockProviderServer();
+  const plain = aiModel(mock.openaiBaseURL('primary'), 'gpt-p');
+  const resilient = createResilientModel({
+    models: [{ name: 'primary', model: aiModel(mock.openaiBaseURL('primary'), 'gpt-p') }, { name: 'secondary', model: aiModel(mock.openaiBaseURL('secondary'), 'gpt-s') }],
+    resilience: { env: { RAMPART_LOG_LEVEL: 'silent' } },
+  });
+  const a: number[] = [];
+  const b: number[] = [];
+  const diff: number[] = [];
+  try {
+    for (let i = 0; i < iterations + 50; i++) {
+      const t0 = performance.now();
+      await generateText({ model: plain, prompt: `plain ${i}` });
+      const t1 = performance.now();
+      await generateText({ model: resilient as unknown as LanguageModel, prompt: `resilient ${i}` });
+      const t2 = performance.now();
+      if (i >= 50) {
+        a.push(t1 - t0);
+        b.push(t2 - t1);
+        diff.push(t2 - t1 - (t1 - t0));
+      }
+    }
+  } finally {
+    await resilient.close();
+    await mock.close();
+  }
+  return formatTable([
+    ['healthy call, interleaved (' + iterations + ')', 'p50 ms'],
+    ['generateText, plain model', pct(a, 50).toFixed(3)],
+    ['generateText, createResilientModel', pct(b, 50).toFixed(3)],
+    ['added by createResilientModel (median of differences)', pct(diff, 50).toFixed(3)],
+  ]);
+}
+
+export async function benchLlmPeers(seed = 12, print?: (table: string) => void): Promise<string> {
+  const out: string[] = [];
+  const portkey = await startPortkey();
+  const makers = portkey ? [...CONTENDERS, portkeyContender] : CONTENDERS;
+  if (!portkey) out.push("Portkey's gateway: not run (set PORTKEY_GATEWAY_START to its build/start-server.js)");
+  try {
+  for (const scenario of SCENARIOS) {
+    const rows: string[][] = [];
+    let header: string[] | undefined;
+    for (const make of makers) {
+      const mock = await startMockProviderServer();
+      const proxy = new PrimaryProxy(`${mock.url}/primary`);
+      await proxy.open();
+      const c = make(`http://127.0.0.1:${proxy.port}/v1`, mock.openaiBaseURL('secondary'));
+      try {
+        // warm up the connection pools and latency histories (not counted)
+        for (let i = 0; i < 20; i++) await c.generate(`warm ${i}`).catch(() => undefined);
+        mock.clearRequests();
+        proxy.requests.length = 0;
+        const row = await scenario.run(c, mock, proxy, seed);
+        header ??= ['contender', ...Object.keys(row)];
+        rows.push([c.name, ...Object.values(row)]);
+        console.error(`${scenario.name}: ${c.name} done`);
+      } finally {
+        await c.close();
+        await proxy.close();
+        await mock.close();
+      }
+    }
+    out.push(`### ${scenario.name}\n\n${formatTable([header!, ...rows])}`);
+    print?.(out.at(-1)!);
+  }
+  } finally {
+    portkey?.kill();
+  }
+  return out.join('\n\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(`LLM peers bench (seed 12, Node ${process.versions.node})\n`);
+  console.log(`${await healthyOverhead()}\n`);
+  await benchLlmPeers(12, (table) => console.log(`${table}\n`));
+  process.exit(0);
+}
