@@ -1,6 +1,5 @@
 import { runScenario } from './scenario.js';
 
-// A PostgreSQL superuser connection (the demo creates and drops two databases on that server).
-const adminUrl = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-await runScenario({ adminUrl, cooldownMs: 2000, log: (line) => console.log(line) });
+// Needs the PostgreSQL server binaries (/usr/lib/postgresql/15/bin, or RAMPART_PG_BIN) and root or
+// the postgres OS user: the demo makes its own throwaway primary and standbys and removes them.
+await runScenario({ log: (line) => console.log(line) });

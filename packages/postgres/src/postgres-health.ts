@@ -56,6 +56,8 @@ export interface PostgresSample {
   replayDelayMs?: number | undefined;
   /** Why the server must not be used at all (a fenced stale primary): critical. */
   fenced?: string | undefined;
+  /** Why a standby gets no reads (it follows an older timeline than the current primary's): degraded. */
+  offTimeline?: string | undefined;
 }
 
 /** Connections in use in percent of `max` (0–100). */
@@ -90,6 +92,10 @@ export function evaluatePostgres(
   grade(sample.connectionErrors, t.connectionErrorsDegraded, Number.POSITIVE_INFINITY, `${sample.connectionErrors} connection error(s) since the last check`);
   if (sample.replayDelayMs !== undefined) {
     grade(sample.replayDelayMs, t.replicationLagDegradedMs, t.replicationLagCriticalMs, `replay ${Math.round(sample.replayDelayMs)} ms behind the primary`);
+  }
+  if (sample.offTimeline !== undefined) {
+    statuses.push(ResourceStatus.DEGRADED);
+    reasons.push(sample.offTimeline);
   }
   if (sample.fenced !== undefined) {
     statuses.push(ResourceStatus.CRITICAL);

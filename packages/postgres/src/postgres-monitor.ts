@@ -119,7 +119,7 @@ export class PostgresMonitor implements ResourceMonitor {
     const latencyMs = clock.now() - started;
     const state = this.options.topology?.record(this.name, sample, latencyMs);
     const { status, usage, reasons } = evaluatePostgres(
-      { latencyMs, pool, connectionErrors, replayDelayMs: sample.replayDelayMs, fenced: state?.fenced },
+      { latencyMs, pool, connectionErrors, replayDelayMs: sample.replayDelayMs, fenced: state?.fenced, offTimeline: state?.offTimeline },
       thresholds,
     );
     return {

@@ -114,6 +114,18 @@ describe('ServerRouting', () => {
     expect(r.readOrder(lsnToBigInt('0/4000000'))).toEqual(['primary']);
   });
 
+  it('a standby still on the old timeline after a promotion gets no reads and says why', () => {
+    const t = topology();
+    t.record('primary', undefined);
+    t.record('standby1', primary(2));
+    const r = new ServerRouting(t, 'round_robin', 500);
+    // the unreachable old primary stays at the end (its monitor keeps the chain off it)
+    expect(r.readOrder(undefined)).toEqual(['standby1', 'primary']);
+    expect(t.state('standby2').offTimeline).toMatch(/standby on timeline 1 while timeline 2 exists/);
+    t.record('standby2', standby(2));
+    expect(r.readOrder(undefined)).toEqual(['standby2', 'standby1', 'primary']);
+  });
+
   it('least_latency puts the fastest first', () => {
     const r = new ServerRouting(topology(), 'least_latency', 500);
     r.observe('standby1', 9);

@@ -16,6 +16,8 @@ export interface ServerState {
   readonly latencyMs: number | undefined;
   /** Why it never receives a query (a writable server on an older timeline than another server), if so. */
   readonly fenced: string | undefined;
+  /** Why a standby gets no reads although it is reachable: it follows an older timeline than the newest (not the current primary). */
+  readonly offTimeline: string | undefined;
 }
 
 interface Observed {
@@ -90,6 +92,10 @@ export class ReplicationTopology {
       replayLsn: s?.replayLsn,
       latencyMs: o.latencyMs,
       fenced: this.#fenced(name),
+      offTimeline:
+        s?.role === 'standby' && s.timeline < this.#newestTimeline
+          ? `standby on timeline ${s.timeline} while timeline ${this.#newestTimeline} exists: it does not follow the current primary (no reads until it does)`
+          : undefined,
     };
   }
 
@@ -104,13 +110,15 @@ export class ReplicationTopology {
   }
 
   /**
-   * Standbys that may answer a read now: reached by their last check, in recovery, not fenced, with a
-   * known replay delay of at most `maxLagMs`, and (for read-your-writes) replayed at least to `minLsn`.
+   * Standbys that may answer a read now: reached by their last check, in recovery on the newest
+   * timeline (following the current primary), with a known replay delay of at most `maxLagMs`, and
+   * (for read-your-writes) replayed at least to `minLsn`.
    */
   readableStandbys(maxLagMs: number, minLsn?: bigint): string[] {
     return this.servers.filter((name) => {
       const s = this.#observed.get(name)!.sample;
-      if (s?.role !== 'standby' || s.replayDelayMs === undefined || s.replayDelayMs > maxLagMs) return false;
+      if (s?.role !== 'standby' || s.timeline < this.#newestTimeline) return false;
+      if (s.replayDelayMs === undefined || s.replayDelayMs > maxLagMs) return false;
       return minLsn === undefined || (s.replayLsn !== undefined && lsnToBigInt(s.replayLsn) >= minLsn);
     });
   }
