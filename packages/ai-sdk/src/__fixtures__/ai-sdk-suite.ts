@@ -93,7 +93,8 @@ export function aiSdkSuite(sdk: AiSdk): void {
       for (const maxRetries of [0, 2, 5]) {
         mock.clearRequests();
         for (const p of ['primary', 'secondary']) mock.provider(p).setFaultRate(1, [{ type: 'server_error' }]);
-        const model = pair({ resilience: { ...SILENT, fallbackStrategies: { api_quota: [{ strategy: 'retry', maxAttempts: 2, backoff: 'fixed', baseDelayMs: 1 }, { strategy: 'switch_provider' }] } } });
+        // the deadline ends the call instead of waiting for a failed model's cooldown to end
+        const model = pair({ deadlineMs: 2_000, resilience: { ...SILENT, fallbackStrategies: { api_quota: [{ strategy: 'retry', maxAttempts: 2, backoff: 'fixed', baseDelayMs: 1 }, { strategy: 'switch_provider' }] } } });
         try {
           const err = await rejection(sdk.generateText({ model, prompt: 'x', maxRetries }));
           expect(err).toBeInstanceOf(Error);
@@ -275,6 +276,53 @@ export function aiSdkSuite(sdk: AiSdk): void {
         expect(performance.now() - started).toBeGreaterThanOrEqual(290);
       } finally {
         await capped.close();
+      }
+    });
+
+    it('a stream silent after output (no next part within timeoutMs) ends with a StreamInterruptedError', async () => {
+      const model = pair({ timeoutMs: 300 });
+      try {
+        mock.provider('primary').enqueue({ type: 'stream_hang', afterChunks: 2 });
+        let received = '';
+        const err = await rejection(
+          (async () => {
+            for await (const piece of sdk.streamText({ model, prompt: 'slow stream here', onError: () => undefined }).textStream) received += piece;
+          })(),
+        );
+        expect(err).toBeInstanceOf(StreamInterruptedError);
+        expect((err as StreamInterruptedError).textSoFar).toBe(received);
+        expect(String((err as Error).message)).toMatch(/300 ms/);
+      } finally {
+        await model.close();
+      }
+    });
+
+    it("contentFilter 'switch' asks the next model when the answer was withheld; the default returns it", async () => {
+      for (const contentFilter of ['switch', 'return'] as const) {
+        const model = pair({ contentFilter });
+        try {
+          mock.provider('primary').enqueue({ type: 'content_filter' });
+          const r = await sdk.generateText({ model, prompt: 'filtered' });
+          if (contentFilter === 'switch') expect(r.text).toBe('secondary/claude-secondary: filtered');
+          else expect(r.finishReason).toBe('content-filter');
+          // the filtering model is not cooled down: the next call goes to it
+          expect((await sdk.generateText({ model, prompt: 'next' })).text).toBe('primary/gpt-primary: next');
+        } finally {
+          await model.close();
+          mock.clearRequests();
+        }
+      }
+    });
+
+    it('cache: true lets USE_CACHE answer an identical call when every model fails', async () => {
+      const model = pair({ cache: true, resilience: { ...SILENT, fallbackStrategies: { api_quota: [{ strategy: 'switch_provider' }, { strategy: 'use_cache' }] } } });
+      try {
+        expect((await sdk.generateText({ model, prompt: 'remember me' })).text).toBe('primary/gpt-primary: remember me');
+        for (const p of ['primary', 'secondary']) mock.provider(p).setFaultRate(1, [{ type: 'server_error' }]);
+        expect((await sdk.generateText({ model, prompt: 'remember me' })).text).toBe('primary/gpt-primary: remember me');
+        expect(await rejection(sdk.generateText({ model, prompt: 'never asked before' }))).toBeInstanceOf(Error);
+      } finally {
+        await model.close();
       }
     });
 
