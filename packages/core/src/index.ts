@@ -135,6 +135,8 @@ export { withFallback, type WithFallbackOptions } from './fallback/with-fallback
 export { QueueFullError } from './queue/queue-full-error.js';
 export { QueueTimeoutError } from './queue/queue-timeout-error.js';
 export { QueueStoppedError } from './queue/queue-stopped-error.js';
+export { QueuedRequestFailedError } from './queue/queued-request-failed-error.js';
+export { currentReplay, type ReplayInfo } from './queue/current-replay.js';
 export type { QueuedRequest, QueuedRequestStatus } from './queue/queued-request.js';
 export type { QueueWarning } from './queue/queue-entry.js';
 export type { StateStore } from './store/state-store.js';

@@ -11,6 +11,12 @@ export interface RedisStateStoreOptions {
   keyPrefix?: string;
   /** Keys fetched per SCAN and MGET round trip by `entries`. Default 200. */
   batchSize?: number;
+  /**
+   * How long a replica's lease on a queued request lasts unless renewed (renewed every third of it
+   * while it replays the request); also how often each replica re-reads the team's queued requests,
+   * so a dead replica's requests are taken over within about twice this. Default 15 000 ms.
+   */
+  leaseMs?: number;
   /** Called for an entry whose value is not JSON; `entries` skips it. */
   onCorruptEntry?: (key: string, error: unknown) => void;
   /**
@@ -23,13 +29,14 @@ export interface RedisStateStoreOptions {
 
 /** Every option of {@link RedisStateStoreOptions}: any other key is a ConfigError. */
 const REDIS_STATE_STORE_KEYS: OptionKeys<RedisStateStoreOptions> = {
-  redis: true, keyPrefix: true, batchSize: true, onCorruptEntry: true, onConnectionError: true,
+  redis: true, keyPrefix: true, leaseMs: true, batchSize: true, onCorruptEntry: true, onConnectionError: true,
 };
 
 /** {@link RedisStateStoreOptions} after validation. */
 export interface ResolvedRedisStateStoreOptions {
   readonly keyPrefix: string;
   readonly batchSize: number;
+  readonly leaseMs: number;
   readonly onCorruptEntry: ((key: string, error: unknown) => void) | undefined;
   readonly onConnectionError: (error: unknown) => void;
 }
@@ -42,6 +49,8 @@ export function resolveRedisStateStoreOptions(options: RedisStateStoreOptions = 
   if (typeof keyPrefix !== 'string') throw new ConfigError('redisStateStore.keyPrefix', 'must be a string', keyPrefix);
   const batchSize = options.batchSize ?? 200;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError('redisStateStore.batchSize', 'must be a positive integer', batchSize);
+  const leaseMs = options.leaseMs ?? 15_000;
+  if (typeof leaseMs !== 'number' || !Number.isFinite(leaseMs) || leaseMs < 10) throw new ConfigError('redisStateStore.leaseMs', 'must be a number of ms, at least 10', leaseMs);
   if (options.onCorruptEntry !== undefined && typeof options.onCorruptEntry !== 'function') {
     throw new ConfigError('redisStateStore.onCorruptEntry', 'must be a function', options.onCorruptEntry);
   }
@@ -51,8 +60,20 @@ export function resolveRedisStateStoreOptions(options: RedisStateStoreOptions = 
   const onConnectionError =
     options.onConnectionError ??
     ((error: unknown) => process.emitWarning(`Redis state store connection failed: ${error instanceof Error ? error.message : String(error)}`, 'RampartWarning'));
-  return Object.freeze({ keyPrefix, batchSize, onCorruptEntry: options.onCorruptEntry, onConnectionError });
+  return Object.freeze({ keyPrefix, batchSize, leaseMs, onCorruptEntry: options.onCorruptEntry, onConnectionError });
 }
+
+/** Set the lease to ARGV[1] for ARGV[2] ms when it is free, expired or already ARGV[1]'s. */
+const CLAIM_SCRIPT = `local v = redis.call('GET', KEYS[1])
+if v == false or v == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0`;
+
+/** Delete the lease when ARGV[1] holds it. */
+const RELEASE_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
 
 /** Escape Redis glob characters so a prefix matches literally in `SCAN MATCH`. */
 function globEscape(text: string): string {
@@ -69,18 +90,38 @@ function globEscape(text: string): string {
  * Redis errors reach the caller with their secrets stripped (a refused `AUTH` carries the password).
  */
 export class RedisStateStore implements StateStore {
+  /** Other processes (replicas of a team) may use the same entries. */
+  readonly shared = true;
   readonly options: ResolvedRedisStateStoreOptions;
+  readonly leaseMs: number;
   readonly #redis: Redis;
   readonly #owned: boolean;
+  /**
+   * `performance.now()` when the connection was last ready after an outage (-Infinity after its
+   * first connection: no outage seen); undefined while it is down.
+   */
+  #readySince: number | undefined;
+  #outageSeen = false;
+  readonly #onReady = (): void => {
+    this.#readySince = this.#outageSeen ? performance.now() : Number.NEGATIVE_INFINITY;
+  };
+  readonly #onDown = (): void => {
+    if (this.#readySince !== undefined) this.#outageSeen = true;
+    this.#readySince = undefined;
+  };
   /** The client's own ioredis `keyPrefix`, which SCAN results include but commands add themselves. */
   readonly #clientPrefix: string;
 
   constructor(options: RedisStateStoreOptions = {}) {
     this.options = resolveRedisStateStoreOptions(options);
+    this.leaseMs = this.options.leaseMs;
     const { client, owned } = openRedisClient(options.redis);
     this.#redis = client;
     this.#owned = owned;
     this.#clientPrefix = client.options.keyPrefix ?? '';
+    if (client.status === 'ready') this.#readySince = Number.NEGATIVE_INFINITY;
+    client.on('ready', this.#onReady);
+    client.on('close', this.#onDown);
     if (owned) {
       // without a listener ioredis prints every reconnect failure to stderr as an unhandled error event
       let reported = false;
@@ -106,6 +147,25 @@ export class RedisStateStore implements StateStore {
 
   async delete(key: string): Promise<void> {
     await this.#redis.del(this.options.keyPrefix + key).catch(throwRedacted);
+  }
+
+  /**
+   * For how long the connection has been ready since it last came back from an outage, in ms: 0
+   * while it is down (or not connected yet), Infinity when it has not failed since it first connected.
+   */
+  reachableForMs(): number {
+    return this.#readySince === undefined ? 0 : performance.now() - this.#readySince;
+  }
+
+  /** Take or renew `owner`'s lease on `key` (one Lua script: atomic across processes). */
+  async claim(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    const held = await this.#redis.eval(CLAIM_SCRIPT, 1, this.options.keyPrefix + key, owner, String(Math.max(1, Math.ceil(ttlMs)))).catch(throwRedacted);
+    return held === 1;
+  }
+
+  /** Give up `owner`'s lease on `key`; another owner's lease stays. */
+  async release(key: string, owner: string): Promise<void> {
+    await this.#redis.eval(RELEASE_SCRIPT, 1, this.options.keyPrefix + key, owner).catch(throwRedacted);
   }
 
   async entries(prefix: string): Promise<Array<[string, unknown]>> {
@@ -147,6 +207,8 @@ export class RedisStateStore implements StateStore {
 
   /** Quit the connection this store opened; a client passed in `redis` stays open (its owner closes it). */
   async close(): Promise<void> {
+    this.#redis.off('ready', this.#onReady);
+    this.#redis.off('close', this.#onDown);
     if (this.#owned) await quitRedisClient(this.#redis);
   }
 }

@@ -17,6 +17,8 @@ export interface Entry {
   readonly settle?: { resolve: (v: unknown) => void; reject: (e: unknown) => void };
   lastError?: unknown;
   detach?: () => void;
+  /** Settles once its outcome is stored or kept for retry (persisted requests). */
+  written?: Promise<void>;
 }
 
 /** The key of a replay target: `Class.method`. */

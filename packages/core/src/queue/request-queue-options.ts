@@ -22,4 +22,12 @@ export interface RequestQueueOptions {
   /** At a timer tick, whether replaying is worth it now (e.g. some provider is available again). */
   readonly replayDue: (resource: ResourceType) => boolean;
   readonly redact: (text: string) => string;
+  /**
+   * With a store that has leases: how long a replica's claim on a stored request lasts unless
+   * renewed (renewed every third of it while the replay runs), and how often the stored requests
+   * are re-read. Default 15 000 ms.
+   */
+  readonly leaseMs?: number | undefined;
+  /** Outcomes kept for retry at most when the store cannot take them. Default 10 000. */
+  readonly maxUnwrittenOutcomes?: number | undefined;
 }

@@ -5,13 +5,17 @@ import { withoutStack } from '../errors/rampart-error.js';
 import type { CallIdentity } from '../fallback/chain-types.js';
 import type { ResourceType } from '../resource/resource-types.js';
 import { HeldRequests, type QueueStats } from './held-requests.js';
+import type { TimerHandle } from '../clock/clock.js';
+import { runReplay } from './current-replay.js';
+import { DEFAULT_QUEUE_LEASE_MS, type QueueLease } from './queue-lease.js';
 import { QueuePersistence } from './queue-persistence.js';
+import { QueuedRequestFailedError } from './queued-request-failed-error.js';
 import { errorInfo, targetKey, type EnqueueRequest, type Entry, type QueueWarning, type ReplayTarget } from './queue-entry.js';
 import { QueueTimers } from './queue-timers.js';
 import type { RequestQueueOptions } from './request-queue-options.js';
 import { QueueStoppedError } from './queue-stopped-error.js';
 import { QueueTimeoutError } from './queue-timeout-error.js';
-import type { QueuedRequest, QueuedRequestStatus } from './queued-request.js';
+import type { QueuedRequest, QueuedRequestStatus, StoredQueuedRequest } from './queued-request.js';
 import { SettledResults } from './settled-results.js';
 
 /** Requests timed out per timer turn; the rest go on the next turn, so the event loop is never held long. */
@@ -32,6 +36,14 @@ export type { RequestQueueOptions } from './request-queue-options.js';
  * monotonic time, FIFO lists per priority); a batch reaching its deadline times out
  * {@link EXPIRY_CHUNK} requests per timer turn. Settled outcomes are kept in a bounded
  * {@link SettledResults} (count and time), not for ever.
+ *
+ * Replicas: when the store has leases (`claim`/`release`; RedisStateStore across processes), a
+ * stored request is replayed only under this queue's lease on it (`leaseMs`, renewed while the
+ * replay runs), after re-reading it: one replica at a time replays it, and one that finds it
+ * settled by another answers its caller with the stored outcome. With a store shared by other
+ * processes (`store.shared`), every `leaseMs` the queue also
+ * re-reads the team's stored requests, so it takes over those of a replica that died and learns
+ * outcomes written by others. An outcome that cannot be written is retried until it is.
  */
 export class RequestQueue {
   readonly #o: RequestQueueOptions;
@@ -47,6 +59,16 @@ export class RequestQueue {
   readonly #warnings = new EventEmitter<QueueWarning>();
   readonly #timers: QueueTimers;
   #stopped = false;
+  /** This queue's owner id in leases. */
+  readonly #owner = randomUUID();
+  readonly #leaseMs: number;
+  #rescanTimer: TimerHandle | undefined;
+  /** Whether the store failed at the last lease claim (one warning per outage). */
+  #storeDown = false;
+  /** Whether an outcome write failed since the last one that succeeded (one warning per outage). */
+  #outcomesFailing = false;
+  /** Whether persisting a new request failed since the last one that succeeded (one warning per outage). */
+  #persistFailing = false;
 
   /** Fires when a request has been queued (and persisted, when it is). */
   readonly onQueued = this.#queuedEvents.event;
@@ -57,7 +79,8 @@ export class RequestQueue {
   constructor(options: RequestQueueOptions) {
     this.#o = options;
     this.#held = new HeldRequests(options.maxQueueSize);
-    const persistence = (this.#persistence = options.store ? new QueuePersistence(options.store, options.team) : undefined);
+    this.#leaseMs = options.leaseMs ?? options.store?.leaseMs ?? DEFAULT_QUEUE_LEASE_MS;
+    const persistence = (this.#persistence = options.store ? new QueuePersistence(options.store, options.team, options.clock, options.maxUnwrittenOutcomes) : undefined);
     this.#settled = new SettledResults({
       retentionMs: options.resultRetentionMs,
       max: options.maxRetainedResults,
@@ -159,14 +182,23 @@ export class RequestQueue {
   async restore(): Promise<void> {
     this.#stopped = false;
     if (!this.#persistence) return;
+    this.#persistence.unwritten.start();
     const { records, invalid } = await this.#persistence.load();
     for (const key of invalid) this.#warnings.fire({ message: `ignoring an invalid queued request record (${key})` });
+    this.#absorb(records);
+    this.#armRescan();
+  }
+
+  /** Hold the stored requests not held yet; settle held ones another replica settled; replay. */
+  #absorb(records: StoredQueuedRequest[]): void {
     // wall time is what was persisted; deadlines in this process run on monotonic time
     const wallNow = this.#o.clock.wallNow();
     const now = this.#o.clock.now();
     // oldest first: results then leave the retention in cache order, requests keep FIFO order
     records.sort((a, b) => (a.settledAt ?? a.enqueuedAt) - (b.settledAt ?? b.enqueuedAt));
     for (const r of records) {
+      const held = this.#held.get(r.id);
+      if (held && r.status !== 'queued') this.#adopt(held, r);
       if (this.#held.has(r.id) || this.#settled.has(r.id)) continue;
       const { argsJson, version: _v, ...record } = r;
       if (r.status !== 'queued') {
@@ -187,13 +219,76 @@ export class RequestQueue {
       }
     }
     this.#expire();
-    for (const r of new Set(records.map((r) => r.resource))) void this.drain(r);
+    for (const r of new Set(records.filter((r) => r.status === 'queued').map((r) => r.resource))) void this.drain(r);
+  }
+
+  /** Every `leaseMs` while the store is shared with other processes: re-read the team's stored requests (background timer). */
+  #armRescan(): void {
+    if (this.#stopped || this.#rescanTimer || !this.#persistence?.shared) return;
+    this.#rescanTimer = this.#o.clock.setBackgroundTimeout(() => {
+      this.#rescanTimer = undefined;
+      if (this.#stopped) return;
+      this.#persistence!.load().then(
+        ({ records }) => {
+          if (!this.#stopped) this.#absorb(records);
+        },
+        () => undefined, // the store is unreachable: held requests carry on locally; try again next time
+      ).finally(() => this.#armRescan());
+    }, this.#leaseMs);
+  }
+
+  /** Settle a held request as another replica settled it (its outcome is already stored). */
+  #adopt(entry: Entry, stored: StoredQueuedRequest): void {
+    if (entry.record.status !== 'queued' || stored.status === 'queued') return;
+    const error = stored.status === 'succeeded' ? undefined : new QueuedRequestFailedError(stored.id, stored.status, stored.error);
+    entry.record = { ...entry.record, replays: stored.replays };
+    this.#settle(entry, stored.status, stored.result, error, true, false);
+  }
+
+  /**
+   * Before replaying a stored request: take its lease and re-read it. `'skip'` when another replica
+   * holds it, when it was settled meanwhile (then it is settled here too), or when the store is
+   * unreachable and nobody here awaits it; `'local'` when the store is unreachable and a caller here
+   * awaits it (it is replayed without a lease: at-least-once); else the lease.
+   */
+  async #claim(entry: Entry): Promise<QueueLease | 'skip' | 'local'> {
+    const persistence = this.#persistence!;
+    const id = entry.record.id;
+    let lease: QueueLease | undefined;
+    try {
+      if (!persistence.reachable) throw new Error('the store is unreachable');
+      lease = await persistence.lease(id, this.#owner, {
+        clock: this.#o.clock,
+        leaseMs: this.#leaseMs,
+        onLost: () => this.#warnings.fire({ message: 'lost the lease on a queued request while replaying it (another replica may replay it too)', requestId: id }),
+      });
+      this.#storeDown = false;
+    } catch (err) {
+      if (!this.#storeDown) this.#warnings.fire({ message: 'the store is unreachable: queued requests awaited here are replayed here without a lease, the others wait for the store', requestId: id, error: err });
+      this.#storeDown = true;
+      return entry.settle ? 'local' : 'skip';
+    }
+    if (!lease) return 'skip';
+    try {
+      const stored = await persistence.read(id);
+      if (stored && stored.status !== 'queued') {
+        this.#adopt(entry, stored);
+        await lease.release();
+        return 'skip';
+      }
+      if (stored && stored.replays > entry.record.replays) entry.record = { ...entry.record, replays: stored.replays };
+    } catch {
+      // could not re-read it: replay under the lease (at-least-once)
+    }
+    return lease;
   }
 
   /** Release timers; callers still waiting get QueueStoppedError (persisted requests stay stored). */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#timers.clear();
+    if (this.#rescanTimer) this.#o.clock.clearTimeout(this.#rescanTimer);
+    this.#rescanTimer = undefined;
     await Promise.allSettled([...this.#draining.values()]);
     for (const e of this.#held.all()) {
       e.detach?.();
@@ -203,6 +298,12 @@ export class RequestQueue {
     this.#held.clear();
     this.#waitingForTarget.clear();
     await this.#persistence?.flush();
+    const unwritten = this.#persistence?.unwritten;
+    if (unwritten) {
+      unwritten.stop();
+      const left = unwritten.size > 0 ? await unwritten.retry() : 0;
+      if (left > 0) this.#warnings.fire({ message: `${left} queued request outcome(s) could not be written before stop: a restart may replay those requests` });
+    }
   }
 
   async #drain(resource: ResourceType): Promise<void> {
@@ -211,23 +312,40 @@ export class RequestQueue {
       const target = entry.record.className !== undefined ? this.#targets.get(targetKey(entry.record as CallIdentity)) : undefined;
       const replay = entry.replay ?? (target && entry.argsJson !== undefined ? (n: number) => target(JSON.parse(entry.argsJson!) as unknown[], n) : undefined);
       if (!replay) continue; // a restored request whose method has not been attached yet
-      const n = entry.record.replays + 1;
-      entry.record = { ...entry.record, replays: n };
+      // a request whose caller is in another process waits until that process could write the outcomes it kept
+      if (!entry.settle && this.#persistence?.leased && !this.#persistence.settledAfterOutage) continue;
+      const claimed = entry.record.persisted && this.#persistence?.leased ? await this.#claim(entry) : 'local';
+      if (claimed === 'skip' || this.#stopped || entry.record.status !== 'queued') continue;
+      const lease = claimed === 'local' ? undefined : claimed;
       try {
-        const result = await replay(n);
-        this.#settle(entry, 'succeeded', result, undefined);
-      } catch (err) {
-        if (entry.record.status !== 'queued') continue; // timed out or cancelled meanwhile
-        const c = classifyError(err);
-        if (c.kind === 'permanent' && c.scope !== 'provider' && c.scope !== 'operation') {
-          this.#settle(entry, 'failed', undefined, err);
-          continue;
-        }
-        entry.lastError = err;
-        entry.record = { ...entry.record, error: errorInfo(err, this.#o.redact) };
-        break; // the resource is still failing: keep the rest for the next drain
+        if (!(await this.#replay(entry, replay))) break; // the resource is still failing: keep the rest for the next drain
+      } finally {
+        // given up once the outcome is stored (or kept for retry), so nobody replays it meanwhile
+        if (lease) void Promise.resolve(entry.written).finally(() => lease.release());
       }
     }
+  }
+
+  /** Replay once; false when the resource still fails (the request stays queued). */
+  async #replay(entry: Entry, replay: (n: number) => Promise<unknown>): Promise<boolean> {
+    const n = entry.record.replays + 1;
+    const id = entry.record.id;
+    entry.record = { ...entry.record, replays: n };
+    try {
+      const result = await runReplay({ requestId: id, idempotencyKey: `${this.#o.team}/${id}`, replay: n }, () => replay(n));
+      this.#settle(entry, 'succeeded', result, undefined);
+    } catch (err) {
+      if (entry.record.status !== 'queued') return true; // timed out or cancelled meanwhile
+      const c = classifyError(err);
+      if (c.kind === 'permanent' && c.scope !== 'provider' && c.scope !== 'operation') {
+        this.#settle(entry, 'failed', undefined, err);
+        return true;
+      }
+      entry.lastError = err;
+      entry.record = { ...entry.record, error: errorInfo(err, this.#o.redact) };
+      return false;
+    }
+    return true;
   }
 
   async #persistNew(entry: Entry, req: EnqueueRequest): Promise<void> {
@@ -239,16 +357,19 @@ export class RequestQueue {
       return;
     }
     try {
+      if (!this.#persistence.reachable) throw new Error('the store is unreachable');
       entry.record = { ...entry.record, persisted: true };
       await this.#persistence.save(entry.record, req.argsJson);
+      this.#persistFailing = false;
     } catch (err) {
       entry.record = { ...entry.record, persisted: false };
-      this.#warnings.fire({ message: 'could not persist a queued request; it is kept in memory only', requestId: id, error: err });
+      if (!this.#persistFailing) this.#warnings.fire({ message: 'could not persist a queued request; it is kept in memory only (further failures are not reported until a write succeeds)', requestId: id, error: err });
+      this.#persistFailing = true;
     }
   }
 
-  /** `arm`: false while timing out a batch (the batch re-arms once at its end). */
-  #settle(entry: Entry, status: QueuedRequestStatus, result: unknown, error: unknown, arm = true): void {
+  /** `arm`: false while timing out a batch (the batch re-arms once at its end). `write`: false for an outcome read from the store. */
+  #settle(entry: Entry, status: QueuedRequestStatus, result: unknown, error: unknown, arm = true, write = true): void {
     if (entry.record.status !== 'queued') return;
     entry.detach?.();
     this.#held.remove(entry);
@@ -262,15 +383,26 @@ export class RequestQueue {
     });
     entry.record = record;
     this.#settled.set(record);
-    if (record.persisted && entry.argsJson !== undefined && this.#persistence) {
-      this.#persistence.save(record, entry.argsJson).catch((err: unknown) => {
-        this.#warnings.fire({ message: 'could not record a queued request outcome', requestId: record.id, error: err });
-      });
-    }
+    if (write && record.persisted && entry.argsJson !== undefined && this.#persistence) entry.written = this.#writeOutcome(this.#persistence, record, entry.argsJson);
     this.#settledEvents.fire(record);
     if (status === 'succeeded') entry.settle?.resolve(result);
     else entry.settle?.reject(error);
     if (arm) this.#arm();
+  }
+
+  /** Write an outcome; one warning per run of failures, and one for each outcome the retry buffer cannot keep. */
+  async #writeOutcome(persistence: QueuePersistence, record: QueuedRequest, argsJson: string): Promise<void> {
+    const written = await persistence.saveOutcome(record, argsJson);
+    if (written === 'written') {
+      this.#outcomesFailing = false;
+      return;
+    }
+    if (written === 'dropped') {
+      this.#warnings.fire({ message: `could not record a queued request outcome, and ${persistence.unwritten.size} others wait to be written: this one is not retried, a restart may replay it`, requestId: record.id });
+    } else if (!this.#outcomesFailing) {
+      this.#warnings.fire({ message: 'could not record a queued request outcome; it is kept and retried until written (further failures are not reported until a write succeeds)', requestId: record.id });
+    }
+    this.#outcomesFailing = true;
   }
 
   /**

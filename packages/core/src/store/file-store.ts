@@ -5,6 +5,7 @@ import type { OptionKeys } from '../config/known-keys.js';
 import { optionsObject } from '../config/validate.js';
 import { readableFields, type CorruptEntry } from './corrupt-entry.js';
 import { assertDirectory, moveAside, notADirectory } from './quarantine-file.js';
+import { LocalLeases } from './local-leases.js';
 import type { StateStore } from './state-store.js';
 import { syncDirectory, writeFileAtomic } from './write-file-atomic.js';
 
@@ -58,6 +59,7 @@ export class FileStore implements StateStore {
   readonly directory: string;
   readonly #options: FileStoreOptions;
   readonly #pending = new Map<string, Promise<void>>();
+  readonly #leases = new LocalLeases();
   #ready: Promise<void> | undefined;
 
   constructor(directory: string, options: FileStoreOptions = {}) {
@@ -124,6 +126,15 @@ export class FileStore implements StateStore {
     const name = fileNameFor(key);
     const text = await readFile(join(this.directory, name), 'utf8').catch(() => undefined);
     if (text !== undefined) await this.#quarantine(name, text, reason);
+  }
+
+  /** Leases within this process only: two processes sharing one directory do not see each other's. */
+  async claim(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.#leases.claim(key, owner, ttlMs);
+  }
+
+  async release(key: string, owner: string): Promise<void> {
+    this.#leases.release(key, owner);
   }
 
   async close(): Promise<void> {

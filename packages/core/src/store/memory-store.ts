@@ -1,3 +1,4 @@
+import { LocalLeases } from './local-leases.js';
 import type { StateStore } from './state-store.js';
 
 /**
@@ -6,6 +7,7 @@ import type { StateStore } from './state-store.js';
  */
 export class MemoryStore implements StateStore {
   readonly #data = new Map<string, string>();
+  readonly #leases = new LocalLeases();
 
   async get(key: string): Promise<unknown | undefined> {
     const raw = this.#data.get(key);
@@ -24,5 +26,13 @@ export class MemoryStore implements StateStore {
     const out: Array<[string, unknown]> = [];
     for (const [k, raw] of this.#data) if (k.startsWith(prefix)) out.push([k, JSON.parse(raw)]);
     return out;
+  }
+
+  async claim(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.#leases.claim(key, owner, ttlMs);
+  }
+
+  async release(key: string, owner: string): Promise<void> {
+    this.#leases.release(key, owner);
   }
 }

@@ -17,6 +17,33 @@ export interface StateStore {
    * the entry (and warn) each time.
    */
   quarantine?(key: string, reason: unknown): Promise<void>;
+  /**
+   * Take or renew a lease on `key` for `owner` until `ttlMs` from now: resolves true when `owner`
+   * holds it afterwards (it was free, expired, or already `owner`'s), false when another owner holds
+   * it. Atomic across every process sharing the store (RedisStateStore: one Lua script; MemoryStore
+   * and FileStore: within one process only). The request queue claims each stored request with it
+   * before replaying it, so one replica at a time replays a request. Optional: without it, a store
+   * is taken to have one user.
+   */
+  claim?(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Give up `owner`'s lease on `key` (nothing happens when another owner holds it). */
+  release?(key: string, owner: string): Promise<void>;
+  /**
+   * True when other processes use the same entries (RedisStateStore): the request queue then
+   * re-reads its team's stored requests every lease period, to take over those of a replica that
+   * died and to learn outcomes written by others.
+   */
+  readonly shared?: boolean;
+  /**
+   * For how long, in ms, the store has been reachable without interruption (0 while it is not;
+   * RedisStateStore: since its connection was last ready). The request queue waits until the store
+   * has been back for a few seconds before replaying a request whose caller is in another process,
+   * so that process can first write the outcomes it kept during the outage. Optional: a store
+   * without it is taken to be always reachable.
+   */
+  reachableForMs?(): number;
+  /** How long a lease taken with {@link claim} lasts by default (the request queue's `leaseMs`), in ms. */
+  readonly leaseMs?: number;
   /** Release connections or handles. */
   close?(): Promise<void>;
 }
