@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
+import { createServer, type AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockFault } from '../testing/mock-faults.js';
@@ -78,6 +79,23 @@ describe('mapProviderError', () => {
     const mapped = mapProviderError(await anthropicError(fault), ctx('anthropic', Anthropic));
     expect(mapped).toBeInstanceOf(errorClass);
     expect((mapped as LlmError).rampartClassification).toEqual(classification);
+  });
+
+  it('a refused connection (nothing listens on the port) means the provider is down: both SDKs', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const o = new OpenAI({ apiKey: 'k', baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0, logLevel: 'off' });
+    const a = new Anthropic({ apiKey: 'k', baseURL: `http://127.0.0.1:${port}`, maxRetries: 0, logLevel: 'off' });
+    const errors = await Promise.all([
+      o.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'a' }] }).then(() => undefined, (e: unknown) => mapProviderError(e, ctx('openai', OpenAI))),
+      a.messages.create({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'a' }] }).then(() => undefined, (e: unknown) => mapProviderError(e, ctx('anthropic', Anthropic))),
+    ]);
+    for (const mapped of errors) {
+      expect(mapped).toBeInstanceOf(LlmConnectionError);
+      expect((mapped as LlmError).rampartClassification).toEqual({ kind: 'transient', providerDown: true });
+    }
   });
 
   it('prefers retry-after-ms, and bounds retry-after by maxRetryAfterMs', async () => {

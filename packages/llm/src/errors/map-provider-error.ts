@@ -1,4 +1,4 @@
-import { parseRetryAfterMs } from '@rampart/core';
+import { classifyError, parseRetryAfterMs } from '@rampart/core';
 import { LlmAuthError } from './llm-auth-error.js';
 import { LlmBadRequestError } from './llm-bad-request-error.js';
 import { LlmConnectionError } from './llm-connection-error.js';
@@ -90,12 +90,14 @@ export function mapProviderError(err: unknown, ctx: MapErrorContext): unknown {
     return new LlmTimeoutError(`${provider}: request timed out`, { provider, timeoutMs: ctx.timeoutMs, cause: err });
   }
   if (err instanceof sdk.APIConnectionError) {
-    return new LlmConnectionError(`${provider}: connection failed`, { provider, cause: err });
+    // refused, no route, no address (core reads the network code on the cause chain): nothing is there
+    const down = classifyError(err).providerDown === true;
+    return new LlmConnectionError(`${provider}: connection ${down ? 'refused or unreachable' : 'failed'}`, { provider, cause: err }, down);
   }
   if (!(err instanceof sdk.APIError)) {
     if (err instanceof SyntaxError) return new LlmServerError(`${provider}: response is not valid JSON`, { provider, cause: err });
     const code = networkCode(err);
-    if (code) return new LlmConnectionError(`${provider}: connection lost (${code})`, { provider, cause: err });
+    if (code) return new LlmConnectionError(`${provider}: connection lost (${code})`, { provider, cause: err }, classifyError(err).providerDown === true);
     return err;
   }
   const e = err as ApiErrorShape;
