@@ -73,6 +73,12 @@ describe('Done when 3: a primary refusing connections', () => {
     expect(after.every((c) => c.provider === 'anthropic')).toBe(true);
     // generous: no backoff (≥ 1 s by default) and no wait for the primary's cooldown
     for (const c of after) expect(c.ms, describeCall(c)).toBeLessThan(900);
+    // a refused connection says the primary is down: it cools down, and the next calls do not try it
+    // (a closed server: the call that finds its kept-alive socket gone may come first, a reset)
+    const triedPrimary = r.calls.slice(killAt ?? 0).filter((c) => c.steps.some((x) => x.provider === 'openai' && x.outcome === 'failed'));
+    expect(triedPrimary.length, triedPrimary.map(describeCall).join('\n')).toBeGreaterThanOrEqual(1);
+    expect(triedPrimary.length, triedPrimary.map(describeCall).join('\n')).toBeLessThanOrEqual(killAt === undefined ? 1 : 2);
+    expect(r.cooldowns.map((e) => [e.provider, (e.error as Error).name])).toEqual([['openai', 'LlmConnectionError']]);
   });
 });
 
