@@ -48,6 +48,7 @@ export class ReplicationTopology {
   #leaderKnown = false;
   /** Newest timeline seen on any server. */
   #newestTimeline = 0;
+  readonly #onWriteTarget = new Set<(target: string | undefined) => void>();
 
   constructor(servers: readonly string[]) {
     if (servers.length === 0) throw new Error('ReplicationTopology needs at least one server');
@@ -69,6 +70,7 @@ export class ReplicationTopology {
   record(name: string, sample: ReplicationSample | undefined, latencyMs?: number): ServerState {
     const o = this.#observed.get(name);
     if (!o) throw new Error(`ReplicationTopology has no server "${name}"`);
+    const before = this.writeTarget();
     o.checked = true;
     o.sample = sample;
     if (sample) {
@@ -77,7 +79,15 @@ export class ReplicationTopology {
       this.#newestTimeline = Math.max(this.#newestTimeline, sample.timeline);
     }
     this.#chooseLeader();
+    const after = this.writeTarget();
+    if (after !== before) for (const listener of this.#onWriteTarget) listener(after);
     return this.state(name);
+  }
+
+  /** Call `listener` with the new write target each time a check changes it (a server, or undefined for none). */
+  onWriteTargetChange(listener: (target: string | undefined) => void): { dispose(): void } {
+    this.#onWriteTarget.add(listener);
+    return { dispose: () => this.#onWriteTarget.delete(listener) };
   }
 
   state(name: string): ServerState {
@@ -137,6 +147,11 @@ export class ReplicationTopology {
   /** Servers never to query: fenced ones. */
   isFenced(name: string): boolean {
     return this.#fenced(name) !== undefined;
+  }
+
+  /** Why `name` is fenced, or undefined. */
+  fencedReason(name: string): string | undefined {
+    return this.#observed.has(name) ? this.#fenced(name) : undefined;
   }
 
   /** Whether the last check found `name` a standby (in recovery). */

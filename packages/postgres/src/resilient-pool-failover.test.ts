@@ -65,6 +65,8 @@ describe('ResilientPool through a failover of a real primary and streaming stand
       expect(readsAfter.filter((o) => !o.ok)).toEqual([]);
       // writes between the check that saw the primary gone and the promotion: refused at once
       const refused = between(ops, 'write', noticed, promoting);
+      const slow = ops.filter((o) => o.kind === 'write' && o.end - o.start > 300);
+      if (slow.length > 0) console.log(`[failover] slow writes: ${JSON.stringify(slow.map((o) => ({ start: ms(o.start - killed), ms: ms(o.end - o.start), error: o.error, message: o.message })))}`);
       expect(refused.length).toBeGreaterThan(5);
       expect(new Set(refused.map((o) => o.error))).toEqual(new Set(['PrimaryUnavailableError']));
       const refusedMs = refused.map((o) => o.end - o.start);

@@ -88,6 +88,9 @@ export class ResilientPool {
   #lastPrimaryError: unknown;
   /** With `readYourWrites`: the WAL position after this pool's latest write. */
   #writtenLsn: bigint | undefined;
+  /** Writes under way, by the server they may go to: a check that finds it gone ends them at once. */
+  readonly #writes = new Map<AbortController, string>();
+  readonly #writeTargetWatch: { dispose(): void };
   #ended = false;
   /** What pg's errors mean, for core (by SQLSTATE), while this pool is open. */
   readonly #classifier = usePgErrorClassifier();
@@ -118,6 +121,7 @@ export class ResilientPool {
     this.providers = Object.freeze(endpoints.map((e) => e.name));
     this.#topology = new ReplicationTopology(this.providers);
     this.#routing = new ServerRouting(this.#topology, rest.readBalancing, rest.maxReplicaLagMs);
+    this.#writeTargetWatch = this.#topology.onWriteTargetChange((target) => this.#endStrandedWrites(target));
     this.#cachePrefix = `postgres:${this.#servers.get(this.providers[0]!)!.target}`;
     const monitors = new Map<string, PostgresMonitor>();
     if (rest.monitor !== false) {
@@ -172,12 +176,27 @@ export class ResilientPool {
     // the manager keys its cache (and coalesces identical concurrent reads) by this key plus the
     // input; a read that must see this pool's last write is never answered from the cache
     const key = readOnly && this.options.cacheReads && minLsn === undefined ? this.#cachePrefix : undefined;
-    return this.#manager.execute(
+    // a write waiting on a primary that a check then finds gone (retry backoff, a wait for it to
+    // come back) fails at once: no other server may take it
+    const watch = readOnly || this.options.allowWriteFailover ? undefined : new AbortController();
+    const signal = watch === undefined ? options.signal : options.signal ? AbortSignal.any([options.signal, watch.signal]) : watch.signal;
+    if (watch) this.#writes.set(watch, providers[0]!);
+    const call = this.#manager.execute(
       ResourceType.DATABASE,
       (attempt: FallbackAttempt) => this.#run<R>(text, params, readOnly, attempt, providers[0]!),
       // a write that reaches a read-only standby (25006) leaves it out of writes only: reads keep it
-      { key, input: [text, params], signal: options.signal, deadlineMs: options.deadlineMs, operation: readOnly ? 'read' : 'write', providers },
+      { key, ...(key === undefined ? {} : { input: [text, params] }), signal, deadlineMs: options.deadlineMs, operation: readOnly ? 'read' : 'write', providers },
     );
+    return watch === undefined ? call : call.finally(() => this.#writes.delete(watch));
+  }
+
+  #endStrandedWrites(target: string | undefined): void {
+    for (const [watch, server] of this.#writes) {
+      if (server === target) continue;
+      this.#writes.delete(watch);
+      const t = this.#topology;
+      watch.abort(new PrimaryUnavailableError(server, undefined, this.#lastPrimaryError, t.describe()));
+    }
   }
 
   /** Unregister and close the monitors, and end the pools this created (pools passed in are left open). */
@@ -185,6 +204,7 @@ export class ResilientPool {
     if (this.#ended) return;
     this.#ended = true;
     this.#classifier.dispose();
+    this.#writeTargetWatch.dispose();
     for (const m of this.monitors.values()) this.#manager.unregisterMonitor(`${m.resourceType}:${m.name}`);
     await Promise.all([...this.monitors.values()].map((m) => m.close()));
     await Promise.all(
@@ -212,7 +232,7 @@ export class ResilientPool {
       // a retry of a write after a check found the primary gone: no server may take it
       if (this.#topology.writeTarget() !== provider) throw new PrimaryUnavailableError(primary, undefined, this.#lastPrimaryError, this.#topology.describe());
     }
-    const fenced = this.#topology.state(provider).fenced;
+    const fenced = this.#topology.fencedReason(provider);
     if (fenced !== undefined) throw new FencedServerError(provider, fenced);
     const manager = this.#manager;
     try {

@@ -68,6 +68,8 @@ export interface LoadOp {
   error?: string;
   /** A write's unique body. */
   body?: string;
+  /** The error's message (redacted by whoever made it). */
+  message?: string;
 }
 
 /**
@@ -90,7 +92,7 @@ export function startLoad(pool: ResilientPool, cluster: PgCluster, pauseMs = 25)
         ops.push({ kind, start, end: performance.now(), ok: true, server: serverOf(cluster, r.rows[0]!.port), ...(body ? { body } : {}) });
       } catch (error) {
         const e = error as { code?: unknown; name?: unknown };
-        ops.push({ kind, start, end: performance.now(), ok: false, error: String(e.code ?? e.name), ...(body ? { body } : {}) });
+        ops.push({ kind, start, end: performance.now(), ok: false, error: String(e.code ?? e.name), message: String((error as Error).message), ...(body ? { body } : {}) });
       }
       await sleep(pauseMs);
     }
