@@ -38,6 +38,8 @@ export interface PgServer {
   running: boolean;
 }
 
+type MutableServer = { -readonly [K in keyof PgServer]: PgServer[K] };
+
 const SETTINGS: Readonly<Record<string, string | number>> = {
   listen_addresses: "'127.0.0.1'",
   wal_level: 'replica',
@@ -223,10 +225,8 @@ export class PgCluster {
       const primaryDir = join(cluster.dir, 'primary');
       // cp -a as the postgres user: owner and the 0700 mode PostgreSQL insists on are kept
       await run(...command('cp', ['-a', data, primaryDir]));
-      const primary: PgServer = { name: 'primary', port: await sparePort(), dataDir: primaryDir, running: false };
-      appendFileSync(join(primaryDir, 'postgresql.conf'), conf({ ...cluster.#settings, port: primary.port, unix_socket_directories: `'${cluster.dir}'` }));
-      cluster.#servers.set('primary', primary);
-      await cluster.start('primary');
+      appendFileSync(join(primaryDir, 'postgresql.conf'), conf({ ...cluster.#settings, unix_socket_directories: `'${cluster.dir}'` }));
+      await cluster.#startNew('primary', primaryDir);
       for (let i = 1; i <= (options.standbys ?? 1); i++) await cluster.addStandby(`standby${i}`, 'primary');
       if (options.synchronous) {
         await cluster.sql('primary', "ALTER SYSTEM SET synchronous_standby_names = '*'");
@@ -260,12 +260,27 @@ export class PgCluster {
     const dataDir = join(this.dir, name);
     rmSync(dataDir, { recursive: true, force: true });
     await pgBin('pg_basebackup', ['-h', '127.0.0.1', '-p', String(source.port), '-U', 'postgres', '-D', dataDir, '-R', '-X', 'stream', '--no-sync', '-c', 'fast']);
-    const server: PgServer = { name, port: await sparePort(), dataDir, running: false };
-    // the copied postgresql.conf names the source's port: a later line wins
-    appendFileSync(join(dataDir, 'postgresql.conf'), conf({ port: server.port }));
+    return this.#startNew(name, dataDir);
+  }
+
+  /**
+   * Start a new server on a spare port. Another process may take the port between the probe and
+   * the server's bind: then it tries another (a later `port` line in postgresql.conf wins, so the
+   * copied source's port is overridden too).
+   */
+  async #startNew(name: string, dataDir: string): Promise<PgServer> {
+    const server: MutableServer = { name, port: 0, dataDir, running: false };
     this.#servers.set(name, server);
-    await this.start(name);
-    return server;
+    for (let tries = 1; ; tries++) {
+      server.port = await sparePort();
+      appendFileSync(join(dataDir, 'postgresql.conf'), conf({ port: server.port }));
+      try {
+        await this.start(name);
+        return server;
+      } catch (error) {
+        if (tries >= 5 || !/could not bind|Address already in use/.test(this.log(name))) throw error;
+      }
+    }
   }
 
   async start(name: string): Promise<void> {
