@@ -2,7 +2,7 @@
 // LangChain.js withFallbacks, each with its defaults, through the same seeded fault schedule against one
 // loopback MockProviderServer. The primary sits behind an HTTP proxy of ours that can refuse connections
 // (its port closed), hold 10% of requests for 5 s (brownout) and time-stamp every request it forwards.
-// Run: npm run build -w @rampart/bench && npm run bench:llm-peers -w @rampart/bench
+// Run: npm run build -w @rampart/bench && npm run bench:llm-peers -w @rampart/bench [-- <scenario name part>]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -98,7 +98,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (values: number[], p: number) => {
   if (values.length === 0) return NaN;
   const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+  return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)]!; // nearest rank
 };
 
 const aiModel = (url: string, id: string) => createOpenAI({ baseURL: url, apiKey: 'sk-bench' }).chat(id);
@@ -269,14 +269,15 @@ interface Scenario {
   run(c: Contender, mock: MockProviderServer, proxy: PrimaryProxy, seed: number): Promise<Row>;
 }
 
-const upstreamCount = (mock: MockProviderServer) => mock.requests.length;
+/** Upstream requests: those that reached the secondary, and every one that reached the primary's proxy (also those it held and the client then aborted). */
+const upstreamCount = (mock: MockProviderServer, proxy: PrimaryProxy) => proxy.requests.length + mock.count({ provider: 'secondary' });
 
 const SCENARIOS: Scenario[] = [
   {
     name: 'healthy (200 calls, 1 in flight)',
-    async run(c, mock) {
+    async run(c, mock, proxy) {
       const calls = await drive(200, 1, 0, (i) => timed(() => c.generate(`healthy ${i}`)));
-      return summary(calls, upstreamCount(mock));
+      return summary(calls, upstreamCount(mock, proxy));
     },
   },
   {
@@ -302,7 +303,7 @@ const SCENARIOS: Scenario[] = [
       // calls that were running at some moment of the outage
       const inOutage = calls.filter((x) => x.end >= down && x.start < up).map((x) => x.end - x.start);
       return {
-        ...summary(calls, upstreamCount(mock)),
+        ...summary(calls, upstreamCount(mock, proxy)),
         'max in outage': inOutage.length === 0 ? '-' : Math.max(...inOutage).toFixed(1),
         'switch ms': firstFast ? (firstFast.end - down).toFixed(0) : 'never',
         'return ms': back ? (back.end - up).toFixed(0) : `never (> ${(calls.at(-1)!.end - up).toFixed(0)})`,
@@ -318,7 +319,7 @@ const SCENARIOS: Scenario[] = [
       // and before that 429's retry-after elapsed
       const windows = proxy.requests.filter((r) => r.status === 429).map((r) => [r.answeredAt + GRACE_MS, r.answeredAt + (r.retryAfterMs ?? 0)] as const);
       const inside = proxy.requests.filter((r) => windows.some(([from, to]) => r.at > from && r.at < to)).length;
-      return { ...summary(calls, upstreamCount(mock)), 'req in retry-after': `${inside} of ${proxy.requests.length}` };
+      return { ...summary(calls, upstreamCount(mock, proxy)), 'req in retry-after': `${inside} of ${proxy.requests.length}` };
     },
   },
   {
@@ -327,12 +328,12 @@ const SCENARIOS: Scenario[] = [
       proxy.brownout = { rate: 0.1, delayMs: 5000, random: seededRandom(seed) };
       const calls = await drive(100, 10, 0, (i) => timed(() => c.generate(`brownout ${i}`)));
       proxy.brownout = undefined;
-      return { ...summary(calls, upstreamCount(mock)), '> 1 s': String(calls.filter((x) => x.end - x.start > 1000).length) };
+      return { ...summary(calls, upstreamCount(mock, proxy)), '> 1 s': String(calls.filter((x) => x.end - x.start > 1000).length) };
     },
   },
   {
     name: 'streams: 20% of primary streams cut before the first chunk, 10% after 2 chunks (100 streams)',
-    async run(c, mock, _proxy, seed) {
+    async run(c, mock, proxy, seed) {
       const before: MockFault = { type: 'stream_disconnect', afterChunks: 0 };
       const after: MockFault = { type: 'stream_disconnect', afterChunks: 2 };
       mock.provider('primary').setFaultRate(0.3, [before, before, after], seed);
@@ -361,7 +362,7 @@ const SCENARIOS: Scenario[] = [
         }),
       );
       // success = streams that ended complete; errors split by whether the caller had seen output
-      return { ...summary(calls, upstreamCount(mock)), 'complete / error before output / error after output / duplicated or mixed': `${complete}/${errorBefore}/${errorAfter}/${duplicated}` };
+      return { ...summary(calls, upstreamCount(mock, proxy)), 'complete / error before output / error after output / duplicated or mixed': `${complete}/${errorBefore}/${errorAfter}/${duplicated}` };
     },
   },
 ];
@@ -411,7 +412,8 @@ export async function benchLlmPeers(seed = 12, print?: (table: string) => void):
   const makers = portkey ? [...CONTENDERS, portkeyContender] : CONTENDERS;
   if (!portkey) out.push("Portkey's gateway: not run (set PORTKEY_GATEWAY_START to its build/start-server.js)");
   try {
-  for (const scenario of SCENARIOS) {
+  const only = process.argv[2];
+  for (const scenario of SCENARIOS.filter((x) => only === undefined || x.name.includes(only))) {
     const rows: string[][] = [];
     let header: string[] | undefined;
     for (const make of makers) {
@@ -445,7 +447,7 @@ export async function benchLlmPeers(seed = 12, print?: (table: string) => void):
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`LLM peers bench (seed 12, Node ${process.versions.node})\n`);
-  console.log(`${await healthyOverhead()}\n`);
+  if (process.argv[2] === undefined) console.log(`${await healthyOverhead()}\n`);
   await benchLlmPeers(12, (table) => console.log(`${table}\n`));
   process.exit(0);
 }

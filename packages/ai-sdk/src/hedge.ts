@@ -2,8 +2,10 @@
 export interface HedgingOptions {
   /**
    * How long the first model may take before the next available model is asked beside it, ms; the
-   * first answer wins and the other request is aborted. Default `'auto'`: twice the model's recent p90
-   * latency (its last 100 answers; at least 10 ms), and 1,000 ms until it has answered 10 times.
+   * first answer wins and the other request is aborted. Default `'auto'`: three times the model's
+   * median latency over its last 100 answers (at least 10 ms), and 1,000 ms until it has answered 10
+   * times. The median, not a high percentile: in a brownout the slow tail fills the p90 itself (10% of
+   * calls at 5 s make the p90 5 s), and a delay taken from it would never start a hedge.
    */
   delayMs?: number | 'auto';
   /** Cap on extra requests, as a percentage of calls (a hedge is started only while within it). Default 20: at most 1.2 requests per call. */
@@ -17,23 +19,23 @@ const MIN_SAMPLES = 10;
 export class LatencyWindow {
   readonly #samples: number[] = [];
   #next = 0;
-  #p90: number | undefined;
+  #median: number | undefined;
 
   record(ms: number): void {
     if (this.#samples.length < WINDOW) this.#samples.push(ms);
     else this.#samples[this.#next] = ms;
     this.#next = (this.#next + 1) % WINDOW;
-    this.#p90 = undefined;
+    this.#median = undefined;
   }
 
-  /** The 90th percentile of the window; undefined below 10 samples. */
-  p90(): number | undefined {
+  /** The median of the window; undefined below 10 samples. */
+  median(): number | undefined {
     if (this.#samples.length < MIN_SAMPLES) return undefined;
-    if (this.#p90 === undefined) {
+    if (this.#median === undefined) {
       const sorted = [...this.#samples].sort((a, b) => a - b);
-      this.#p90 = sorted[Math.floor(sorted.length * 0.9)]!;
+      this.#median = sorted[Math.floor(sorted.length / 2)]!;
     }
-    return this.#p90;
+    return this.#median;
   }
 }
 
@@ -51,8 +53,8 @@ export class HedgePlan {
 
   delayFor(latencies: LatencyWindow): number {
     if (this.#delayMs !== 'auto') return this.#delayMs;
-    const p90 = latencies.p90();
-    return p90 === undefined ? 1_000 : Math.max(10, 2 * p90);
+    const median = latencies.median();
+    return median === undefined ? 1_000 : Math.max(10, 3 * median);
   }
 
   /** Count a call; true when a hedge for it would stay within the cap. */

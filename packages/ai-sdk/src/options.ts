@@ -58,7 +58,7 @@ export interface ResilientModelOptions<M extends LanguageModelLike = LanguageMod
   quotaCriticalPercent?: number;
   /**
    * Hedge slow calls across models (opt-in; `doGenerate` only): when the model an attempt uses has not
-   * answered within a delay (default twice its recent p90), the next available model is asked beside
+   * answered within a delay (default three times its recent median latency), the next available model is asked beside
    * it; the first answer wins and the other request is aborted, within a cap on extra requests.
    */
   hedging?: HedgingOptions;
