@@ -44,6 +44,7 @@ const schema = z.strictObject({
   resourceTypes: z.array(z.unknown()).optional(),
   providers: z.record(resourceKey, z.array(z.string().min(1))).optional(),
   providerCooldownMs: nonNegativeMs.optional(),
+  transientCooldownMs: nonNegativeMs.optional(),
   deadlineMs: positiveMs.optional(),
   maxProviderWaitMs: nonNegativeMs.optional(),
   fallbackStrategies: z.record(resourceKey, z.array(step)).optional(),

@@ -63,7 +63,7 @@ export class ManagerParts {
     this.scheduler = new MonitorScheduler({ intervalMs: c.checkIntervalMs, checkTimeoutMs: c.checkTimeoutMs, hysteresis: c.hysteresis, clock: c.clock });
     this.providers = new ProviderRegistry(
       c.providers,
-      c.providerCooldownMs,
+      { providerCooldownMs: c.providerCooldownMs, transientCooldownMs: c.transientCooldownMs },
       c.clock,
       (t, p) => {
         // down once its hysteresis says so; back on the first reading that is not down (its traffic

@@ -72,7 +72,8 @@ describe('nested execute on the same manager and resource type', () => {
     const exhausted = err as FallbackExhaustedError;
     expect(exhausted.steps.map((s) => s.strategy)).toEqual(['primary', 'retry', 'switch_provider', 'use_cache']);
     expect(exhausted.steps.some((s) => s.error instanceof FallbackExhaustedError)).toBe(false);
-    expect(llm.trail()).toEqual(['a/plain', 'b/retry', 'a/switch_provider']);
+    // (SWITCH_PROVIDER waits out a's 5 s cooldown after its 503 once: nothing later can answer sooner)
+    expect(llm.trail()).toEqual(['a/plain', 'b/retry', 'a/switch_provider', 'a/switch_provider']);
   });
 
   it('nests through @withFallback methods too (a guarded method calling another of the same type)', async () => {
@@ -93,11 +94,14 @@ describe('nested execute on the same manager and resource type', () => {
     llm.fail('b', httpError(503));
     const err = await drive(clock, rejection(new Team().outer('p')));
     expect(err).toBeInstanceOf(FallbackExhaustedError);
-    // one chain: a (its 429 skips the retry), b — and the outer method's chain is the one that gave up
-    expect(llm.trail()).toEqual(['a/plain', 'b/switch_provider']);
-    // (SWITCH_PROVIDER reports b's failure once: the step gives up with that same failure)
+    // one chain: a (its 429 skips the retry), b, b again after its 5 s cooldown (a 503), a after its
+    // 10 s one — and the outer method's chain is the one that gave up
+    expect(llm.trail()).toEqual(['a/plain', 'b/switch_provider', 'b/switch_provider', 'a/switch_provider']);
+    // (SWITCH_PROVIDER reports each failure once: the step gives up with the last one)
     expect(trail()).toEqual([
       'api_quota:primary:failed',
+      'api_quota:switch_provider:failed',
+      'api_quota:switch_provider:failed',
       'api_quota:switch_provider:failed',
       'api_quota:use_cache:failed',
     ]);

@@ -24,7 +24,10 @@ export interface ProviderCooldownEvent {
 
 /** Options of {@link ProviderRegistry.reportFailure}. */
 export interface ProviderFailureOptions {
-  /** Skip the provider this long, ms. Default: the error's retry-after, else `providerCooldownMs`. */
+  /**
+   * Skip the provider this long, ms. Default: the error's retry-after; else, for a failure a retry
+   * may cure (a timeout, a reset, a 5xx), `transientCooldownMs`; else `providerCooldownMs`.
+   */
   cooldownMs?: number | undefined;
   /** The failure, for its retry-after and for logs. */
   error?: unknown;
@@ -94,6 +97,7 @@ export class ProviderRegistry {
   readonly #records = new Map<string, FailureRecord>();
   readonly #clock: Clock;
   readonly #defaultCooldownMs: number;
+  readonly #transientCooldownMs: number;
   readonly #isMonitorDown: (type: ResourceType, provider: string) => boolean;
   readonly #circuits: ProviderCircuits;
   readonly #cooldown = new EventEmitter<ProviderCooldownEvent>();
@@ -101,14 +105,15 @@ export class ProviderRegistry {
 
   constructor(
     initial: Readonly<Record<ResourceType, readonly string[]>>,
-    defaultCooldownMs: number,
+    cooldowns: { readonly providerCooldownMs: number; readonly transientCooldownMs: number },
     clock: Clock,
     isMonitorDown: (type: ResourceType, provider: string) => boolean,
     circuits: ProviderCircuits = NO_CIRCUITS,
   ) {
     for (const [t, names] of Object.entries(initial)) this.#providers.set(t as ResourceType, names);
     this.#types = new Set(this.#providers.keys());
-    this.#defaultCooldownMs = defaultCooldownMs;
+    this.#defaultCooldownMs = cooldowns.providerCooldownMs;
+    this.#transientCooldownMs = Math.min(cooldowns.transientCooldownMs, cooldowns.providerCooldownMs);
     this.#clock = clock;
     this.#isMonitorDown = isMonitorDown;
     this.#circuits = circuits;
@@ -205,7 +210,10 @@ export class ProviderRegistry {
     }
     const c = options.error === undefined ? undefined : classifyError(options.error);
     const retryAfterMs = c?.retryAfterMs;
-    const cooldownMs = options.cooldownMs ?? retryAfterMs ?? this.#defaultCooldownMs;
+    // a failure a retry may cure (a timeout, a reset, a 5xx without retry-after) cools the provider
+    // down briefly: a long cooldown would outlive its cause (its breaker counts repeated failures)
+    const curable = c !== undefined && (c.kind === 'transient' || c.kind === 'timeout') && c.providerDown !== true;
+    const cooldownMs = options.cooldownMs ?? retryAfterMs ?? (curable ? this.#transientCooldownMs : this.#defaultCooldownMs);
     if (!(cooldownMs >= 0) || !Number.isFinite(cooldownMs)) throw new ConfigError('cooldownMs', 'must be a non-negative finite number', cooldownMs);
     const now = this.#clock.now();
     const operation = c?.scope === 'operation' ? c.operation : undefined;

@@ -45,6 +45,13 @@ export interface ResilienceConfig {
   /** How long a failed provider is skipped when the error gives no retry-after, ms. Default 30,000. */
   providerCooldownMs?: number;
   /**
+   * How long a provider is skipped after a failure a retry may cure (a timeout, a reset, a 5xx
+   * without retry-after) that made the chain switch away from it, ms (at most `providerCooldownMs`).
+   * Short, so the cooldown does not outlive its cause; its breaker counts repeated failures.
+   * Default 5,000.
+   */
+  transientCooldownMs?: number;
+  /**
    * Every call through `execute`/`@withFallback` settles within this long, ms: with its answer or
    * error, or a {@link TimeoutError} once it passes (waits, retries and a queued call's wait
    * included; the call's signal aborts then). Per call: `execute`'s `deadlineMs`. Default 300,000 (5 min).

@@ -24,6 +24,7 @@ export interface ResolvedResilienceConfig {
    */
   readonly providers: Readonly<Record<ResourceType, readonly string[]>>;
   readonly providerCooldownMs: number;
+  readonly transientCooldownMs: number;
   readonly deadlineMs: number;
   readonly maxProviderWaitMs: number;
   /** Per resource type, the chain sorted by ascending priority (stable). */
@@ -79,6 +80,7 @@ export function resolveResilienceConfig(input: ResilienceConfig | undefined): Re
     resourceTypes: types,
     providers: perType(types, (t) => Object.freeze([...(providers[t] ?? DEFAULT_PROVIDERS[t] ?? [])])),
     providerCooldownMs: config.providerCooldownMs ?? 30_000,
+    transientCooldownMs: config.transientCooldownMs ?? 5_000,
     deadlineMs: config.deadlineMs ?? DEFAULT_CALL_DEADLINE_MS,
     maxProviderWaitMs: config.maxProviderWaitMs ?? DEFAULT_MAX_PROVIDER_WAIT_MS,
     chains: perType(types, (t) => {
