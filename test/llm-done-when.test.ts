@@ -120,6 +120,7 @@ describe('Done when 4: a chaos run on the default config loses no call to a stal
       ]),
     );
     printFigures('chaos', [['call', r.calls.map((c) => c.ms)]]);
+    console.log(`parked calls, and the cooldowns standing when they were parked:\n${v.queuedWhy.join('\n')}`);
     console.log(`delayed calls, slowest first:\n${[...v.delayed].sort((a, b) => b.ms - a.ms).slice(0, 8).map(describeCall).join('\n')}`);
   }, 300_000);
 

@@ -152,6 +152,8 @@ export interface ScenarioResult {
   /** Requests the server received, per provider and outcome (`openai:reset`). */
   upstream: Record<string, number>;
   cooldowns: ProviderCooldownEvent[];
+  /** When each cooldown event fired (performance.now()). */
+  cooldownAt: number[];
   orphanSteps: number;
 }
 
@@ -170,7 +172,11 @@ export async function runScenario(o: {
   const manager = o.llm.manager;
   const recorder = new CallRecorder(manager);
   const cooldowns: ProviderCooldownEvent[] = [];
-  const sub = manager.onProviderCooldown((e) => cooldowns.push(e));
+  const cooldownAt: number[] = [];
+  const sub = manager.onProviderCooldown((e) => {
+    cooldowns.push(e);
+    cooldownAt.push(performance.now());
+  });
   const calls: CallRecord[] = [];
   // neither the process's first requests (fetch loads undici, the SDKs warm up) nor the manager's
   // first checks are a call's latency
@@ -193,7 +199,7 @@ export async function runScenario(o: {
   attachRequests(o.server, calls);
   const upstream: Record<string, number> = {};
   for (const r of o.server.requests) upstream[`${r.provider}:${r.outcome}`] = (upstream[`${r.provider}:${r.outcome}`] ?? 0) + 1;
-  return { calls, upstream, cooldowns, orphanSteps: recorder.orphanSteps.length };
+  return { calls, upstream, cooldowns, cooldownAt, orphanSteps: recorder.orphanSteps.length };
 }
 
 /** Done-when 1: the primary resets `rate` of its streams before the first chunk (no response, or headers then a cut). */
@@ -324,6 +330,30 @@ export interface ChaosVerdict {
   cooldownCauses: Record<string, { events: number; cooldownMs: number[]; askedMs: Array<number | 'none'> }>;
   /** Cooldown events whose error object another event carried too (one failure counted twice). */
   duplicateEvents: number;
+  /** Per parked call: how long it waited in the queue and the cooldowns that stood when it was parked. */
+  queuedWhy: string[];
+}
+
+/** The cooldowns standing at `at` (performance.now()), one per provider: the latest event's error, length and age. */
+function standingCooldowns(r: ScenarioResult, at: number): string {
+  const latest = new Map<string, number>();
+  r.cooldowns.forEach((e, i) => {
+    if (r.cooldownAt[i]! <= at && r.cooldownAt[i]! + e.cooldownMs > at) latest.set(e.provider, i);
+  });
+  return [...latest.entries()]
+    .map(([provider, i]) => {
+      const e = r.cooldowns[i]!;
+      const asked = (e.error as { retryAfterMs?: number } | undefined)?.retryAfterMs;
+      return `${provider} after ${errorName(e.error)} ${(at - r.cooldownAt[i]!).toFixed(0)} ms before (set ${e.cooldownMs} ms, asked ${asked ?? 'none'})`;
+    })
+    .join('; ');
+}
+
+/** A parked call: its wait in the queue, and the cooldowns that stood when it was parked. */
+function whyQueued(r: ScenarioResult, c: CallRecord): string {
+  const q = c.steps.findIndex((s) => s.strategy === 'queue_request');
+  const parkedAtMs = c.steps[q - 1]?.atMs ?? 0;
+  return `call ${c.index}: ${(c.steps[q]!.atMs - parkedAtMs).toFixed(0)} ms in the queue; standing when parked: ${standingCooldowns(r, c.startedAt + parkedAtMs) || 'none'}`;
 }
 
 const isQueued = (c: CallRecord) => c.steps.some((s) => s.strategy === 'queue_request');
@@ -366,6 +396,7 @@ export function judgeChaos(r: ScenarioResult, timeoutMs = 1000, slackMs = 250): 
     cooldownEvents,
     cooldownCauses,
     duplicateEvents,
+    queuedWhy: delayed.filter(isQueued).map((c) => whyQueued(r, c)),
   };
 }
 
@@ -458,6 +489,7 @@ async function main(): Promise<void> {
   for (const f of v.failed) errors.set((f.error as Error)?.name ?? '?', (errors.get((f.error as Error)?.name ?? '?') ?? 0) + 1);
   console.log(`\nfailed calls by error: ${JSON.stringify(Object.fromEntries(errors))}`);
   console.log(`\ndelayed calls (slowest 8 of ${v.delayed.length}):\n${[...v.delayed].sort((a, b) => b.ms - a.ms).slice(0, 8).map((x) => `  ${describeCall(x)}`).join('\n')}`);
+  console.log(`\nparked calls and the cooldowns standing when they were parked:\n${v.queuedWhy.map((x) => `  ${x}`).join('\n')}`);
   console.log(`failed without a request (first 5):\n${v.failedWithoutRequest.slice(0, 5).map((x) => `  ${describeCall(x)}`).join('\n')}`);
   console.log(`\n## slowest calls per scenario\n\n${notes.join('\n\n')}`);
 }
