@@ -42,6 +42,16 @@ describe('PostgresMonitor', () => {
     expect(JSON.stringify(m)).not.toContain('hunter2-secret');
   });
 
+  it('reports the server’s role, timeline and WAL position (a primary here; a custom health query runs too)', async () => {
+    const result = await monitor({ query: 'SELECT count(*) FROM t' }).check(signal());
+    expect(result.status).toBe(ResourceStatus.HEALTHY);
+    expect(result.details).toMatchObject({ role: 'primary' });
+    expect(result.details?.timeline).toBeGreaterThanOrEqual(1);
+    expect(result.details?.walLsn).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+    const failing = await monitor({ query: 'SELECT * FROM no_such_table' }).check(signal());
+    expect(failing.status).toBe(ResourceStatus.UNAVAILABLE);
+  });
+
   it('reports a reachable database as healthy with its latency', async () => {
     const result = await monitor().check(signal());
     expect(result.status).toBe(ResourceStatus.HEALTHY);
