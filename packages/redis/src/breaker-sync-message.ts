@@ -13,6 +13,8 @@ export interface BreakerSyncMessage {
   readonly isolated: boolean;
   /** Epoch ms at which the open (not isolated) circuit admits probes. */
   readonly halfOpenAt?: number | undefined;
+  /** Its number in the shared state (set by Redis when written; the latest stored transition has the highest). */
+  readonly seq?: number | undefined;
 }
 
 const isTime = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
@@ -31,5 +33,6 @@ export function parseBreakerSyncMessage(payload: string): BreakerSyncMessage {
   if (!isTime(m.at)) bad('at');
   if (typeof m.isolated !== 'boolean' || (m.isolated && m.state !== CircuitState.Open)) bad('isolated');
   if (m.state === CircuitState.Open && !m.isolated && !isTime(m.halfOpenAt)) bad('halfOpenAt');
+  if (m.seq !== undefined && (!Number.isInteger(m.seq) || (m.seq as number) < 1)) bad('seq');
   return m as unknown as BreakerSyncMessage;
 }

@@ -4,6 +4,9 @@ import {
   CircuitState,
   ConfigError,
   optionsObject,
+  systemClock,
+  type Clock,
+  type TimerHandle,
   type CircuitBreakerPolicy,
   type CircuitBreakerRegistry,
   type CircuitStateChange,
@@ -13,6 +16,7 @@ import {
 } from '@rampart/core';
 import type { Redis } from 'ioredis';
 import { parseBreakerSyncMessage, type BreakerSyncMessage } from './breaker-sync-message.js';
+import { BreakerStateHash } from './breaker-state-hash.js';
 import { redactRedisError } from './redact-redis-error.js';
 import { closeClient } from './redis-commands.js';
 import { openRedisClient, validateRedisConnection, type RedisConnection } from './redis-connection.js';
@@ -38,15 +42,30 @@ export interface RedisBreakerSyncOptions {
    * applied; Redis errors arrive with their secrets stripped. Default: `process.emitWarning`.
    */
   onError?: (message: string, error: unknown) => void;
+  /**
+   * The hash holding every shared breaker's latest transition (the versioned state each process
+   * reconciles with). Default `${channel}:state`.
+   */
+  stateKey?: string;
+  /**
+   * How often each process re-reads the shared state and writes the transitions it could not write
+   * (Redis was unreachable), in ms; it also does so as soon as its connection is back. Default 5 000.
+   */
+  reconcileIntervalMs?: number;
+  /** Timers of the periodic reconciliation. Default: the system clock. */
+  clock?: Clock;
 }
 
 /** Every option of {@link RedisBreakerSyncOptions}: any other key is a ConfigError. */
-const REDIS_BREAKER_SYNC_KEYS: OptionKeys<RedisBreakerSyncOptions> = { redis: true, channel: true, onError: true };
+const REDIS_BREAKER_SYNC_KEYS: OptionKeys<RedisBreakerSyncOptions> = { redis: true, channel: true, onError: true, stateKey: true, reconcileIntervalMs: true, clock: true };
 
 /** {@link RedisBreakerSyncOptions} after validation. */
 export interface ResolvedRedisBreakerSyncOptions {
   readonly channel: string;
   readonly onError: (message: string, error: unknown) => void;
+  readonly stateKey: string;
+  readonly reconcileIntervalMs: number;
+  readonly clock: Clock;
 }
 
 /** Validate options and resolve defaults into a new frozen object; throws ConfigError naming the bad option. */
@@ -57,7 +76,15 @@ export function resolveRedisBreakerSyncOptions(options: RedisBreakerSyncOptions 
   if (typeof channel !== 'string' || channel.length === 0) throw new ConfigError('redisBreakerSync.channel', 'must be a non-empty string', channel);
   if (options.onError !== undefined && typeof options.onError !== 'function') throw new ConfigError('redisBreakerSync.onError', 'must be a function', options.onError);
   const onError = options.onError ?? ((message: string, error: unknown) => process.emitWarning(`${message}: ${error instanceof Error ? error.message : String(error)}`, 'RampartWarning'));
-  return Object.freeze({ channel, onError });
+  const stateKey = options.stateKey ?? `${channel}:state`;
+  if (typeof stateKey !== 'string' || stateKey.length === 0) throw new ConfigError('redisBreakerSync.stateKey', 'must be a non-empty string', stateKey);
+  const reconcileIntervalMs = options.reconcileIntervalMs ?? 5_000;
+  if (typeof reconcileIntervalMs !== 'number' || !Number.isFinite(reconcileIntervalMs) || reconcileIntervalMs < 10) {
+    throw new ConfigError('redisBreakerSync.reconcileIntervalMs', 'must be a number of ms, at least 10', reconcileIntervalMs);
+  }
+  const clock = options.clock ?? systemClock;
+  if (typeof clock?.setBackgroundTimeout !== 'function') throw new ConfigError('redisBreakerSync.clock', 'must be a Clock', typeof clock);
+  return Object.freeze({ channel, onError, stateKey, reconcileIntervalMs, clock });
 }
 
 /**
@@ -67,6 +94,13 @@ export function resolveRedisBreakerSyncOptions(options: RedisBreakerSyncOptions 
  * admits its own probes once `halfOpenAt` passes, and the first probe outcome is shared again.
  * A message older than the receiving breaker's last transition is ignored, so the later change wins.
  * Applying a remote change is not published again, and a process ignores its own messages.
+ *
+ * Versioned: every transition is also written to a hash (`stateKey`), field per breaker, only when
+ * newer than the field's; a process that cannot write it (Redis unreachable) keeps it and writes it
+ * later. Each process reconciles with the hash when its connection is back and every
+ * `reconcileIntervalMs`: it writes what it kept, reads every field, and applies the newer ones, so
+ * after an outage every process agrees within (ioredis' reconnection delay, at most 2 s by default)
+ * + `reconcileIntervalMs` of Redis returning. Connection errors are reported once per outage.
  *
  * Breakers are looked up by name in the source: those present at `start()`, those named by an
  * incoming message (`source.get(name)`; a manager's source creates the breaker), those the source
@@ -90,6 +124,17 @@ export class RedisBreakerSync {
   #abandonStart: ((reason: Error) => void) | undefined;
   #created: Disposable | undefined;
   #disposed = false;
+  readonly #state: BreakerStateHash;
+  /** Per breaker name, the `at` of the latest transition applied or published here. */
+  readonly #versions = new Map<string, number>();
+  /** Per breaker name, the highest shared-state `seq` applied or written here. */
+  readonly #seqs = new Map<string, number>();
+  /** Transitions not written yet (Redis unreachable), latest per name. */
+  readonly #unwritten = new Map<string, BreakerSyncMessage>();
+  #reconcileTimer: TimerHandle | undefined;
+  #reconciling: Promise<void> | undefined;
+  /** Whether a connection error was reported since a connection was last ready (one report per outage). */
+  #outage = false;
 
   constructor(source: SharedBreakerSource = circuitBreakers, options: RedisBreakerSyncOptions = {}) {
     if (typeof source?.list !== 'function' || typeof source.get !== 'function') throw new ConfigError('redisBreakerSync.source', 'must be a CircuitBreakerRegistry', typeof source);
@@ -105,6 +150,8 @@ export class RedisBreakerSync {
     this.#subscriber.on('error', this.#onConnectionError);
     if (owned) client.on('error', this.#onConnectionError);
     this.#subscriber.on('message', this.#onMessage);
+    client.on('ready', this.#onReady);
+    this.#state = new BreakerStateHash(client, this.options.stateKey, this.options.channel);
   }
 
   /**
@@ -118,8 +165,10 @@ export class RedisBreakerSync {
     });
     this.#started ??= new Promise<void>((resolve, reject) => {
       this.#abandonStart = reject;
-      this.#subscriber.subscribe(this.options.channel).then(() => {
+      this.#subscriber.subscribe(this.options.channel).then(async () => {
         if (!this.#disposed) this.refresh();
+        if (!this.#disposed) await this.reconcile(); // a process starting late learns the current state
+        this.#armReconcile();
         resolve();
       }, (error: unknown) => reject(redactRedisError(error)));
     }).finally(() => {
@@ -162,10 +211,13 @@ export class RedisBreakerSync {
     this.#disposed = true;
     this.#abandonStart?.(new Error('RedisBreakerSync is disposed'));
     this.#created?.dispose();
+    if (this.#reconcileTimer) this.options.clock.clearTimeout(this.#reconcileTimer);
+    this.#reconcileTimer = undefined;
+    this.#publisher.off('ready', this.#onReady);
     for (const { subscription } of this.#watched.values()) subscription.dispose();
     this.#watched.clear();
     this.#subscriber.off('message', this.#onMessage);
-    await Promise.allSettled([...this.#pending]);
+    await Promise.allSettled([...this.#pending, this.#reconciling]);
     await closeClient(this.#subscriber);
     if (this.#ownsPublisher) await closeClient(this.#publisher);
   }
@@ -180,11 +232,73 @@ export class RedisBreakerSync {
     } else {
       message = { version: 1, from: this.id, name: breaker.name, state: CircuitState.Closed, at: change.at, isolated: false };
     }
-    const sent: Promise<unknown> = this.#publisher
-      .publish(this.options.channel, JSON.stringify(message))
-      .catch((err: unknown) => this.options.onError(`could not publish circuit state of ${breaker.name}`, redactRedisError(err)))
+    this.#versions.set(breaker.name, message.at);
+    this.#write(message);
+  }
+
+  /** Write (and publish) a transition; one that cannot be written is kept for the next reconciliation. */
+  #write(message: BreakerSyncMessage): void {
+    const sent: Promise<unknown> = this.#state
+      .write(message)
+      .then((seq) => {
+        this.#noteSeq(message.name, seq);
+        if (this.#unwritten.get(message.name) === message) this.#unwritten.delete(message.name);
+      })
+      .catch((err: unknown) => {
+        const newer = this.#unwritten.get(message.name);
+        if (newer === undefined || newer.at <= message.at) this.#unwritten.set(message.name, message);
+        this.#reportOnce(`could not write circuit state of ${message.name} (kept, written when Redis is back)`, err);
+      })
       .finally(() => this.#pending.delete(sent));
     this.#pending.add(sent);
+  }
+
+  /**
+   * Write the transitions kept while Redis was unreachable, then read every shared breaker's latest
+   * transition and apply those newer than what this process has. Runs when the connection is back
+   * and every `reconcileIntervalMs`; resolves when done (a failure is reported once per outage).
+   */
+  reconcile(): Promise<void> {
+    this.#reconciling ??= this.#reconcile().finally(() => (this.#reconciling = undefined));
+    return this.#reconciling;
+  }
+
+  async #reconcile(): Promise<void> {
+    if (this.#disposed) return;
+    try {
+      for (const message of [...this.#unwritten.values()]) {
+        this.#noteSeq(message.name, await this.#state.write(message));
+        if (this.#unwritten.get(message.name) === message) this.#unwritten.delete(message.name);
+      }
+      const stored = await this.#state.readAll((name, err) => this.options.onError(`ignoring an invalid shared state of ${name}`, err));
+      // the stored transition is the latest one any process wrote: apply it when this process has not seen it yet
+      for (const message of stored) if (!this.#disposed && (message.seq ?? 0) > (this.#seqs.get(message.name) ?? 0)) this.#receive(message, true);
+    } catch (err) {
+      this.#reportOnce('could not reconcile shared circuit state', err);
+    }
+  }
+
+  #armReconcile(): void {
+    if (this.#disposed || this.#reconcileTimer) return;
+    this.#reconcileTimer = this.options.clock.setBackgroundTimeout(() => {
+      this.#reconcileTimer = undefined;
+      void this.reconcile().finally(() => this.#armReconcile());
+    }, this.options.reconcileIntervalMs);
+  }
+
+  readonly #onReady = (): void => {
+    this.#outage = false;
+    if (this.#started && !this.#disposed) void this.reconcile();
+  };
+
+  #noteSeq(name: string, seq: number | undefined): void {
+    if (seq !== undefined && seq > (this.#seqs.get(name) ?? 0)) this.#seqs.set(name, seq);
+  }
+
+  #reportOnce(message: string, err: unknown): void {
+    if (this.#outage) return;
+    this.#outage = true;
+    this.options.onError(message, redactRedisError(err));
   }
 
   readonly #onMessage = (channel: string, payload: string): void => {
@@ -197,6 +311,15 @@ export class RedisBreakerSync {
       return;
     }
     if (message.from === this.id) return;
+    this.#receive(message);
+  };
+
+  /**
+   * Apply another process's transition to the same-named breaker (created by a manager's source).
+   * `stored`: read from the shared state, which holds the latest transition, so it wins over this
+   * process's own even when that one's time is later (its clock may be ahead).
+   */
+  #receive(message: BreakerSyncMessage, stored = false): void {
     if (!this.#watched.has(message.name)) {
       // a registry finds it if it was added since; a manager's source creates it (and reports it)
       const found = this.#source.get(message.name);
@@ -205,15 +328,18 @@ export class RedisBreakerSync {
     const breaker = this.#watched.get(message.name)?.breaker;
     if (breaker === undefined) return;
     try {
-      this.#apply(breaker, message);
+      this.#apply(breaker, message, stored);
     } catch (err) {
       this.options.onError(`could not apply circuit state of ${message.name}`, err);
     }
-  };
+  }
 
-  #apply(breaker: CircuitBreakerPolicy, m: BreakerSyncMessage): void {
-    const last = breaker.stats.lastTransitionAt;
-    if (last !== undefined && m.at < last) return; // a later local change wins
+  #apply(breaker: CircuitBreakerPolicy, m: BreakerSyncMessage, stored: boolean): void {
+    const last = this.#versions.get(breaker.name) ?? breaker.stats.lastTransitionAt;
+    if (!stored && last !== undefined && m.at < last) return; // a later change here wins
+    if (stored && this.#unwritten.has(breaker.name)) return; // this process's own change is written first
+    this.#versions.set(breaker.name, m.at);
+    this.#noteSeq(breaker.name, m.seq);
     this.#applying = breaker;
     try {
       if (m.state === CircuitState.Closed) {
@@ -231,7 +357,7 @@ export class RedisBreakerSync {
   }
 
   readonly #onConnectionError = (err: unknown): void => {
-    this.options.onError('Redis connection error in breaker sync', redactRedisError(err));
+    this.#reportOnce('Redis connection error in breaker sync (breakers work locally until it is back)', err);
   };
 }
 
