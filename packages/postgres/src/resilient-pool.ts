@@ -195,7 +195,7 @@ export class ResilientPool {
       if (server === target) continue;
       this.#writes.delete(watch);
       const t = this.#topology;
-      watch.abort(new PrimaryUnavailableError(server, undefined, this.#lastPrimaryError, t.describe()));
+      watch.abort(new PrimaryUnavailableError(server, undefined, this.#lastPrimaryError, t.describe(), true));
     }
   }
 
