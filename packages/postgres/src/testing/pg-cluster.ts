@@ -2,19 +2,13 @@
 // made with the server binaries on this machine (initdb, pg_ctl, pg_basebackup), run as the
 // `postgres` OS user when the process is root. Every server and directory is removed by destroy(),
 // and by a process exit hook if a test never gets there.
-import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, appendFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
+import { conf, copyAsPostgres, pgBin, pgBinSync, sparePort } from './pg-binaries.js';
+import { forget, makeDir, templateDir, track } from './pg-workspace.js';
 
-const run = promisify(execFile);
-
-/** Where the PostgreSQL server binaries are. `RAMPART_PG_BIN` overrides it. */
-export const PG_BIN = process.env.RAMPART_PG_BIN ?? '/usr/lib/postgresql/15/bin';
-const PREFIX = 'rampart-pgcluster-';
+export { PG_BIN } from './pg-binaries.js';
 
 export interface PgClusterOptions {
   /** Hot standbys streaming from the primary. Default 1. */
@@ -56,145 +50,6 @@ const SETTINGS: Readonly<Record<string, string | number>> = {
   log_min_messages: 'warning',
 };
 
-// ---- running the binaries ------------------------------------------------------------------
-
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-let owner: { uid: number; gid: number } | undefined;
-
-function postgresUser(): { uid: number; gid: number } {
-  owner ??= {
-    uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()),
-    gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim()),
-  };
-  return owner;
-}
-
-/** The command line that runs a server binary as the `postgres` OS user (directly when not root). */
-function command(binary: string, args: string[]): [string, string[]] {
-  const path = binary === 'cp' ? 'cp' : join(PG_BIN, binary);
-  return isRoot ? ['runuser', ['-u', 'postgres', '--', path, ...args]] : [path, args];
-}
-
-async function pgBin(binary: string, args: string[], timeoutMs = 60_000): Promise<string> {
-  const [file, argv] = command(binary, args);
-  try {
-    const { stdout } = await run(file, argv, { timeout: timeoutMs, cwd: tmpdir() });
-    return stdout;
-  } catch (error) {
-    const e = error as { stderr?: string; message: string };
-    throw new Error(`${binary} ${args.join(' ')} failed: ${e.stderr?.trim() || e.message}`);
-  }
-}
-
-function pgBinSync(binary: string, args: string[]): void {
-  const [file, argv] = command(binary, args);
-  try {
-    execFileSync(file, argv, { stdio: 'ignore', timeout: 30_000, cwd: tmpdir() });
-  } catch {
-    // cleanup: best effort
-  }
-}
-
-/** A loopback port nobody listens on right now. */
-async function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const conf = (settings: Readonly<Record<string, string | number>>) =>
-  Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n') + '\n';
-
-// ---- cleanup of every cluster of this process, even when a test never calls destroy() ----------
-
-const live = new Set<PgCluster>();
-let hooked = false;
-
-function cleanupSync(): void {
-  for (const c of live) c.destroySync();
-  for (const d of templateDirs) rmSync(d, { recursive: true, force: true });
-  templateDirs.clear();
-  template = undefined;
-}
-
-function hookExit(): void {
-  if (hooked) return;
-  hooked = true;
-  process.once('exit', cleanupSync);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      cleanupSync();
-      process.kill(process.pid, signal);
-    });
-  }
-}
-
-/** Directories left by processes that died without cleaning up (SIGKILL): stop their servers and remove them. */
-function sweepOrphans(): void {
-  for (const entry of readdirSync(tmpdir())) {
-    const m = /^rampart-pgcluster-(\d+)-/.exec(entry);
-    if (!m) continue;
-    const pid = Number(m[1]);
-    if (pid === process.pid || alive(pid)) continue;
-    const dir = join(tmpdir(), entry);
-    for (const sub of safeList(dir)) {
-      if (existsSync(join(dir, sub, 'postmaster.pid'))) pgBinSync('pg_ctl', ['stop', '-D', join(dir, sub), '-m', 'immediate', '-w', '-t', '10']);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as { code?: string }).code === 'EPERM';
-  }
-}
-
-function safeList(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-// ---- one initdb per process: clusters start from a copy of it ------------------------------
-
-let template: Promise<string> | undefined;
-
-function makeDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
-  if (isRoot) {
-    const { uid, gid } = postgresUser();
-    chownSync(dir, uid, gid);
-  }
-  return dir;
-}
-
-async function templateDir(): Promise<string> {
-  hookExit();
-  template ??= (async () => {
-    sweepOrphans();
-    const dir = makeDir();
-    const data = join(dir, 'template');
-    templateDirs.add(dir);
-    await pgBin('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
-    appendFileSync(data + '/pg_hba.conf', 'host all all 127.0.0.1/32 trust\nhost replication all 127.0.0.1/32 trust\n');
-    return data;
-  })();
-  return template;
-}
-
-const templateDirs = new Set<string>();
-
 /**
  * A primary and `standbys` streaming hot standbys (`pg_basebackup -R -X stream`), each on its own
  * spare loopback port, trust auth on 127.0.0.1. The primary is a copy of one initdb made once per
@@ -217,14 +72,12 @@ export class PgCluster {
   }
 
   static async create(options: PgClusterOptions = {}): Promise<PgCluster> {
-    hookExit();
     const data = await templateDir();
     const cluster = new PgCluster(makeDir(), { ...SETTINGS, ...options.settings });
-    live.add(cluster);
+    track(cluster);
     try {
       const primaryDir = join(cluster.dir, 'primary');
-      // cp -a as the postgres user: owner and the 0700 mode PostgreSQL insists on are kept
-      await run(...command('cp', ['-a', data, primaryDir]));
+      await copyAsPostgres(data, primaryDir);
       appendFileSync(join(primaryDir, 'postgresql.conf'), conf({ ...cluster.#settings, unix_socket_directories: `'${cluster.dir}'` }));
       await cluster.#startNew('primary', primaryDir);
       for (let i = 1; i <= (options.standbys ?? 1); i++) await cluster.addStandby(`standby${i}`, 'primary');
@@ -378,6 +231,6 @@ export class PgCluster {
     this.#destroyed = true;
     for (const s of this.#servers.values()) s.running = false;
     rmSync(this.dir, { recursive: true, force: true });
-    live.delete(this);
+    forget(this);
   }
 }
