@@ -14,6 +14,8 @@ export {
   type SharedBreakerSource,
 } from './redis-breaker-sync.js';
 export { shareManagerBreakers } from './share-manager-breakers.js';
+export { ProviderStateSharing, shareProviderState, type ProviderStateSource, type ShareProviderStateOptions } from './share-provider-state.js';
+export { parseProviderStateMessage, type ProviderStateMessage } from './provider-state-message.js';
 export { parseBreakerSyncMessage, type BreakerSyncMessage } from './breaker-sync-message.js';
 export { DEFAULT_REDIS_URL, isRedisClient, redactRedisUrl, type RedisConnection } from './redis-connection.js';
 export { RedisChannel, type RedisChannelError } from './redis-channel.js';
