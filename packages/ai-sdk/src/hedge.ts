@@ -3,7 +3,7 @@ export interface HedgingOptions {
   /**
    * How long the first model may take before the next available model is asked beside it, ms; the
    * first answer wins and the other request is aborted. Default `'auto'`: three times the model's
-   * median latency over its last 100 answers (at least 10 ms), and 1,000 ms until it has answered 10
+   * median latency over its last 100 answers (at least 50 ms), and 1,000 ms until it has answered 10
    * times. The median, not a high percentile: in a brownout the slow tail fills the p90 itself (10% of
    * calls at 5 s make the p90 5 s), and a delay taken from it would never start a hedge.
    */
@@ -13,6 +13,8 @@ export interface HedgingOptions {
 }
 
 const WINDOW = 100;
+/** Floor of the automatic delay: below it, scheduling jitter alone would start hedges. */
+const MIN_DELAY_MS = 50;
 const MIN_SAMPLES = 10;
 
 /** The latencies of a model's last 100 answers, for its hedging delay. */
@@ -54,7 +56,7 @@ export class HedgePlan {
   delayFor(latencies: LatencyWindow): number {
     if (this.#delayMs !== 'auto') return this.#delayMs;
     const median = latencies.median();
-    return median === undefined ? 1_000 : Math.max(10, 3 * median);
+    return median === undefined ? 1_000 : Math.max(MIN_DELAY_MS, 3 * median);
   }
 
   /** Count a call; true when a hedge for it would stay within the cap. */

@@ -145,8 +145,11 @@ export class ResilientLanguageModel {
     return hedging.execute(
       (ctx) => {
         if (ctx.attempt === 1) return this.#request(selection, options, memory, ctx.signal);
+        // chosen again when the delay has passed: the partner may have gone into a cooldown meanwhile
+        const now = this.#pool.hedgeFor(selection.entry.config.name, attempt, memory);
+        if (now === undefined) throw new ModelSkippedError(partner.entry.config.name, 'unavailable', `No model to hedge "${selection.entry.config.name}" with: "${partner.entry.config.name}" is no longer available`);
         plan.hedged();
-        return this.#request(partner, options, memory, ctx.signal);
+        return this.#request(now, options, memory, ctx.signal);
       },
       { signal },
     );

@@ -1,7 +1,10 @@
 import { FailureMeaning, RampartError } from '@rampart/core';
 
-/** Why a model could not take one call while staying usable for the others. */
-export type ModelSkipReason = 'content-filter' | 'context-window';
+/**
+ * Why a model could not take one call while staying usable for the others (`'unavailable'`: the model
+ * a hedge was to ask went into a cooldown while the hedge's delay ran; no hedge is sent).
+ */
+export type ModelSkipReason = 'content-filter' | 'context-window' | 'unavailable';
 
 /**
  * A model cannot take this call (its content filter withheld the answer and the policy is `'switch'`;
