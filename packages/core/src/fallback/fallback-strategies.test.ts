@@ -162,7 +162,7 @@ describe('API quota default chain (retry → switch provider → degrade → que
     ]);
     expect((err.steps[3]!.error as Error).message).toMatch(/down|HTTP/);
     expect(err.message).toBe(
-      'All fallbacks for api_quota failed: primary(openai) → retry(anthropic) → switch_provider(openai) → degrade_service(anthropic); openai: failed (HTTP 503); anthropic: failed (anthropic down)',
+      'All fallbacks for api_quota failed: primary(openai) → retry(anthropic) → switch_provider(openai) → degrade_service(anthropic); openai: failed (openai still down); anthropic: failed (anthropic down)',
     );
     expect(err.providers.map((p) => p.state)).toEqual(['tried', 'tried']);
   });

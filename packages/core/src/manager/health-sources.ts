@@ -4,7 +4,6 @@ import { buildHealthReport, type HealthReport } from '../health/health-report.js
 import { ResourceType } from '../resource/resource-types.js';
 import type { MonitorSnapshot } from '../health/monitor-state.js';
 import type { ManagerParts } from './manager-parts.js';
-import type { ProviderObservations } from './provider-observations.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import type { ResourceBreakers } from './resource-breakers.js';
 import { resourceHealth } from './resource-health.js';
@@ -94,7 +93,6 @@ export function circuitRows(breakers: ResourceBreakers, providerRegistry: Provid
 
 /** What {@link providerRows} reads besides the registry and the breakers. */
 export interface ProviderRowSources {
-  readonly observations: ProviderObservations;
   /** A monitor's last completed check, by key (`${type}:${provider}` is the provider's own). */
   readonly monitor: (key: string) => MonitorSnapshot | undefined;
   /** Wall-clock epoch ms now, for `until`. */
@@ -138,7 +136,7 @@ export function providerRows(providers: ProviderRegistry, breakers: ResourceBrea
         if (off !== undefined) entry.state = off.reason;
         if (sources === undefined) return [p, entry];
         const key = `${t}:${p}`;
-        const seen = sources.observations.get(t, p);
+        const seen = providers.peek(t, p);
         const monitor = sources.monitor(key);
         if (off !== undefined) {
           if (off.reason === 'monitor_down') entry.why = monitorWhy(key, monitor);
@@ -176,12 +174,12 @@ export interface ReportFacts {
  * `overall_health`. Reads state only; runs no check.
  */
 export function managerHealthReport(
-  parts: Pick<ManagerParts, 'scheduler' | 'registrations' | 'guards' | 'providers' | 'queue' | 'store' | 'quarantined' | 'observations' | 'circuitReport'>,
+  parts: Pick<ManagerParts, 'scheduler' | 'registrations' | 'guards' | 'providers' | 'queue' | 'store' | 'quarantined' | 'circuitReport'>,
   facts: ReportFacts,
 ): HealthReport {
   const { scheduler, registrations, guards, providers, queue } = parts;
   const view = registrations.merge(scheduler.reportView(), (key) => scheduler.get(key) !== undefined);
-  const rows = providerRows(providers, guards.breakers, { observations: parts.observations, monitor: (key) => scheduler.get(key), wallNow: facts.wallNow });
+  const rows = providerRows(providers, guards.breakers, { monitor: (key) => scheduler.get(key), wallNow: facts.wallNow });
   const health = resourceHealth(rows, view.resources);
   return buildHealthReport({
     team: facts.team,

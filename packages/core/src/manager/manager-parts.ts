@@ -12,7 +12,6 @@ import type { StateStore } from '../store/state-store.js';
 import { BreakerPersistence } from './breaker-persistence.js';
 import type { ManagerEmitters } from './manager-emitters.js';
 import { PendingRegistrations } from './pending-registrations.js';
-import { ProviderObservations } from './provider-observations.js';
 import { ProviderRegistry } from './provider-registry.js';
 import { isDown, ResourceGate } from './resource-gate.js';
 import { ResourceGuards } from './resource-guards.js';
@@ -39,7 +38,6 @@ export class ManagerParts {
   /** The health report's circuits: this manager's rows, then the process's named breakers, kept up to date. */
   readonly circuitReport = new CircuitReportCache(circuitBreakers);
   /** Each provider's recent latency and last failure, for the health report. */
-  readonly observations = new ProviderObservations();
   /** State files the FileStore moved aside since this manager was created (the last 100), for the health report. */
   readonly quarantined: QuarantinedFileReport[] = [];
   readonly #breakerStore: BreakerPersistence | undefined;
@@ -73,7 +71,6 @@ export class ManagerParts {
       },
       { isOpen: (t, p) => this.guards.breakers.isOpen(t, p), openForMs: (t, p) => this.guards.breakers.openForMs(t, p) },
     );
-    this.providers.onCooldown((e) => this.observations.failure(e.resource, e.provider, e.error, c.clock.wallNow()));
     // providers named in the config are in use from the start; the seed's defaults once a call uses them
     for (const t of configuredTypes) this.providers.useRegistered(t as ResourceType);
     const breakerStore = (this.#breakerStore = this.store ? new BreakerPersistence(this.store, team, warn) : undefined);
@@ -84,7 +81,7 @@ export class ManagerParts {
       recoveryTimeoutMs: c.circuitBreaker.recoveryTimeoutMs,
       concurrency: c.concurrency,
       maxQueued: c.queue.maxQueueSize,
-      observations: this.observations,
+      observations: this.providers,
       usesBreaker: (t) => c.chains[t].some((a) => a.strategy === FallbackStrategy.CIRCUIT_BREAK),
       isResourceType: (t) => known.has(t),
       onCircuitChange: ({ resource, provider }, breaker, change) => {

@@ -1,5 +1,4 @@
 import { redactSecrets } from '../redact/redact-secrets.js';
-import type { ResourceTypeName } from '../resource/resource-type-name.js';
 
 /** Longest failure text kept for the report, characters. */
 const MAX_FAILURE_LENGTH = 300;
@@ -21,12 +20,28 @@ export interface ProviderObservation {
   readonly lastFailureAt: number | undefined;
 }
 
-/** One provider's observations; also what {@link ProviderObservations.timing} hands out to time a call. */
-export class ObservedProvider implements ProviderObservation {
+/**
+ * The one record of a (resource type, provider) the manager keeps: its cooldown (from failures and
+ * from the provider's own retry-after), what its failures said, its exclusions from kinds of
+ * operation, its recent latency and last failure. Its circuit breaker and its monitor's verdict are
+ * read through the {@link ProviderRegistry} that owns the record, which alone derives availability
+ * from all of them. Times are monotonic (`clock.now()`) unless said.
+ */
+export class ProviderRecord implements ProviderObservation {
+  /** End of its cooldown (0: none). */
+  until = 0;
+  /** End of a retry-after the provider itself sent (0: none): a monitor's recovery does not end it. */
+  retryAfterUntil = 0;
+  /** Wall-clock ms of its last failure when that failure said it is gone (`providerDown`). */
+  goneAt: number | undefined = undefined;
+  /** The last failure reported: the same error object reported twice is one fact. */
+  lastReported: object | undefined = undefined;
+  /** Per operation, until when it is left out of calls of that operation only. */
+  operations: Map<string, number> | undefined = undefined;
   latencyMs: number | undefined = undefined;
   lastFailureAt: number | undefined = undefined;
   /** Invocations to let pass untimed before the next timed one. */
-  skip = 0;
+  #skip = 0;
   #raw: string | undefined = undefined;
   #redacted: string | undefined = undefined;
 
@@ -36,62 +51,37 @@ export class ObservedProvider implements ProviderObservation {
     return this.#redacted;
   }
 
+  /**
+   * Whether to time this invocation: true for every invocation until the provider has a latency,
+   * then for one in {@link TIME_ONE_IN}.
+   */
+  timeThisCall(): boolean {
+    if (this.#skip > 0) {
+      this.#skip--;
+      return false;
+    }
+    if (this.latencyMs !== undefined) this.#skip = TIME_ONE_IN - 1;
+    return true;
+  }
+
   /** A timed invocation took `ms` (succeeded or failed). */
   latency(ms: number): void {
     if (!(ms >= 0)) return;
     this.latencyMs = this.latencyMs === undefined ? ms : this.latencyMs + LATENCY_WEIGHT * (ms - this.latencyMs);
   }
 
-  setFailure(raw: string, at: number): void {
-    this.#raw = raw;
+  /** The provider failed with `error` at wall-clock `at` (epoch ms), for the report. */
+  failed(error: unknown, at: number): void {
+    if (error === undefined) return;
+    this.#raw = error instanceof Error ? `${error.name}: ${error.message}` : typeof error === 'string' ? error : String(error);
     this.#redacted = undefined;
     this.lastFailureAt = at;
   }
-}
 
-function describeFailure(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return typeof error === 'string' ? error : String(error);
-}
-
-/**
- * Per (resource type, provider), what the manager observed of its calls: their recent latency and
- * the last failure that put it in cooldown. Read by the health report; availability itself
- * (cooldown, breaker, monitor) stays with the provider registry.
- */
-export class ProviderObservations {
-  readonly #byType = new Map<ResourceTypeName, Map<string, ObservedProvider>>();
-
-  #entry(type: ResourceTypeName, provider: string): ObservedProvider {
-    let perType = this.#byType.get(type);
-    if (!perType) this.#byType.set(type, (perType = new Map()));
-    let e = perType.get(provider);
-    if (!e) perType.set(provider, (e = new ObservedProvider()));
-    return e;
-  }
-
-  /**
-   * Whether to time this invocation of the provider: its entry (report the duration with
-   * `entry.latency(ms)`) for every invocation until it has a latency, then for one in
-   * {@link TIME_ONE_IN}; undefined for the others.
-   */
-  timing(type: ResourceTypeName, provider: string): ObservedProvider | undefined {
-    const e = this.#entry(type, provider);
-    if (e.skip > 0) {
-      e.skip--;
-      return undefined;
-    }
-    if (e.latencyMs !== undefined) e.skip = TIME_ONE_IN - 1;
-    return e;
-  }
-
-  /** The provider failed with `error` at wall-clock `at` (epoch ms). */
-  failure(type: ResourceTypeName, provider: string, error: unknown, at: number): void {
-    if (error === undefined) return;
-    this.#entry(type, provider).setFailure(describeFailure(error), at);
-  }
-
-  get(type: ResourceTypeName, provider: string): ProviderObservation | undefined {
-    return this.#byType.get(type)?.get(provider);
+  /** A success: its cooldown and what its failures said end (not an exclusion from one kind of operation). */
+  succeeded(): void {
+    this.until = this.retryAfterUntil = 0;
+    this.goneAt = undefined;
+    this.lastReported = undefined;
   }
 }

@@ -1,6 +1,7 @@
 import { classifyError } from '../classify/classify-error.js';
 import type { ResourceTypeName } from '../resource/resource-type-name.js';
 import type { Clock } from '../clock/clock.js';
+import { ProviderRecord } from './provider-record.js';
 import { ConfigError } from '../errors/config-error.js';
 import { unknownResourceType } from './known-resource-types.js';
 import { EventEmitter } from '../events/event.js';
@@ -52,19 +53,6 @@ function validateNames(path: string, names: readonly string[]): void {
 /** Why a provider is skipped: its cooldown, its open circuit breaker, or its monitor reporting it down. */
 export type ProviderUnavailableReason = 'cooling_down' | 'circuit_open' | 'monitor_down';
 
-/** What a provider's failures left behind (one record per type and provider; times monotonic unless said). */
-interface FailureRecord {
-  /** End of its cooldown (0: none). */
-  until: number;
-  /** End of a retry-after the provider itself sent (0: none): a monitor's recovery does not end it. */
-  retryAfterUntil: number;
-  /** Wall-clock ms of its last failure when that failure said it is gone (`providerDown`). */
-  goneAt: number | undefined;
-  /** The last failure reported: the same error object reported twice is one fact. */
-  lastReported: object | undefined;
-  /** Per operation, until when it is left out of calls of that operation only. */
-  operations: Map<string, number> | undefined;
-}
 
 const NO_CIRCUITS: ProviderCircuits = Object.freeze({ isOpen: () => false, openForMs: () => 0 });
 
@@ -93,8 +81,8 @@ export class ProviderRegistry {
    */
   readonly #registeredInUse = new Set<ResourceType>();
   #knownVersion = 0;
-  /** One record per (type, provider) that ever failed: its cooldown and what the failures said. */
-  readonly #records = new Map<string, FailureRecord>();
+  /** The one record per (type, provider): cooldown, failures, exclusions, latency (see ProviderRecord). */
+  readonly #records = new Map<ResourceType, Map<string, ProviderRecord>>();
   readonly #clock: Clock;
   readonly #defaultCooldownMs: number;
   readonly #transientCooldownMs: number;
@@ -189,18 +177,28 @@ export class ProviderRegistry {
     return this.get(type)[0];
   }
 
-  #record(key: string): FailureRecord {
-    let r = this.#records.get(key);
-    if (r === undefined) {
-      r = { until: 0, retryAfterUntil: 0, goneAt: undefined, lastReported: undefined, operations: undefined };
-      this.#records.set(key, r);
-    }
+  /** The provider's record (created on first use). */
+  record(type: ResourceType, provider: string): ProviderRecord {
+    let perType = this.#records.get(type);
+    if (perType === undefined) this.#records.set(type, (perType = new Map()));
+    let r = perType.get(provider);
+    if (r === undefined) perType.set(provider, (r = new ProviderRecord()));
     return r;
   }
 
+  /** The provider's record if it has one (never creates one). */
+  peek(type: ResourceType, provider: string): ProviderRecord | undefined {
+    return this.#records.get(type)?.get(provider);
+  }
+
+  /** The provider's record when this invocation of it should be timed (its latency goes there), else undefined. */
+  timing(type: ResourceType, provider: string): ProviderRecord | undefined {
+    const r = this.record(type, provider);
+    return r.timeThisCall() ? r : undefined;
+  }
+
   reportFailure(type: ResourceType, provider: string, options: ProviderFailureOptions = {}): void {
-    const key = `${type}\u0000${provider}`;
-    const r = this.#record(key);
+    const r = this.record(type, provider);
     // one fact, one event: the same failure reported again (an integration reported it, then the
     // chain that saw it rethrown) changes nothing and fires nothing
     const error = options.error;
@@ -226,6 +224,7 @@ export class ProviderRegistry {
       if (retryAfterMs !== undefined) r.retryAfterUntil = Math.max(r.retryAfterUntil, now + retryAfterMs);
       r.goneAt = c?.providerDown ? this.#clock.wallNow() : undefined;
     }
+    r.failed(options.error, this.#clock.wallNow());
     this.#cooldown.fire({ resource: type, provider, cooldownMs, until: this.#clock.wallNow() + cooldownMs, error: options.error, ...(operation === undefined ? {} : { operation }) });
   }
 
@@ -235,18 +234,13 @@ export class ProviderRegistry {
    * monitor check of the provider that started later and found it up disproves it.
    */
   goneSince(type: ResourceType, provider: string): number | undefined {
-    const r = this.#records.get(`${type}\u0000${provider}`);
+    const r = this.peek(type, provider);
     return r !== undefined && r.until > this.#clock.now() ? r.goneAt : undefined;
   }
 
   reportSuccess(type: ResourceType, provider: string): void {
-    if (this.#records.size === 0) return;
-    const key = `${type}\u0000${provider}`;
-    const r = this.#records.get(key);
-    if (r === undefined) return;
     // a success ends its cooldown, not an exclusion from one kind of operation (it does not say which)
-    if (r.operations === undefined || r.operations.size === 0) this.#records.delete(key);
-    else Object.assign(r, { until: 0, retryAfterUntil: 0, goneAt: undefined, lastReported: undefined });
+    this.peek(type, provider)?.succeeded();
   }
 
   /**
@@ -255,7 +249,7 @@ export class ProviderRegistry {
    * provider is out of cooldown now.
    */
   endFailureCooldown(type: ResourceType, provider: string): boolean {
-    const r = this.#records.get(`${type}\u0000${provider}`);
+    const r = this.peek(type, provider);
     if (r === undefined) return true;
     r.goneAt = undefined;
     if (r.retryAfterUntil > this.#clock.now()) {
@@ -268,8 +262,7 @@ export class ProviderRegistry {
 
   /** Remaining cooldown of a provider, ms (0 when it may be used). */
   cooldownRemainingMs(type: ResourceType, provider: string): number {
-    if (this.#records.size === 0) return 0;
-    const r = this.#records.get(`${type}\u0000${provider}`);
+    const r = this.peek(type, provider);
     if (r === undefined || r.until === 0) return 0;
     const left = r.until - this.#clock.now();
     if (left > 0) return left;
@@ -288,7 +281,7 @@ export class ProviderRegistry {
 
   /** The operations the provider is left out of now (operation-scoped failures), with how long each still lasts, ms. */
   operationExclusions(type: ResourceType, provider: string): Array<[operation: string, remainingMs: number]> {
-    const ops = this.#records.get(`${type}\u0000${provider}`)?.operations;
+    const ops = this.peek(type, provider)?.operations;
     if (ops === undefined) return [];
     const out: Array<[string, number]> = [];
     for (const operation of [...ops.keys()]) {
@@ -300,8 +293,7 @@ export class ProviderRegistry {
 
   /** How long the provider stays left out of calls of `operation` after an operation-scoped failure, ms (0 = not left out). */
   operationExcludedForMs(type: ResourceType, provider: string, operation: string): number {
-    if (this.#records.size === 0) return 0;
-    const ops = this.#records.get(`${type}\u0000${provider}`)?.operations;
+    const ops = this.peek(type, provider)?.operations;
     const until = ops?.get(operation);
     if (until === undefined) return 0;
     const left = until - this.#clock.now();

@@ -2,7 +2,6 @@ import { createBulkhead, type BulkheadPolicy } from '../bulkhead/bulkhead-policy
 import type { Clock } from '../clock/clock.js';
 import type { FallbackAction } from '../fallback/fallback-action.js';
 import type { ResourceType } from '../resource/resource-types.js';
-import type { ProviderObservations } from './provider-observations.js';
 import { ResourceBreakers, type ResourceBreakersOptions } from './resource-breakers.js';
 
 /** Options of {@link ResourceGuards}. */
@@ -12,8 +11,8 @@ export interface ResourceGuardsOptions extends ResourceBreakersOptions {
   readonly concurrency: Readonly<Partial<Record<ResourceType, number>>>;
   /** Callers a scaled-down bulkhead lets wait. */
   readonly maxQueued: number;
-  /** Where each provider invocation's duration is recorded (for the health report's latency). */
-  readonly observations?: ProviderObservations | undefined;
+  /** Where each provider invocation's duration is recorded (its record in the provider registry, for the health report's latency). */
+  readonly observations?: { timing(type: ResourceType, provider: string): { latency(ms: number): void } | undefined } | undefined;
 }
 
 /**
