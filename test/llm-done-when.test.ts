@@ -2,7 +2,8 @@
 // Figures are printed, not asserted (2 loaded cores): the strict targets are measured by
 // `npm run bench:llm -w @rampart/bench` (bench/src/llm-done-when.ts, which these scenarios come from).
 import { instrumentManager } from '@rampart/prometheus';
-import type { ResilienceManager } from '@rampart/core';
+import { ResourceType, type ResilienceManager } from '@rampart/core';
+import { MockProviderServer } from '@rampart/llm/testing';
 import { Registry } from 'prom-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatTable } from '../bench/src/harness.js';
@@ -18,6 +19,7 @@ import {
   type CallRecord,
   type ScenarioResult,
 } from '../bench/src/llm-done-when.js';
+import { doneWhenLlm, twoProviders } from '../bench/src/llm-call-recorder.js';
 
 function printFigures(title: string, rows: Array<[string, number[]]>): void {
   const table = rows.map(([name, values]) => {
@@ -154,5 +156,29 @@ describe('Done when 4, one failure at a time: a provider cooled down for a failu
     console.log(r.calls.map(describeCall).join('\n'));
     expect(r.calls.map((c) => c.error)).toEqual([undefined]);
     expect(r.calls[0]!.ms).toBeLessThan(4000);
+  });
+});
+
+describe('Done when 4, the other way round: a cooldown the provider asked for is not cut short', () => {
+  // NOT MET: ProviderPool.succeeded reports every answer as the provider's recovery, and the registry's
+  // reportSuccess ends the cooldown, retry-after included, even for a request sent before the 429
+  // (@rampart/ai-sdk's ModelPool ignores such answers since 0c92437). Drop `.fails` once fixed.
+  it.fails('an answer to a request sent before a 429 leaves the 429\'s retry-after standing', async () => {
+    const server = await MockProviderServer.start();
+    const llm = doneWhenLlm(twoProviders(server));
+    try {
+      const inFlight = llm.stream('a b c d e f')[Symbol.asyncIterator]();
+      expect((await inFlight.next()).value).toMatchObject({ provider: 'openai' }); // its request was sent before the 429
+      server.provider('openai').enqueue({ type: 'rate_limit', retryAfterSeconds: 5 });
+      expect((await llm.invoke('limited')).provider).toBe('anthropic');
+      expect(llm.manager.isProviderAvailable(ResourceType.API_QUOTA, 'openai')).toBe(false);
+      for (let r = await inFlight.next(); !r.done; r = await inFlight.next());
+      // the 5 s the provider asked for have not passed: the next call must not go to it
+      expect(llm.manager.isProviderAvailable(ResourceType.API_QUOTA, 'openai')).toBe(false);
+      expect((await llm.invoke('next')).provider).toBe('anthropic');
+    } finally {
+      await llm.close();
+      await server.close();
+    }
   });
 });
