@@ -31,6 +31,19 @@ describe('ModelPool bookkeeping', () => {
     expect(manager.isProviderAvailable(ResourceType.API_QUOTA, 'primary')).toBe(true);
   });
 
+  it('feeds an api_quota:<name> monitor per model from the rate-limit headers of its answers', async () => {
+    const clock = new FakeClock();
+    const options = resolveModelOptions({ models: [{ name: 'primary', model }], clock });
+    manager = new ResilienceManager('pool-quota', { clock, env: { RAMPART_LOG_LEVEL: 'silent' } });
+    const pool = new ModelPool(options, manager);
+    const entry = pool.select(undefined, {}).entry;
+    pool.succeeded(entry, { 'x-ratelimit-limit-requests': '100', 'x-ratelimit-remaining-requests': '1', 'x-ratelimit-reset-requests': '60s' }, clock.now());
+    expect(entry.quota.usagePercent()).toBe(99);
+    expect(pool.order()).toEqual(['primary']); // one model: nothing to put before it
+    await manager.checkNow();
+    expect(manager.getMonitorStatus('api_quota:primary')?.usage).toBe(99);
+  });
+
   it('validates its options with a ConfigError naming the path', () => {
     expect(() => resolveModelOptions({ models: [] })).toThrow(/models/);
     expect(() => resolveModelOptions({ models: [{ name: 'a', model: {} as never }] })).toThrow(/models\.0\.model|models\[0\]\.model/);

@@ -44,7 +44,11 @@ export class ModelPool {
   constructor(options: ResolvedModelOptions, manager: ResilienceManager) {
     this.#options = options;
     this.#manager = manager;
-    for (const m of options.models) this.#entries.set(m.name, { config: m, quota: new QuotaTracker(options.clock), latencies: new LatencyWindow() });
+    for (const m of options.models) {
+      const entry: PoolEntry = { config: m, quota: new QuotaTracker(options.clock), latencies: new LatencyWindow() };
+      this.#entries.set(m.name, entry);
+      if (options.quotaMonitors) manager.registerApiQuotaMonitor(m.name, () => entry.quota.reading());
+    }
     this.#names = options.models.map((m) => m.name);
     manager.declareProviders(API_QUOTA, this.#names);
   }

@@ -57,6 +57,12 @@ export interface ResilientModelOptions<M extends LanguageModelLike = LanguageMod
   /** Quota usage (percent, from rate-limit headers) at which a model goes last in the order. Default 95. */
   quotaCriticalPercent?: number;
   /**
+   * Register an `api_quota:<name>` monitor per model on the manager, fed from the rate-limit headers
+   * of its answers (the health report shows each model's quota). It replaces a monitor of the same
+   * key; set false to keep your own. Default true.
+   */
+  quotaMonitors?: boolean;
+  /**
    * Hedge slow calls across models (opt-in; `doGenerate` only): when the model an attempt uses has not
    * answered within a delay (default three times its recent median latency), the next available model is asked beside
    * it; the first answer wins and the other request is aborted, within a cap on extra requests.
@@ -89,6 +95,7 @@ export interface ResolvedModelOptions {
   readonly contentFilter: ContentFilterPolicy;
   readonly streamResume: StreamResumePolicy;
   readonly quotaCriticalPercent: number;
+  readonly quotaMonitors: boolean;
   readonly hedging: HedgingOptions | undefined;
   readonly resilience: Readonly<ResilienceConfig> | undefined;
   readonly clock: Clock;
@@ -122,6 +129,7 @@ const optionsSchema = z.strictObject({
   contentFilter: z.enum(['return', 'switch']).optional(),
   streamResume: z.enum(['error', 'continue']).optional(),
   quotaCriticalPercent: z.number().min(0).max(100).optional(),
+  quotaMonitors: z.boolean().optional(),
   hedging: z.strictObject({ delayMs: z.union([z.literal('auto'), msOrZero]).optional(), maxExtraPercent: z.number().min(0).max(100).optional() }).optional(),
   resilience: z.custom<ResilienceConfig>(isObject, 'must be a ResilienceConfig object').optional(),
   clock: z.custom<Clock>((v) => isObject(v) && CLOCK_METHODS.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'), 'must be a Clock').optional(),
@@ -161,6 +169,7 @@ export function resolveModelOptions(options: ResilientModelOptions): ResolvedMod
     contentFilter: o.contentFilter ?? 'return',
     streamResume: o.streamResume ?? 'error',
     quotaCriticalPercent: o.quotaCriticalPercent ?? 95,
+    quotaMonitors: o.quotaMonitors ?? true,
     hedging: o.hedging && Object.freeze({ ...o.hedging }),
     resilience: o.resilience && Object.freeze({ ...o.resilience }),
     clock: o.clock ?? systemClock,
