@@ -2,20 +2,23 @@
 // RedisStateStore on a redis-server of this test's own: parked requests replayed under leases,
 // replicas killed in turn, and a Redis outage (a loopback proxy cut for 13 s) under load.
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runTypeScript, type ChildDriver } from '../../../test/support/child-process.js';
 import { until } from './__fixtures__/redis-secrets.js';
+import type { RedisConnection } from './redis-connection.js';
+import { RedisStateStore } from './redis-state-store.js';
+import { RedisClusterProcess } from './testing/redis-cluster-process.js';
+import { connectTo, disconnect } from './testing/redis-target.js';
 import { RedisServerProcess } from './testing/redis-server-process.js';
 import { TcpProxy } from './testing/tcp-proxy.js';
 
 let server: RedisServerProcess;
-let admin: Redis;
+let cluster: RedisClusterProcess;
 const replicas: ChildDriver[] = [];
 const proxies: TcpProxy[] = [];
 beforeAll(async () => {
   server = await RedisServerProcess.start();
-  admin = new Redis(server.url);
+  cluster = await RedisClusterProcess.start();
 });
 afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail') for (const r of replicas) console.log(summary(r));
@@ -23,8 +26,9 @@ afterEach(async (ctx) => {
   await Promise.all(proxies.splice(0).map((p) => p.close()));
 });
 afterAll(async () => {
-  await admin?.quit();
+  for (const redis of admins.values()) await disconnect(redis);
   await server?.stop();
+  await cluster?.stop();
 });
 
 function replica(url: string, keyPrefix: string, leaseMs = 1_000): ChildDriver {
@@ -43,11 +47,16 @@ function summary(child: ChildDriver): string {
 /** Every `exec <key>` line of the given replicas: one per upstream execution. */
 const execs = (...children: ChildDriver[]): string[] => children.flatMap((c) => c.lines.filter((l) => l.startsWith('exec ')).map((l) => l.slice(5)));
 
-/** The stored records' statuses (id → status). */
-async function stored(keyPrefix: string): Promise<Map<string, string>> {
-  const keys = await admin.keys(`${keyPrefix}mailers/queue/*`);
-  const values = keys.length > 0 ? await admin.mget(keys) : [];
-  return new Map(values.map((v) => JSON.parse(v!) as { id: string; status: string }).map((r) => [r.id, r.status]));
+/** One connection per target for the test's own reads, quit in afterAll. */
+const admins = new Map<string, RedisConnection>();
+
+/** The stored records' statuses (id → status), read through a RedisStateStore of the test's own. */
+async function stored(target: string, keyPrefix: string): Promise<Map<string, string>> {
+  let redis = admins.get(target);
+  if (redis === undefined) admins.set(target, (redis = connectTo(target)));
+  const store = new RedisStateStore({ redis, keyPrefix });
+  const records = (await store.entries('mailers/queue/')).map(([, v]) => v as { id: string; status: string });
+  return new Map(records.map((r) => [r.id, r.status]));
 }
 
 async function parked(child: ChildDriver, n: number): Promise<string[]> {
@@ -65,18 +74,23 @@ async function stopped(child: ChildDriver): Promise<void> {
   expect(exit.code).toBe(0);
 }
 
-describe('queued requests replayed by replicas under leases', { timeout: 90_000 }, () => {
+const targets: Array<[string, () => string]> = [
+  ['a redis-server', () => server.url],
+  ['a 3-master Redis Cluster', () => cluster.target],
+];
+
+describe.each(targets)('queued requests replayed by replicas under leases, on %s', { timeout: 90_000 }, (_name, target) => {
   it('two replicas both replaying one replica\'s 50 parked requests: each runs upstream once, every caller is answered', async () => {
     const keyPrefix = `t:${randomUUID()}:`;
-    const a = replica(server.url, keyPrefix);
+    const a = replica(target(), keyPrefix);
     await a.line(/^ready$/);
     const ids = await parked(a, 50);
-    const b = replica(server.url, keyPrefix); // restores A's 50 while A still holds them
+    const b = replica(target(), keyPrefix); // restores A's 50 while A still holds them
     await b.line(/^ready$/);
     a.send('up');
     b.send('up');
     await a.line(/^answered /, 50);
-    await until(async () => [...(await stored(keyPrefix)).values()].every((s) => s === 'succeeded'));
+    await until(async () => [...(await stored(target(), keyPrefix)).values()].every((s) => s === 'succeeded'));
     await Promise.all([stopped(a), stopped(b)]); // every line read
     const keys = execs(a, b);
     console.log(`upstream executions: ${keys.length} (replica A ${execs(a).length}, B ${execs(b).length})`);
@@ -85,22 +99,22 @@ describe('queued requests replayed by replicas under leases', { timeout: 90_000 
 
   it('replicas killed in turn: every request answered or stored as succeeded, none lost; a key repeats only after a kill mid-request', async () => {
     const keyPrefix = `t:${randomUUID()}:`;
-    const a = replica(server.url, keyPrefix);
+    const a = replica(target(), keyPrefix);
     await a.line(/^ready$/);
     const ids = await parked(a, 50);
-    const b = replica(server.url, keyPrefix);
+    const b = replica(target(), keyPrefix);
     await b.line(/^ready$/);
     a.send('up');
     b.send('up');
     await until(() => execs(a, b).length >= 15);
     a.kill(); // SIGKILL: its lease on an in-flight request expires, B takes over
-    const a2 = replica(server.url, keyPrefix);
+    const a2 = replica(target(), keyPrefix);
     await a2.line(/^ready$/);
     a2.send('up');
     await until(() => execs(a, b, a2).length >= 32);
     b.kill();
     await until(async () => {
-      const s = await stored(keyPrefix);
+      const s = await stored(target(), keyPrefix);
       return ids.every((id) => s.get(id) === 'succeeded');
     });
     const keys = execs(a, b, a2);
@@ -110,7 +124,9 @@ describe('queued requests replayed by replicas under leases', { timeout: 90_000 
     expect(repeated).toBeLessThanOrEqual(2); // at most the request each killed replica was running
     await stopped(a2);
   });
+});
 
+describe('queued requests across a Redis outage', { timeout: 90_000 }, () => {
   it('a 13 s Redis outage under load, then a restart of both replicas: 0 requests re-executed, 0 lost', async () => {
     const keyPrefix = `t:${randomUUID()}:`;
     const proxy = await TcpProxy.start(server.port);
@@ -127,7 +143,7 @@ describe('queued requests replayed by replicas under leases', { timeout: 90_000 
     await new Promise((resolve) => setTimeout(resolve, 13_000));
     await proxy.restore();
     await until(async () => {
-      const s = await stored(keyPrefix);
+      const s = await stored(server.url, keyPrefix);
       return persisted.every((id) => s.get(id) === 'succeeded');
     });
     const keys = execs(a, b);

@@ -14,12 +14,16 @@ export interface RedisChannelKeys {
   readonly notify: string;
 }
 
-/** Keys of `team` under `prefix` (`<prefix>:inbox:<team>`, …). */
+/**
+ * Keys of `team` under `prefix` (`<prefix>:inbox:{<team>}`, …). The keys a send or a take touch
+ * together (inbox, messages, processing) carry the team as a hash tag, so on a Redis Cluster they
+ * sit in one slot and a MULTI or script over them works.
+ */
 export function redisChannelKeys(prefix: string, team: string): RedisChannelKeys {
   return Object.freeze({
-    inbox: `${prefix}:inbox:${team}`,
-    messages: `${prefix}:messages:${team}`,
-    processing: `${prefix}:processing:${team}`,
+    inbox: `${prefix}:inbox:{${team}}`,
+    messages: `${prefix}:messages:{${team}}`,
+    processing: `${prefix}:processing:{${team}}`,
     status: `${prefix}:status:${team}`,
     notify: `${prefix}:notify:${team}`,
   });

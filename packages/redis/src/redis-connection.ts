@@ -1,8 +1,11 @@
 import { ConfigError } from '@rampart/core';
-import { Redis } from 'ioredis';
+import { Redis, type Cluster } from 'ioredis';
 
-/** A Redis connection option: an ioredis client (the caller owns it) or a `redis://` / `rediss://` URL. */
-export type RedisConnection = Redis | string;
+/**
+ * A Redis connection option: an ioredis client or `Cluster` (the caller owns it) or a `redis://` /
+ * `rediss://` URL.
+ */
+export type RedisConnection = Redis | Cluster | string;
 
 /** The URL used when no connection is given. */
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -13,8 +16,8 @@ export interface ResolvedRedisClient {
   readonly owned: boolean;
 }
 
-/** An ioredis client, also from another copy of ioredis (so not checked with `instanceof`). */
-export function isRedisClient(value: unknown): value is Redis {
+/** An ioredis client or Cluster, also from another copy of ioredis (so not checked with `instanceof`). */
+export function isRedisClient(value: unknown): value is Redis | Cluster {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return typeof v.duplicate === 'function' && typeof v.quit === 'function' && typeof v.publish === 'function' && typeof v.scan === 'function';
@@ -35,9 +38,17 @@ export function validateRedisConnection(path: string, value: unknown): void {
   throw new ConfigError(path, 'must be an ioredis client or a redis:// URL', typeof value);
 }
 
-/** Open a client for a URL (owned), or use the caller's client (not owned). */
+/** Whether `client` is an ioredis `Cluster` (its SCAN must visit every master). */
+export function isCluster(client: Redis): boolean {
+  return (client as unknown as { isCluster?: unknown }).isCluster === true;
+}
+
+/**
+ * Open a client for a URL (owned), or use the caller's client (not owned). A `Cluster` is handled as
+ * a `Redis` (ioredis gives both the same commands); what differs (SCAN) checks {@link isCluster}.
+ */
 export function openRedisClient(value: RedisConnection | undefined): ResolvedRedisClient {
-  if (isRedisClient(value)) return { client: value, owned: false };
+  if (isRedisClient(value)) return { client: value as Redis, owned: false };
   return { client: new Redis(value ?? DEFAULT_REDIS_URL), owned: true };
 }
 
@@ -48,5 +59,21 @@ export async function quitRedisClient(client: Redis): Promise<void> {
     await client.quit();
   } catch {
     client.disconnect();
+  }
+}
+
+/**
+ * SCAN every key matching `match`, on every master of a Cluster (each holds its own slots) or on
+ * the one server; `onKeys` gets each batch (a key may come twice).
+ */
+export async function scanKeys(client: Redis, match: string, count: number, onKeys: (keys: string[]) => void): Promise<void> {
+  const nodes = isCluster(client) ? (client as unknown as { nodes(role: 'master'): Redis[] }).nodes('master') : [client];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', count);
+      cursor = next;
+      onKeys(keys);
+    } while (cursor !== '0');
   }
 }

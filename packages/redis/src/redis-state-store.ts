@@ -1,7 +1,7 @@
 import { ConfigError, optionsObject, type OptionKeys, type StateStore } from '@rampart/core';
 import type { Redis } from 'ioredis';
 import { redactRedisError, throwRedacted } from './redact-redis-error.js';
-import { openRedisClient, quitRedisClient, validateRedisConnection, type RedisConnection } from './redis-connection.js';
+import { isCluster, openRedisClient, quitRedisClient, scanKeys, validateRedisConnection, type RedisConnection } from './redis-connection.js';
 
 /** Options of {@link RedisStateStore}. */
 export interface RedisStateStoreOptions {
@@ -180,17 +180,15 @@ export class RedisStateStore implements StateStore {
     const full = this.#clientPrefix + this.options.keyPrefix;
     const match = `${globEscape(full + prefix)}*`;
     const found = new Set<string>(); // SCAN may return a key twice
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.#redis.scan(cursor, 'MATCH', match, 'COUNT', this.options.batchSize);
-      cursor = next;
+    await scanKeys(this.#redis, match, this.options.batchSize, (keys) => {
       for (const k of keys) found.add(k.slice(this.#clientPrefix.length));
-    } while (cursor !== '0');
+    });
     const keys = [...found];
     const out: Array<[string, unknown]> = [];
     for (let i = 0; i < keys.length; i += this.options.batchSize) {
       const batch = keys.slice(i, i + this.options.batchSize);
-      const values = await this.#redis.mget(batch);
+      // a Cluster's keys of one batch may sit in different slots: one GET each (ioredis pipelines them per node)
+      const values = isCluster(this.#redis) ? await Promise.all(batch.map((k) => this.#redis.get(k))) : await this.#redis.mget(batch);
       batch.forEach((k, j) => {
         const raw = values[j];
         if (raw === null || raw === undefined) return; // deleted meanwhile

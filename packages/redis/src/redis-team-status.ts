@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { scanKeys } from './redis-connection.js';
 import { redisChannelKeys } from './redis-channel-keys.js';
 
 /** A team's receiver as its status hash describes it (seed 004's application status). */
@@ -40,11 +41,8 @@ export async function readStatusTeams(redis: Redis, keyPrefix: string): Promise<
   const head = `${keyPrefix}:status:`;
   const match = `${(clientPrefix + head).replace(/[*?[\]\\^]/g, '\\$&')}*`;
   const teams = new Set<string>(); // SCAN may return a key twice
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 200);
-    cursor = next;
+  await scanKeys(redis, match, 200, (keys) => {
     for (const k of keys) teams.add(k.slice(clientPrefix.length + head.length));
-  } while (cursor !== '0');
+  });
   return [...teams].sort();
 }

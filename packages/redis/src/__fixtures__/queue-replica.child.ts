@@ -1,6 +1,6 @@
 // A replica of a team that parks requests (QUEUE_REQUEST) in a shared RedisStateStore:
 // `node --conditions=rampart-source --import test/support/register-swc-loader.mjs queue-replica.child.ts
-// <redisUrl> <keyPrefix> <leaseMs>`. Its upstream starts down. Commands on stdin: `park <n>` makes n
+// <redisUrl or cluster://nodes> <keyPrefix> <leaseMs>`. Its upstream starts down. Commands on stdin: `park <n>` makes n
 // calls (each fails and is parked; prints `queued <id>`); `up` / `down` switch the upstream; `stop`
 // stops the manager and closes the store, prints `stopped`, and the process must then exit.
 // The upstream prints `exec <idempotencyKey>` when a replay runs it while up; a caller's answer
@@ -8,9 +8,11 @@
 import { createInterface } from 'node:readline';
 import { currentReplay, FallbackAction, FallbackStrategy, ResilienceManager, ResourceType, withFallback } from '@rampart/core';
 import { RedisStateStore } from '../redis-state-store.js';
+import { connectTo, disconnect } from '../testing/redis-target.js';
 
-const [redisUrl, keyPrefix, leaseMs] = process.argv.slice(2) as [string, string, string];
-const store = new RedisStateStore({ redis: redisUrl, keyPrefix, leaseMs: Number(leaseMs), onConnectionError: () => undefined });
+const [target, keyPrefix, leaseMs] = process.argv.slice(2) as [string, string, string];
+const redis = connectTo(target); // a URL, or a Cluster for cluster://
+const store = new RedisStateStore({ redis, keyPrefix, leaseMs: Number(leaseMs), onConnectionError: () => undefined });
 let up = false;
 
 class Mailer {
@@ -55,6 +57,7 @@ commands.on('line', (line) => {
     void mailer.resilience
       .stop()
       .then(() => store.close())
+      .then(() => disconnect(redis))
       .then(() => console.log('stopped'));
   }
 });

@@ -37,6 +37,11 @@ export class RedisClusterProcess {
     return this.nodes.map((n) => ({ host: '127.0.0.1', port: n.port }));
   }
 
+  /** The target string of testing/redis-target.ts (`cluster://127.0.0.1:P1,...`), for child processes. */
+  get target(): string {
+    return `cluster://${this.nodes.map((n) => `127.0.0.1:${n.port}`).join(',')}`;
+  }
+
   /** A new ioredis Cluster client (the caller quits it). */
   client(): Cluster {
     return new Cluster(this.startupNodes);
