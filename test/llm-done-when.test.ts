@@ -146,11 +146,11 @@ describe('Done when 4: a chaos run on the default config loses no call to a stal
 });
 
 describe('Done when 4, one failure at a time: a provider cooled down for a failure that asked for no wait', () => {
-  // NOT MET (the calls wait in QUEUE_REQUEST while the server answers again): see the report of
-  // bench/src/llm-done-when.ts. `it.fails` passes while the gap is there; drop `.fails` once it is closed.
-  it.fails.each([
-    ['one 529 from each provider (no retry-after): both cool down for cooldownMs (30 s)', { type: 'overloaded' as const }, 1, 2],
-    ['500s from both providers: the queue replays on its 10 s interval, though the secondary is available', { type: 'server_error' as const }, 2, 2],
+  // (a 529 without retry-after cools down for transientCooldownMs, 5 s; a parked call is replayed on
+  // the queue's 1 s poll once a provider is available, and DEGRADE_SERVICE never asks a cooling one)
+  it.each([
+    ['one 529 from each provider (no retry-after)', { type: 'overloaded' as const }, 1, 2],
+    ['500s from both providers', { type: 'server_error' as const }, 2, 2],
   ])('%s: the first call is answered right after the failures', async (_, fault, p, q) => {
     const r = await afterOneFailureEach(fault, p, q, 1, 5000);
     console.log(r.calls.map(describeCall).join('\n'));
@@ -160,10 +160,8 @@ describe('Done when 4, one failure at a time: a provider cooled down for a failu
 });
 
 describe('Done when 4, the other way round: a cooldown the provider asked for is not cut short', () => {
-  // NOT MET: ProviderPool.succeeded reports every answer as the provider's recovery, and the registry's
-  // reportSuccess ends the cooldown, retry-after included, even for a request sent before the 429
-  // (@rampart/ai-sdk's ModelPool ignores such answers since 0c92437). Drop `.fails` once fixed.
-  it.fails('an answer to a request sent before a 429 leaves the 429\'s retry-after standing', async () => {
+  // an answer reports the provider's recovery only when its request started after the provider's last failure
+  it('an answer to a request sent before a 429 leaves the 429\'s retry-after standing', async () => {
     const server = await MockProviderServer.start();
     const llm = doneWhenLlm(twoProviders(server));
     try {

@@ -8,7 +8,6 @@ import type { FallbackAction } from '../fallback/fallback-action.js';
 import type { ProviderVerdict } from '../fallback/fallback-exhausted-error.js';
 import { RunningAttempt } from '../fallback/fallback-attempt.js';
 import { runGuardedInvocation, type FallbackContext } from '../fallback/fallback-context.js';
-import { preferredProvider } from '../fallback/steps/degrade-service-step.js';
 import type { RequestQueue } from '../queue/request-queue.js';
 import { FallbackStrategy, type ResourceType } from '../resource/resource-types.js';
 import type { ProviderRegistry } from './provider-registry.js';
@@ -99,11 +98,12 @@ export class ManagerChainEnvironment implements ChainEnvironment {
     // the circuit of the provider invoked (undefined = primary); without providers, the resource's
     const circuit = provider ?? this.providers(call)[0];
     const owner = this.#p.owner;
+    const since = this.#p.providers.failureSeq;
     const attempt = call.passAttempt ? new RunningAttempt(call, this.clock, strategy, circuit, run.attempt, degradation) : undefined;
     const fn = attempt === undefined ? () => call.fn(...call.args) : () => call.fn(attempt);
     try {
       const value = await this.#p.guards.run(resource, () => runGuardedInvocation(owner, resource, context, fn), call, circuit);
-      if (provider !== undefined) this.#p.providers.reportSuccess(resource, provider);
+      if (provider !== undefined) this.#p.providers.reportSuccess(resource, provider, { since });
       if (degradation === 0 && call.cacheKey !== undefined) this.#p.cache.set(call.cacheKey, value);
       return value;
     } catch (err) {
@@ -138,11 +138,30 @@ export class ManagerChainEnvironment implements ChainEnvironment {
       argsJson: call.argsJson,
       argsNotSerialisable: call.argsNotSerialisable,
       signal: call.signal,
-      replay: () => {
-        const provider = preferredProvider(call as FallbackCall<unknown>, run, this);
-        return this.invoke(call, run, FallbackStrategy.QUEUE_REQUEST, provider, 0);
-      },
+      replay: () => this.replay(call, run),
     }) as Promise<T>;
+  }
+
+  /**
+   * Replay a parked call (QUEUE_REQUEST): on the first available provider, and when it fails (not
+   * fatally), on each other available one in turn at once (each failure cools its provider down, as
+   * SWITCH_PROVIDER's do), so one provider failing again does not send the call back to wait a
+   * whole poll interval while another could answer.
+   */
+  async replay<T>(call: FallbackCall<T>, run: ChainRun): Promise<T> {
+    const { resource } = call;
+    const used = new Set<string>();
+    for (;;) {
+      const provider = this.providers(call).find((p) => !used.has(p) && !run.excluded.has(p) && this.isProviderAvailable(resource, p, call.operation));
+      try {
+        return await this.invoke(call, run, FallbackStrategy.QUEUE_REQUEST, provider, 0);
+      } catch (err) {
+        if (run.fatal || provider === undefined) throw err;
+        used.add(provider);
+        this.reportProviderFailure(resource, provider, err);
+        if (!this.providers(call).some((p) => !used.has(p) && !run.excluded.has(p) && this.isProviderAvailable(resource, p, call.operation))) throw err;
+      }
+    }
   }
 
   scaleDown(resource: ResourceType, action: FallbackAction): number {

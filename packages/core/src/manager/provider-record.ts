@@ -36,6 +36,9 @@ export class ProviderRecord implements ProviderObservation {
   goneAt: number | undefined = undefined;
   /** The last failure reported: the same error object reported twice is one fact. */
   lastReported: object | undefined = undefined;
+  /** Monotonic time of its last reported failure (0: none), and that report's number in the registry. */
+  failedAt = 0;
+  failedSeq = 0;
   /** Per operation, until when it is left out of calls of that operation only. */
   operations: Map<string, number> | undefined = undefined;
   latencyMs: number | undefined = undefined;

@@ -86,6 +86,7 @@ export class ProviderRegistry {
   readonly #clock: Clock;
   readonly #defaultCooldownMs: number;
   readonly #transientCooldownMs: number;
+  #failureSeq = 0;
   readonly #isMonitorDown: (type: ResourceType, provider: string) => boolean;
   readonly #circuits: ProviderCircuits;
   readonly #cooldown = new EventEmitter<ProviderCooldownEvent>();
@@ -225,6 +226,8 @@ export class ProviderRegistry {
       r.goneAt = c?.providerDown ? this.#clock.wallNow() : undefined;
     }
     r.failed(options.error, this.#clock.wallNow());
+    r.failedAt = now;
+    r.failedSeq = ++this.#failureSeq;
     this.#cooldown.fire({ resource: type, provider, cooldownMs, until: this.#clock.wallNow() + cooldownMs, error: options.error, ...(operation === undefined ? {} : { operation }) });
   }
 
@@ -238,9 +241,28 @@ export class ProviderRegistry {
     return r !== undefined && r.until > this.#clock.now() ? r.goneAt : undefined;
   }
 
-  reportSuccess(type: ResourceType, provider: string): void {
-    // a success ends its cooldown, not an exclusion from one kind of operation (it does not say which)
-    this.peek(type, provider)?.succeeded();
+  /**
+   * Failures reported so far: read it when an invocation starts and pass it to
+   * {@link reportSuccess} as `since`, so an answer to a request made before a failure does not end
+   * that failure's cooldown.
+   */
+  get failureSeq(): number {
+    return this.#failureSeq;
+  }
+
+  /**
+   * The provider answered: its cooldown ends (not an exclusion from one kind of operation: a
+   * success does not say which). An answer to a request that started before the provider's last
+   * failure says nothing about it since (a 429's retry-after stands): with `since` (the
+   * {@link failureSeq} when the request started) or `startedAt` (its monotonic start time), such an
+   * answer changes nothing.
+   */
+  reportSuccess(type: ResourceType, provider: string, started?: { since?: number | undefined; startedAt?: number | undefined }): void {
+    const r = this.peek(type, provider);
+    if (r === undefined || r.failedSeq === 0) return;
+    if (started?.since !== undefined && r.failedSeq > started.since) return;
+    if (started?.startedAt !== undefined && r.failedAt > started.startedAt) return;
+    r.succeeded();
   }
 
   /**

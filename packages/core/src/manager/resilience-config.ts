@@ -74,7 +74,11 @@ export interface ResilienceConfig {
     maxQueueSize?: number;
     /** A queued request not answered after this long fails with QueueTimeoutError, ms. Default 300,000. */
     maxWaitMs?: number;
-    /** Replay interval for resources without monitors or with providers (polled until one is available), ms. Default 10,000. */
+    /**
+     * Replay interval for resources without monitors or with providers (polled until one is
+     * available), ms. A poll is cheap (it reads the providers' state): short, so a parked call is
+     * replayed within about this long of a cooldown's end. Default 1,000.
+     */
     retryIntervalMs?: number;
     /** Finished requests stay visible to getQueuedRequest this long, ms. Default 86,400,000 (1 day). */
     resultRetentionMs?: number;

@@ -195,8 +195,13 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
     this.#parts.providers.reportFailure(validateResourceType(resourceType, this.#types), provider, options);
   }
 
-  reportProviderSuccess(resourceType: ResourceTypeName, provider: string): void {
-    this.#parts.providers.reportSuccess(validateResourceType(resourceType, this.#types), provider);
+  /**
+   * The provider answered: its cooldown ends. Give `startedAt` (the request's start, by this
+   * manager's `clock.now()`) so that an answer to a request made before the provider's last failure
+   * (a 429 that arrived meanwhile) does not end that failure's cooldown.
+   */
+  reportProviderSuccess(resourceType: ResourceTypeName, provider: string, options?: { startedAt?: number | undefined }): void {
+    this.#parts.providers.reportSuccess(validateResourceType(resourceType, this.#types), provider, options);
   }
 
   /** Not cooling down, its `${type}:${provider}` monitor not critical/unavailable, and its circuit breaker (if any) not open. */

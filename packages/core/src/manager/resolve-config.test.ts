@@ -49,7 +49,7 @@ describe('resolveResilienceConfig', () => {
     expect(r.checkIntervalMs).toBe(5_000);
     expect(r.checkTimeoutMs).toBe(5_000);
     expect(r.storagePath).toBe('/tmp/x');
-    expect(r.queue).toEqual({ maxQueueSize: 3, maxWaitMs: 300_000, retryIntervalMs: 10_000, resultRetentionMs: 86_400_000, maxRetainedResults: 10_000 });
+    expect(r.queue).toEqual({ maxQueueSize: 3, maxWaitMs: 300_000, retryIntervalMs: 1_000, resultRetentionMs: 86_400_000, maxRetainedResults: 10_000 });
     expect(config).toEqual(copy);
   });
 

@@ -96,7 +96,7 @@ export function resolveResilienceConfig(input: ResilienceConfig | undefined): Re
     queue: Object.freeze({
       maxQueueSize: config.queue?.maxQueueSize ?? 1_000,
       maxWaitMs: config.queue?.maxWaitMs ?? 300_000,
-      retryIntervalMs: config.queue?.retryIntervalMs ?? 10_000,
+      retryIntervalMs: config.queue?.retryIntervalMs ?? 1_000,
       resultRetentionMs: config.queue?.resultRetentionMs ?? 86_400_000,
       maxRetainedResults: config.queue?.maxRetainedResults ?? 10_000,
     }),

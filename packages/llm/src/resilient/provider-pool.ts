@@ -127,12 +127,21 @@ export class ProviderPool {
     return { entry, degraded, model: degraded ? entry.config.degradedModel : entry.config.model };
   }
 
-  /** Book a successful answer: quota from its headers, statistics, and the provider's recovery. */
-  succeeded(entry: ProviderEntry, headers: Headers | undefined, latencyMs: number, usage: Usage): number | undefined {
+  /** When a request starts, by the manager's clock: pass it to {@link succeeded}. */
+  begin(): number {
+    return this.#manager.clock.now();
+  }
+
+  /**
+   * Book a successful answer to a request begun at `begunAt` ({@link begin}): quota from its
+   * headers, statistics, and the provider's recovery — unless the provider failed after the request
+   * was sent (a 429 that arrived meanwhile keeps its retry-after).
+   */
+  succeeded(entry: ProviderEntry, headers: Headers | undefined, latencyMs: number, usage: Usage, begunAt: number): number | undefined {
     this.#readQuota(entry, headers);
     const costUsd = costOf(usage, entry.config.pricing);
     this.stats.recordSuccess(entry.config.name, latencyMs, usage, costUsd);
-    this.#manager.reportProviderSuccess(API_QUOTA, entry.config.name);
+    this.#manager.reportProviderSuccess(API_QUOTA, entry.config.name, { startedAt: begunAt });
     return costUsd;
   }
 
@@ -146,8 +155,13 @@ export class ProviderPool {
     if (!(err instanceof LlmError) || err.provider !== name) return err;
     this.stats.recordFailure(name);
     this.#readQuota(entry, headersOf(err));
-    if (err instanceof LlmRateLimitError || err instanceof LlmOverloadedError) {
+    if (err instanceof LlmRateLimitError) {
       this.#manager.reportProviderFailure(API_QUOTA, name, { cooldownMs: err.retryAfterMs ?? entry.config.cooldownMs, error: err });
+    } else if (err instanceof LlmOverloadedError) {
+      // overloaded (529/503) without a retry-after: a brownout a short cooldown outlasts (the
+      // manager's transientCooldownMs), not the 429 cooldown a rate limit deserves
+      const cooldownMs = err.retryAfterMs ?? Math.min(entry.config.cooldownMs, this.#manager.config.transientCooldownMs);
+      this.#manager.reportProviderFailure(API_QUOTA, name, { cooldownMs, error: err });
     } else if (err instanceof LlmAuthError || err instanceof LlmQuotaExceededError) {
       this.#manager.reportProviderFailure(API_QUOTA, name, { cooldownMs: this.#options.authCooldownMs, error: err });
     }

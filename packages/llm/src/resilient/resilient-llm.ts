@@ -168,10 +168,11 @@ export class ResilientLLM {
     // the attempt's signal: the manager's call deadline, this LLM's own and the caller's
     const scope = new AttemptScope(entry.config.name, model, entry.config.timeoutMs, clock, attempt?.signal ?? signal);
     const startedAt = clock.now();
+    const begunAt = this.#pool.begin();
     try {
       const r = await entry.adapter.complete(request, scope);
       const latencyMs = clock.now() - startedAt;
-      const costUsd = this.#pool.succeeded(entry, r.headers, latencyMs, r.usage);
+      const costUsd = this.#pool.succeeded(entry, r.headers, latencyMs, r.usage, begunAt);
       return { id: r.id, text: r.text, provider: entry.config.name, model: r.model, usage: r.usage, cached: false, degraded, toolCalls: r.toolCalls, latencyMs, finishReason: r.finishReason, costUsd };
     } catch (err) {
       throw this.#pool.failed(entry, err);

@@ -13,6 +13,8 @@ export interface OpenedSession {
   /** The first text event, or the final event of an answer without text. */
   readonly first: StreamEvent;
   readonly startedAt: number;
+  /** When the request started, by the manager's clock (see ProviderPool.begin). */
+  readonly begunAt: number;
   /** Response headers (rate limits). */
   readonly headers: Headers;
 }
@@ -27,6 +29,7 @@ export async function openSession(pool: ProviderPool, request: ChatRequest, cloc
   const { entry, model } = selection;
   const scope = new AttemptScope(entry.config.name, model, entry.config.timeoutMs, clock, attempt?.signal ?? signal);
   const startedAt = clock.now();
+  const begunAt = pool.begin();
   let iterator: AsyncIterator<StreamEvent> | undefined;
   try {
     const opened = await entry.adapter.stream(request, scope);
@@ -37,7 +40,7 @@ export async function openSession(pool: ProviderPool, request: ChatRequest, cloc
       if (r.done) throw new Error('stream adapter ended without its done event');
       if (r.value.type === 'text' && r.value.text === '') continue;
       scope.restartTimer();
-      return { selection, scope, iterator, first: r.value, startedAt, headers };
+      return { selection, scope, iterator, first: r.value, startedAt, begunAt, headers };
     }
   } catch (err) {
     scope.dispose();
@@ -63,7 +66,7 @@ export async function* sessionChunks(pool: ProviderPool, session: OpenedSession,
         yield { text: event.text, provider, model, done: false, degraded };
       } else {
         const latencyMs = clock.now() - session.startedAt;
-        const costUsd = pool.succeeded(entry, session.headers, latencyMs, event.usage);
+        const costUsd = pool.succeeded(entry, session.headers, latencyMs, event.usage, session.begunAt);
         yield { text: '', provider, model: event.model, done: true, degraded, id: event.id, usage: event.usage, finishReason: event.finishReason, toolCalls: event.toolCalls, latencyMs, costUsd };
         return;
       }

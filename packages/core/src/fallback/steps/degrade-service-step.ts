@@ -3,15 +3,13 @@ import type { FallbackAction } from '../fallback-action.js';
 import type { ChainEnvironment, ChainRun, FallbackCall, FallbackStepHandler, StepOutcome } from '../chain-types.js';
 
 /**
- * The provider a non-switching step should use: the first available one, else the last used —
- * never one excluded in this run by a provider-scoped permanent error (a rejected API key does not
- * work better with a cheaper model).
+ * The provider a non-switching step should use: the first available one — never one cooling down
+ * (no request inside a retry-after), with its breaker open or its monitor down, nor one excluded in
+ * this run by a provider-scoped permanent error (a rejected API key does not work better with a
+ * cheaper model); undefined when none is available.
  */
 export function preferredProvider(call: FallbackCall<unknown>, run: ChainRun, env: ChainEnvironment): string | undefined {
-  const list = env.providers(call);
-  const available = list.find((p) => !run.excluded.has(p) && env.isProviderAvailable(call.resource, p, call.operation));
-  if (available !== undefined) return available;
-  return run.provider !== undefined && !run.excluded.has(run.provider) ? run.provider : undefined;
+  return env.providers(call).find((p) => !run.excluded.has(p) && env.isProviderAvailable(call.resource, p, call.operation));
 }
 
 /**
@@ -31,6 +29,8 @@ export const degradeServiceStep: FallbackStepHandler = {
     for (let i = 0; i < levels; i++) {
       const degradation = run.degradation + 1;
       const provider = preferredProvider(call, run, env);
+      // the last one used is cooling down now: stop (its failure, if any, already had its event)
+      if (provider === undefined && env.providers(call).length > 0) return { answered: false, error, provider: run.provider, reported: error !== undefined };
       try {
         return { answered: true, value: await env.invoke(call, run, FallbackStrategy.DEGRADE_SERVICE, provider, degradation) };
       } catch (err) {
