@@ -52,3 +52,4 @@ console.log('\n## Provider switch: primary answers 429, secondary answers (real 
 console.log(await benchLlmSwitch(positiveInt('BENCH_SWITCH_ITERATIONS', 200)));
 console.log(`\n## Channels between two teams through TeamChannels (load average ${load()})\n`);
 console.log(await benchChannels(positiveInt('BENCH_CHANNEL_MESSAGES', 200)));
+console.log('\n## Sharing state through Redis (its own redis-server and proxy)\n\n' + (await (await import('./redis-sharing.js')).benchRedisSharing(positiveInt('BENCH_REDIS_CALLS', 20_000))));

@@ -8,9 +8,15 @@ import { freePort } from './free-port.js';
 
 /** Servers still running, killed when this process exits (a test that failed before its afterAll). */
 const running = new Set<RedisServerProcess>();
-process.once('exit', () => {
-  for (const s of running) s.killNow();
-});
+let exitHook = false;
+function killAtExit(server: RedisServerProcess): void {
+  running.add(server);
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    for (const s of running) s.killNow();
+  });
+}
 
 /** Options of {@link RedisServerProcess.start}. */
 export interface RedisServerOptions {
@@ -38,7 +44,7 @@ export class RedisServerProcess {
   /** Start a server and wait until it accepts connections. */
   static async start(options: RedisServerOptions = {}): Promise<RedisServerProcess> {
     const server = new RedisServerProcess(options.port ?? (await freePort()), options.args ?? []);
-    running.add(server);
+    killAtExit(server);
     await server.restart();
     return server;
   }
