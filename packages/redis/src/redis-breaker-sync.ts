@@ -17,6 +17,7 @@ import {
 import type { Redis } from 'ioredis';
 import { parseBreakerSyncMessage, type BreakerSyncMessage } from './breaker-sync-message.js';
 import { BreakerStateHash } from './breaker-state-hash.js';
+import { ProbeLeases } from './probe-leases.js';
 import { redactRedisError } from './redact-redis-error.js';
 import { closeClient } from './redis-commands.js';
 import { openRedisClient, validateRedisConnection, type RedisConnection } from './redis-connection.js';
@@ -52,12 +53,18 @@ export interface RedisBreakerSyncOptions {
    * (Redis was unreachable), in ms; it also does so as soon as its connection is back. Default 5 000.
    */
   reconcileIntervalMs?: number;
-  /** Timers of the periodic reconciliation. Default: the system clock. */
+  /**
+   * One process at a time probes a shared breaker once `halfOpenAt` comes: the one that takes the
+   * probe lease (`${stateKey}:probe:<name>:<halfOpenAt>`); the others wait this long more (ms) for its
+   * outcome before trying again. 0 turns it off (every process probes). Default 10 000.
+   */
+  probeLeaseMs?: number;
+  /** Timers of the periodic reconciliation and probe leases; wall time of `halfOpenAt`. Default: the system clock. */
   clock?: Clock;
 }
 
 /** Every option of {@link RedisBreakerSyncOptions}: any other key is a ConfigError. */
-const REDIS_BREAKER_SYNC_KEYS: OptionKeys<RedisBreakerSyncOptions> = { redis: true, channel: true, onError: true, stateKey: true, reconcileIntervalMs: true, clock: true };
+const REDIS_BREAKER_SYNC_KEYS: OptionKeys<RedisBreakerSyncOptions> = { redis: true, channel: true, onError: true, stateKey: true, reconcileIntervalMs: true, probeLeaseMs: true, clock: true };
 
 /** {@link RedisBreakerSyncOptions} after validation. */
 export interface ResolvedRedisBreakerSyncOptions {
@@ -65,6 +72,7 @@ export interface ResolvedRedisBreakerSyncOptions {
   readonly onError: (message: string, error: unknown) => void;
   readonly stateKey: string;
   readonly reconcileIntervalMs: number;
+  readonly probeLeaseMs: number;
   readonly clock: Clock;
 }
 
@@ -82,9 +90,11 @@ export function resolveRedisBreakerSyncOptions(options: RedisBreakerSyncOptions 
   if (typeof reconcileIntervalMs !== 'number' || !Number.isFinite(reconcileIntervalMs) || reconcileIntervalMs < 10) {
     throw new ConfigError('redisBreakerSync.reconcileIntervalMs', 'must be a number of ms, at least 10', reconcileIntervalMs);
   }
+  const probeLeaseMs = options.probeLeaseMs ?? 10_000;
+  if (typeof probeLeaseMs !== 'number' || !Number.isFinite(probeLeaseMs) || probeLeaseMs < 0) throw new ConfigError('redisBreakerSync.probeLeaseMs', 'must be a number of ms, 0 or more', probeLeaseMs);
   const clock = options.clock ?? systemClock;
   if (typeof clock?.setBackgroundTimeout !== 'function') throw new ConfigError('redisBreakerSync.clock', 'must be a Clock', typeof clock);
-  return Object.freeze({ channel, onError, stateKey, reconcileIntervalMs, clock });
+  return Object.freeze({ channel, onError, stateKey, reconcileIntervalMs, probeLeaseMs, clock });
 }
 
 /**
@@ -125,6 +135,7 @@ export class RedisBreakerSync {
   #created: Disposable | undefined;
   #disposed = false;
   readonly #state: BreakerStateHash;
+  readonly #probes: ProbeLeases | undefined;
   /** Per breaker name, the `at` of the latest transition applied or published here. */
   readonly #versions = new Map<string, number>();
   /** Per breaker name, the highest shared-state `seq` applied or written here. */
@@ -152,6 +163,10 @@ export class RedisBreakerSync {
     this.#subscriber.on('message', this.#onMessage);
     client.on('ready', this.#onReady);
     this.#state = new BreakerStateHash(client, this.options.stateKey, this.options.channel);
+    this.#probes =
+      this.options.probeLeaseMs > 0
+        ? new ProbeLeases({ redis: client, keyPrefix: `${this.options.stateKey}:probe:`, owner: this.id, clock: this.options.clock, leaseMs: this.options.probeLeaseMs, postpone: this.#postpone })
+        : undefined;
   }
 
   /**
@@ -212,6 +227,7 @@ export class RedisBreakerSync {
     this.#abandonStart?.(new Error('RedisBreakerSync is disposed'));
     this.#created?.dispose();
     if (this.#reconcileTimer) this.options.clock.clearTimeout(this.#reconcileTimer);
+    this.#probes?.dispose();
     this.#reconcileTimer = undefined;
     this.#publisher.off('ready', this.#onReady);
     for (const { subscription } of this.#watched.values()) subscription.dispose();
@@ -224,6 +240,7 @@ export class RedisBreakerSync {
 
   #publish(breaker: CircuitBreakerPolicy, change: CircuitStateChange): void {
     if (this.#applying === breaker || this.#disposed) return;
+    if (change.to === CircuitState.Closed) this.#probes?.cancel(breaker.name);
     if (change.to !== CircuitState.Open && change.to !== CircuitState.Closed) return;
     let message: BreakerSyncMessage;
     if (change.to === CircuitState.Open) {
@@ -234,7 +251,21 @@ export class RedisBreakerSync {
     }
     this.#versions.set(breaker.name, message.at);
     this.#write(message);
+    this.#probes?.schedule(breaker);
   }
+
+  /** Push a breaker's half-open time back (another process took the probe lease); not shared. */
+  readonly #postpone = (breaker: CircuitBreakerPolicy, from: number, to: number): void => {
+    if (this.#disposed) return;
+    const current = breaker.snapshot();
+    if (current.state !== CircuitState.Open || current.halfOpenAt !== from) return;
+    this.#applying = breaker;
+    try {
+      breaker.restore({ ...current, halfOpenAt: to });
+    } finally {
+      this.#applying = undefined;
+    }
+  };
 
   /** Write (and publish) a transition; one that cannot be written is kept for the next reconciliation. */
   #write(message: BreakerSyncMessage): void {
@@ -353,6 +384,7 @@ export class RedisBreakerSync {
       breaker.restore({ ...current, state: CircuitState.Open, isolated: m.isolated, halfOpenAt, lastTransitionAt: m.at });
     } finally {
       this.#applying = undefined;
+      this.#probes?.schedule(breaker);
     }
   }
 
