@@ -100,8 +100,9 @@ export function resolveRedisBreakerSyncOptions(options: RedisBreakerSyncOptions 
 /**
  * Shares the state of named circuit breakers between processes over Redis pub/sub. When a watched
  * breaker opens (or is isolated) here, the same-named breaker in every other process opens with the
- * same `halfOpenAt`; when it closes here, it is reset there. Half-open is not shared: each process
- * admits its own probes once `halfOpenAt` passes, and the first probe outcome is shared again.
+ * same `halfOpenAt`; when it closes here, it is reset there. Half-open is not shared: once
+ * `halfOpenAt` passes, the process holding the probe lease ({@link ProbeLeases}) admits its probes,
+ * the others wait, and the probe's outcome is shared again.
  * A message older than the receiving breaker's last transition is ignored, so the later change wins.
  * Applying a remote change is not published again, and a process ignores its own messages.
  *
