@@ -137,6 +137,7 @@ export { QueueTimeoutError } from './queue/queue-timeout-error.js';
 export { QueueStoppedError } from './queue/queue-stopped-error.js';
 export { QueuedRequestFailedError } from './queue/queued-request-failed-error.js';
 export { currentReplay, type ReplayInfo } from './queue/current-replay.js';
+export { UnwrittenWrites, MAX_UNWRITTEN_WRITES, UNWRITTEN_RETRY_MS } from './queue/unwritten-writes.js';
 export type { QueuedRequest, QueuedRequestStatus } from './queue/queued-request.js';
 export type { QueueWarning } from './queue/queue-entry.js';
 export type { StateStore } from './store/state-store.js';

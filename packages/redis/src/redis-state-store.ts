@@ -1,4 +1,4 @@
-import { ConfigError, optionsObject, type OptionKeys, type StateStore } from '@rampart/core';
+import { ConfigError, optionsObject, systemClock, UnwrittenWrites, type OptionKeys, type StateStore } from '@rampart/core';
 import type { Redis } from 'ioredis';
 import { redactRedisError, throwRedacted } from './redact-redis-error.js';
 import { isCluster, openRedisClient, quitRedisClient, scanKeys, validateRedisConnection, type RedisConnection } from './redis-connection.js';
@@ -17,6 +17,14 @@ export interface RedisStateStoreOptions {
    * so a dead replica's requests are taken over within about twice this. Default 15 000 ms.
    */
   leaseMs?: number;
+  /**
+   * Keys whose failed writes (`set`, `delete`) the store keeps and retries every second until
+   * written (a later write of the key replaces the kept one; at most 10 000 keys, beyond that the
+   * write is not kept and `onConnectionError` hears it). The write still rejects, so its caller
+   * knows. Default: the manager's breaker snapshots (keys containing `/breaker/`), whose last state
+   * must reach Redis; the request queue keeps and retries its own outcomes.
+   */
+  retryFailedWrites?: (key: string) => boolean;
   /** Called for an entry whose value is not JSON; `entries` skips it. */
   onCorruptEntry?: (key: string, error: unknown) => void;
   /**
@@ -29,7 +37,7 @@ export interface RedisStateStoreOptions {
 
 /** Every option of {@link RedisStateStoreOptions}: any other key is a ConfigError. */
 const REDIS_STATE_STORE_KEYS: OptionKeys<RedisStateStoreOptions> = {
-  redis: true, keyPrefix: true, leaseMs: true, batchSize: true, onCorruptEntry: true, onConnectionError: true,
+  redis: true, keyPrefix: true, leaseMs: true, retryFailedWrites: true, batchSize: true, onCorruptEntry: true, onConnectionError: true,
 };
 
 /** {@link RedisStateStoreOptions} after validation. */
@@ -37,6 +45,7 @@ export interface ResolvedRedisStateStoreOptions {
   readonly keyPrefix: string;
   readonly batchSize: number;
   readonly leaseMs: number;
+  readonly retryFailedWrites: (key: string) => boolean;
   readonly onCorruptEntry: ((key: string, error: unknown) => void) | undefined;
   readonly onConnectionError: (error: unknown) => void;
 }
@@ -51,6 +60,8 @@ export function resolveRedisStateStoreOptions(options: RedisStateStoreOptions = 
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError('redisStateStore.batchSize', 'must be a positive integer', batchSize);
   const leaseMs = options.leaseMs ?? 15_000;
   if (typeof leaseMs !== 'number' || !Number.isFinite(leaseMs) || leaseMs < 10) throw new ConfigError('redisStateStore.leaseMs', 'must be a number of ms, at least 10', leaseMs);
+  const retryFailedWrites = options.retryFailedWrites ?? ((key: string) => key.includes('/breaker/'));
+  if (typeof retryFailedWrites !== 'function') throw new ConfigError('redisStateStore.retryFailedWrites', 'must be a function', retryFailedWrites);
   if (options.onCorruptEntry !== undefined && typeof options.onCorruptEntry !== 'function') {
     throw new ConfigError('redisStateStore.onCorruptEntry', 'must be a function', options.onCorruptEntry);
   }
@@ -60,7 +71,7 @@ export function resolveRedisStateStoreOptions(options: RedisStateStoreOptions = 
   const onConnectionError =
     options.onConnectionError ??
     ((error: unknown) => process.emitWarning(`Redis state store connection failed: ${error instanceof Error ? error.message : String(error)}`, 'RampartWarning'));
-  return Object.freeze({ keyPrefix, batchSize, leaseMs, onCorruptEntry: options.onCorruptEntry, onConnectionError });
+  return Object.freeze({ keyPrefix, batchSize, leaseMs, retryFailedWrites, onCorruptEntry: options.onCorruptEntry, onConnectionError });
 }
 
 /** Set the lease to ARGV[1] for ARGV[2] ms when it is free, expired or already ARGV[1]'s. */
@@ -94,6 +105,8 @@ export class RedisStateStore implements StateStore {
   readonly shared = true;
   readonly options: ResolvedRedisStateStoreOptions;
   readonly leaseMs: number;
+  /** Failed writes of keys matching `retryFailedWrites`, retried until written. */
+  readonly unwritten = new UnwrittenWrites(systemClock);
   readonly #redis: Redis;
   readonly #owned: boolean;
   /**
@@ -142,11 +155,28 @@ export class RedisStateStore implements StateStore {
   async set(key: string, value: unknown): Promise<void> {
     const text = JSON.stringify(value);
     if (text === undefined) throw new TypeError(`state store value for ${JSON.stringify(key)} does not serialise to JSON`);
-    await this.#redis.set(this.options.keyPrefix + key, text).catch(throwRedacted);
+    await this.#write(key, async () => {
+      await this.#redis.set(this.options.keyPrefix + key, text);
+    });
   }
 
   async delete(key: string): Promise<void> {
-    await this.#redis.del(this.options.keyPrefix + key).catch(throwRedacted);
+    await this.#write(key, async () => {
+      await this.#redis.del(this.options.keyPrefix + key);
+    });
+  }
+
+  /** Run a write; when it fails and the key is one to retry, keep it for {@link unwritten}, then reject. */
+  async #write(key: string, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+      this.unwritten.forget(key);
+    } catch (error) {
+      if (this.options.retryFailedWrites(key) && !this.unwritten.keep(key, write)) {
+        this.options.onConnectionError(new Error(`state store: ${this.unwritten.size} writes already wait for Redis; the write of ${key} is not kept for retry`));
+      }
+      throwRedacted(error);
+    }
   }
 
   /**
@@ -205,6 +235,8 @@ export class RedisStateStore implements StateStore {
 
   /** Quit the connection this store opened; a client passed in `redis` stays open (its owner closes it). */
   async close(): Promise<void> {
+    this.unwritten.stop();
+    if (this.unwritten.size > 0 && this.#redis.status === 'ready') await this.unwritten.retry(); // one last try
     this.#redis.off('ready', this.#onReady);
     this.#redis.off('close', this.#onDown);
     if (this.#owned) await quitRedisClient(this.#redis);
