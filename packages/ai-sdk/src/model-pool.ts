@@ -51,6 +51,8 @@ export class ModelPool {
     }
     this.#names = options.models.map((m) => m.name);
     manager.declareProviders(API_QUOTA, this.#names);
+    // a @withFallback(API_QUOTA) method may call this model: its calls then run inside that method's chain
+    manager.expectNestedCalls(API_QUOTA);
   }
 
   get names(): readonly string[] {

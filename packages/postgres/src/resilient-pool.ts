@@ -140,6 +140,8 @@ export class ResilientPool {
     }
     this.monitors = monitors;
     this.#manager.setProviders(ResourceType.DATABASE, [...this.providers]);
+    // a @withFallback(DATABASE) method may query through this pool: its queries then run inside that method's chain
+    this.#manager.expectNestedCalls(ResourceType.DATABASE);
     for (const m of monitors.values()) this.#manager.registerMonitor(m);
   }
 

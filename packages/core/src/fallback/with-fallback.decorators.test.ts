@@ -61,7 +61,8 @@ describe('@withFallback', () => {
   it('a guarded method calling an integration on the same manager and type: only the method’s chain runs', async () => {
     const { manager, clock } = make({ providers: { api_quota: ['openai', 'anthropic'] } });
     const requests: string[] = [];
-    // what ResilientLLM does: every call goes through manager.execute(API_QUOTA, …)
+    // what ResilientLLM does: it says its calls may nest, and every call goes through manager.execute(API_QUOTA, …)
+    manager.expectNestedCalls(ResourceType.API_QUOTA);
     const invoke = (prompt: string) =>
       manager.execute(ResourceType.API_QUOTA, async (p: string) => {
         const provider = currentFallback()?.provider ?? 'openai';

@@ -7,7 +7,7 @@ import type { ChainEnvironment, ChainRun, FallbackCall, FallbackStepEvent } from
 import type { FallbackAction } from '../fallback/fallback-action.js';
 import type { ProviderVerdict } from '../fallback/fallback-exhausted-error.js';
 import { RunningAttempt } from '../fallback/fallback-attempt.js';
-import { runGuardedInvocation, type FallbackContext } from '../fallback/fallback-context.js';
+import { runGuardedInvocation, runWithFallbackContext, type FallbackContext } from '../fallback/fallback-context.js';
 import type { RequestQueue } from '../queue/request-queue.js';
 import { FallbackStrategy, type ResourceType } from '../resource/resource-types.js';
 import type { ProviderRegistry } from './provider-registry.js';
@@ -27,6 +27,12 @@ export interface ChainEnvironmentParts {
   readonly cache: ResultCache;
   readonly queue: RequestQueue;
   readonly onStep: (event: FallbackStepEvent) => void;
+  /**
+   * Whether calls of this type may be made from inside its own guarded invocations (an integration
+   * a decorated method calls): only then does a plain attempt mark its invocation (an
+   * AsyncLocalStorage frame), so the inner call can find it.
+   */
+  readonly nestable: (type: ResourceType) => boolean;
   readonly onScale: (resource: ResourceType, from: number, to: number) => void;
 }
 
@@ -102,7 +108,10 @@ export class ManagerChainEnvironment implements ChainEnvironment {
     const attempt = call.passAttempt ? new RunningAttempt(call, this.clock, strategy, circuit, run.attempt, degradation) : undefined;
     const fn = attempt === undefined ? () => call.fn(...call.args) : () => call.fn(attempt);
     try {
-      const value = await this.#p.guards.run(resource, () => runGuardedInvocation(owner, resource, context, fn), call, circuit);
+      // a plain attempt of a type no call nests in runs without an AsyncLocalStorage frame (on Node 20,
+      // entering one makes every later await in the process slower)
+      const invocation = context === undefined && !this.#p.nestable(resource) ? () => runWithFallbackContext(undefined, fn) : () => runGuardedInvocation(owner, resource, context, fn);
+      const value = await this.#p.guards.run(resource, invocation, call, circuit);
       if (provider !== undefined) this.#p.providers.reportSuccess(resource, provider, { since });
       if (degradation === 0 && call.cacheKey !== undefined) this.#p.cache.set(call.cacheKey, value);
       return value;

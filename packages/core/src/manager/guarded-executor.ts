@@ -49,6 +49,8 @@ export class GuardedExecutor {
   readonly #errors: ErrorRateWindow;
   /** The manager's resource types (built-in and custom). */
   readonly #types: ReadonlySet<string>;
+  /** Types whose calls may nest in their own guarded invocations (see {@link expectNested}). */
+  readonly #nestable = new Set<ResourceType>();
 
   constructor(options: GuardedExecutorOptions) {
     const { owner, config: c, parts, events } = options;
@@ -68,6 +70,7 @@ export class GuardedExecutor {
       queue: parts.queue,
       onStep: (e) => events.steps.fire(e),
       onScale: (resource, from, to) => events.concurrency.fire({ resource, from, to, reason: 'scale_down' }),
+      nestable: (type) => this.#nestable.has(type),
     });
     this.#needs = chainNeeds(c.chains, parts.store !== undefined);
     this.#targets = new ReplayTargets(parts.queue, (type, identity, call, args) => this.#replay(type, identity, call, args));
@@ -79,6 +82,8 @@ export class GuardedExecutor {
   async execute<T>(resourceType: ResourceTypeName, fn: (...args: never[]) => T | PromiseLike<T>, options: ExecuteWithFallbackOptions = {}): Promise<Awaited<T>> {
     const type = validateResourceType(resourceType, this.#types);
     if (isGuardedInvocation(this.#owner, type)) return this.#nested(type, fn as (...a: unknown[]) => T | PromiseLike<T>, options);
+    // a call in the attempt form comes from an integration, which decorated methods may call
+    if (options.args === undefined) this.#nestable.add(type);
     const registry = this.#parts.providers;
     const providers = options.providers === undefined ? undefined : registry.callList(type, options.providers);
     if (providers === undefined) registry.useRegistered(type);
@@ -128,6 +133,11 @@ export class GuardedExecutor {
     const clock = this.#config.clock;
     const source = { resource: type, operation: options.operation, signal: options.signal, deadline: ms === undefined ? Number.POSITIVE_INFINITY : clock.now() + ms };
     return (await fn(new RunningAttempt(source, clock, outer?.strategy, provider, outer?.attempt ?? 1, outer?.degradation ?? 0))) as Awaited<T>;
+  }
+
+  /** Calls of `type` may be made from inside its own guarded invocations: mark those invocations from now on. */
+  expectNested(type: ResourceType): void {
+    this.#nestable.add(type);
   }
 
   /** Offer an instance's `@withFallback` methods for replaying persisted queued requests; returns how many were new. */

@@ -34,8 +34,12 @@ function setup(config: ResilienceConfig = CHAIN, clock = new FakeClock(), team?:
   return { ...t, steps, trail };
 }
 
-/** An integration like ResilientLLM: it guards each call with the manager's chain for `type`. */
+/**
+ * An integration like ResilientLLM: it guards each call with the manager's chain for `type`, and
+ * (as Rampart's integrations do when created) says its calls may nest in the manager's invocations.
+ */
 function integration(manager: ResilienceManager, providers: SimulatedProviders, type = API_QUOTA) {
+  manager.expectNestedCalls(type);
   return (input: string) => manager.execute(type, providers.call, { key: 'integration', args: [input] });
 }
 
@@ -72,12 +76,13 @@ describe('nested execute on the same manager and resource type', () => {
     const exhausted = err as FallbackExhaustedError;
     expect(exhausted.steps.map((s) => s.strategy)).toEqual(['primary', 'retry', 'switch_provider', 'use_cache']);
     expect(exhausted.steps.some((s) => s.error instanceof FallbackExhaustedError)).toBe(false);
-    // (SWITCH_PROVIDER waits out a's 5 s cooldown after its 503 once: nothing later can answer sooner)
+    // (SWITCH_PROVIDER waits out a's 1 s cooldown after its 503 once: nothing later can answer sooner)
     expect(llm.trail()).toEqual(['a/plain', 'b/retry', 'a/switch_provider', 'a/switch_provider']);
   });
 
   it('nests through @withFallback methods too (a guarded method calling another of the same type)', async () => {
     const { manager, clock, trail } = setup({ ...CHAIN, queue: { maxWaitMs: 1_000 } });
+    manager.expectNestedCalls(API_QUOTA);
     const llm = new SimulatedProviders('a');
     class Team {
       readonly resilience = manager;
@@ -94,13 +99,12 @@ describe('nested execute on the same manager and resource type', () => {
     llm.fail('b', httpError(503));
     const err = await drive(clock, rejection(new Team().outer('p')));
     expect(err).toBeInstanceOf(FallbackExhaustedError);
-    // one chain: a (its 429 skips the retry), b, b again after its 5 s cooldown (a 503), a after its
-    // 10 s one — and the outer method's chain is the one that gave up
-    expect(llm.trail()).toEqual(['a/plain', 'b/switch_provider', 'b/switch_provider', 'a/switch_provider']);
+    // one chain: a (its 429 skips the retry), b, b again after its 1 s cooldown (a 503; a's 10 s one
+    // is past the wait bound) — and the outer method's chain is the one that gave up
+    expect(llm.trail()).toEqual(['a/plain', 'b/switch_provider', 'b/switch_provider']);
     // (SWITCH_PROVIDER reports each failure once: the step gives up with the last one)
     expect(trail()).toEqual([
       'api_quota:primary:failed',
-      'api_quota:switch_provider:failed',
       'api_quota:switch_provider:failed',
       'api_quota:switch_provider:failed',
       'api_quota:use_cache:failed',
@@ -142,6 +146,28 @@ describe('nested execute on the same manager and resource type', () => {
     expect(queued).toEqual([{ className: 'Team', method: 'generate' }]);
     expect(llm.trail()).toEqual(['a/plain', 'a/queue_request']);
     expect(trail()).toEqual(['api_quota:primary:failed', 'api_quota:switch_provider:failed', 'api_quota:queue_request:answered']);
+  });
+
+  it('until something says calls of a type may nest, a plain first attempt carries no frame: a call made inside it runs its own chain', async () => {
+    const { manager, clock, trail } = setup();
+    const llm = new SimulatedProviders('a');
+    const inner = (input: string) => manager.execute(API_QUOTA, llm.call, { key: 'inner', args: [input] }); // args form: says nothing
+    let outerInvocations = 0;
+    const outer = (p: string) => {
+      outerInvocations++;
+      return inner(p);
+    };
+    llm.fail('a', [httpError(503)]);
+    await expect(drive(clock, manager.execute(API_QUOTA, outer, { key: 'outer', args: ['x'] }))).resolves.toBe('b/0:x');
+    // the inner call ran its own chain (its retry went to b): the outer one saw a plain success
+    expect(outerInvocations).toBe(1);
+    // a call in the attempt form says it for its type: later outer invocations carry the frame, and
+    // the outer chain alone decides (its retry re-invokes the outer function)
+    await drive(clock, manager.execute(API_QUOTA, () => 'attempt form'));
+    outerInvocations = 0;
+    llm.fail('a', [httpError(503)]);
+    await expect(drive(clock, manager.execute(API_QUOTA, outer, { key: 'outer', args: ['y'] }))).resolves.toBe('b/0:y');
+    expect(outerInvocations).toBe(2);
   });
 
   it('work the invocation left behind after it settled is no longer nested: it runs its own chain', async () => {

@@ -48,7 +48,7 @@ export interface ResilienceConfig {
    * How long a provider is skipped after a failure a retry may cure (a timeout, a reset, a 5xx
    * without retry-after) that made the chain switch away from it, ms (at most `providerCooldownMs`).
    * Short, so the cooldown does not outlive its cause; its breaker counts repeated failures.
-   * Default 5,000.
+   * Default 1,000.
    */
   transientCooldownMs?: number;
   /**

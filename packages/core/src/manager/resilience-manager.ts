@@ -162,6 +162,20 @@ export class ResilienceManager implements FallbackHost, ManagerEvents {
     return this.#calls.execute(resourceType, fn, options); // no wrapper promise on the hot path
   }
 
+  /**
+   * Say that calls of `resourceType` may be made from inside this manager's own guarded invocations
+   * of that type: an integration (an LLM or MCP client, a pool) called by a `@withFallback` method
+   * of the same type, or your own `execute` there. Then each invocation is marked (an
+   * AsyncLocalStorage frame) so the inner call runs inside the outer chain instead of starting its
+   * own. Rampart's integrations say it when they are created with the manager, and a call in the
+   * attempt form (`execute(type, (attempt) => …)`) says it for its type; until something says it, a
+   * plain first attempt runs without the frame (on Node 20, entering one makes every later `await`
+   * in the process slower).
+   */
+  expectNestedCalls(resourceType: ResourceTypeName): void {
+    this.#calls.expectNested(validateResourceType(resourceType, this.#types));
+  }
+
   /** Worst reported status of the type's monitors (healthy when it has none). */
   getStatus(resourceType: ResourceTypeName): ResourceStatus {
     return this.#parts.scheduler.statusOf(validateResourceType(resourceType, this.#types));

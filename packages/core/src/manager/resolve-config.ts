@@ -80,7 +80,7 @@ export function resolveResilienceConfig(input: ResilienceConfig | undefined): Re
     resourceTypes: types,
     providers: perType(types, (t) => Object.freeze([...(providers[t] ?? DEFAULT_PROVIDERS[t] ?? [])])),
     providerCooldownMs: config.providerCooldownMs ?? 30_000,
-    transientCooldownMs: config.transientCooldownMs ?? 5_000,
+    transientCooldownMs: config.transientCooldownMs ?? 1_000,
     deadlineMs: config.deadlineMs ?? DEFAULT_CALL_DEADLINE_MS,
     maxProviderWaitMs: config.maxProviderWaitMs ?? DEFAULT_MAX_PROVIDER_WAIT_MS,
     chains: perType(types, (t) => {

@@ -26,10 +26,10 @@ describe('how long a failure cools a provider down', () => {
   it('briefly after a failure a retry may cure; providerCooldownMs after one that says the provider is gone; its retry-after when it sent one', () => {
     const { manager } = testManager({ providers: { api_quota: ['openai', 'anthropic'] } });
     managers.push(manager);
-    expect(cooldownOf(manager, httpError(503))).toBe(5_000);
-    expect(cooldownOf(manager, httpError(500))).toBe(5_000);
-    expect(cooldownOf(manager, new TimeoutError(1_000))).toBe(5_000);
-    expect(cooldownOf(manager, Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(5_000);
+    expect(cooldownOf(manager, httpError(503))).toBe(1_000);
+    expect(cooldownOf(manager, httpError(500))).toBe(1_000);
+    expect(cooldownOf(manager, new TimeoutError(1_000))).toBe(1_000);
+    expect(cooldownOf(manager, Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(1_000);
     expect(cooldownOf(manager, Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(30_000);
     expect(cooldownOf(manager, httpError(429))).toBe(30_000);
     expect(cooldownOf(manager, httpError(401))).toBe(30_000);

@@ -78,6 +78,8 @@ export class ProviderPool {
     // the registered list is what a decorated team method's chain walks (its calls reach this LLM
     // through currentFallback()); this LLM's own calls pass their routed list per call
     manager.setProviders(API_QUOTA, [...this.#order]);
+    // a @withFallback(API_QUOTA) method may call this LLM: its calls then run inside that method's chain
+    manager.expectNestedCalls(API_QUOTA);
   }
 
   get names(): readonly string[] {

@@ -28,6 +28,8 @@ export interface McpResilienceHost {
   reportProviderSuccess(resourceType: ResourceType, provider: string): void;
   /** Make provider names known before the first call (health report, monitors); optional. */
   declareProviders?(resourceType: ResourceType, names: readonly string[]): void;
+  /** Say that MCP calls may be made from inside the manager's own guarded invocations; optional. */
+  expectNestedCalls?(resourceType: ResourceType): void;
 }
 
 /** Options of {@link ResilientMCPClient}. */

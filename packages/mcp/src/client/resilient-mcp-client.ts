@@ -48,6 +48,8 @@ export class ResilientMCPClient {
     this.options = resolveResilientMCPClientOptions(options);
     const { manager, servers } = this.options;
     for (const s of servers.values()) manager.declareProviders?.(ResourceType.MCP_SERVER, s.providers);
+    // a @withFallback(MCP_SERVER) method may call this client: its calls then run inside that method's chain
+    manager.expectNestedCalls?.(ResourceType.MCP_SERVER);
   }
 
   /** The logical server names. */
