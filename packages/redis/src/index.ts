@@ -16,6 +16,7 @@ export {
 export { shareManagerBreakers } from './share-manager-breakers.js';
 export { ProviderStateSharing, shareProviderState, type ProviderStateSource, type ShareProviderStateOptions } from './share-provider-state.js';
 export { parseProviderStateMessage, type ProviderStateMessage } from './provider-state-message.js';
+export { SharedQuotaReadings, type SharedQuotaReadingsOptions } from './shared-quota-readings.js';
 export { parseBreakerSyncMessage, type BreakerSyncMessage } from './breaker-sync-message.js';
 export { DEFAULT_REDIS_URL, isRedisClient, redactRedisUrl, type RedisConnection } from './redis-connection.js';
 export { RedisChannel, type RedisChannelError } from './redis-channel.js';
