@@ -3,8 +3,8 @@ import { ConfigError, optionsObject, ResourceStatus, systemClock, type Clock, ty
 import type { Redis } from 'ioredis';
 import { parseProviderStateMessage, type ProviderStateMessage } from './provider-state-message.js';
 import { redactRedisError } from './redact-redis-error.js';
-import { closeClient } from './redis-commands.js';
-import { openRedisClient, validateRedisConnection, type RedisConnection } from './redis-connection.js';
+import { PubSubConnections } from './redis-pubsub.js';
+import { validateRedisConnection, type RedisConnection } from './redis-connection.js';
 
 /** The manager's public API this module uses (nothing else of it). */
 export type ProviderStateSource = Pick<ResilienceManager, 'team' | 'onProviderCooldown' | 'onStatusChange' | 'reportProviderFailure'>;
@@ -70,9 +70,8 @@ export class ProviderStateSharing {
   readonly #reconcileMs: number;
   readonly #onError: (message: string, error: unknown) => void;
   readonly #clock: Clock;
+  readonly #connections: PubSubConnections;
   readonly #publisher: Redis;
-  readonly #owned: boolean;
-  readonly #subscriber: Redis;
   readonly #subscriptions: Disposable[] = [];
   /** Per `${resource}\0${provider}`, the latest deadline known here (epoch ms): a shorter one is not applied or published. */
   readonly #until = new Map<string, number>();
@@ -103,21 +102,13 @@ export class ProviderStateSharing {
     this.#reconcileMs = positiveMs('reconcileIntervalMs', options.reconcileIntervalMs, 5_000);
     this.#onError = options.onError ?? ((m, e) => process.emitWarning(`${m}: ${e instanceof Error ? e.message : String(e)}`, 'RampartWarning'));
     this.#clock = options.clock ?? systemClock;
-    const { client, owned } = openRedisClient(options.redis);
-    this.#publisher = client;
-    this.#owned = owned;
-    this.#subscriber = client.duplicate();
-    this.#subscriber.on('error', this.#onConnectionError);
-    if (owned) client.on('error', this.#onConnectionError);
-    client.on('ready', this.#onReady);
-    this.#subscriber.on('message', this.#onMessage);
+    this.#connections = new PubSubConnections(options.redis, { onConnectionError: this.#onConnectionError, onReady: this.#onReady, onMessage: this.#onMessage });
+    this.#publisher = this.#connections.publisher;
   }
 
   /** Subscribe, apply the cooldowns stored by others, and start sharing this manager's; resolves once subscribed. */
   async start(): Promise<void> {
-    await this.#subscriber.subscribe(this.#channel).catch((err: unknown) => {
-      throw redactRedisError(err);
-    });
+    await this.#connections.subscribe(this.#channel);
     this.#subscriptions.push(this.#manager.onProviderCooldown((e) => {
       if (e.operation === undefined) this.#share(e.resource, e.provider, e.until, 'cooldown');
     }));
@@ -163,11 +154,8 @@ export class ProviderStateSharing {
     this.#disposed = true;
     if (this.#timer) this.#clock.clearTimeout(this.#timer);
     for (const s of this.#subscriptions.splice(0)) s.dispose();
-    this.#subscriber.off('message', this.#onMessage);
-    this.#publisher.off('ready', this.#onReady);
     await Promise.allSettled([...this.#pending]);
-    await closeClient(this.#subscriber);
-    if (this.#owned) await closeClient(this.#publisher);
+    await this.#connections.close();
   }
 
   #share(resource: string, provider: string, until: number, reason: ProviderStateMessage['reason']): void {

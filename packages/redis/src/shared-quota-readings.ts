@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { ConfigError, systemClock, type ApiQuotaCheck, type ApiQuotaReading, type Clock } from '@rampart/core';
 import type { Redis } from 'ioredis';
 import { redactRedisError } from './redact-redis-error.js';
-import { closeClient } from './redis-commands.js';
-import { openRedisClient, validateRedisConnection, type RedisConnection } from './redis-connection.js';
+import { PubSubConnections } from './redis-pubsub.js';
+import { validateRedisConnection, type RedisConnection } from './redis-connection.js';
 
 /** A quota reading as shared: the reading and when (epoch ms) it was taken. */
 interface SharedReading {
@@ -50,9 +50,8 @@ export class SharedQuotaReadings {
   readonly #stateKey: string;
   readonly #clock: Clock;
   readonly #onError: (message: string, error: unknown) => void;
+  readonly #connections: PubSubConnections;
   readonly #publisher: Redis;
-  readonly #owned: boolean;
-  readonly #subscriber: Redis;
   readonly #latest = new Map<string, SharedReading>();
   #outage = false;
   #disposed = false;
@@ -65,21 +64,13 @@ export class SharedQuotaReadings {
     this.#stateKey = `${channel}:state`;
     this.#clock = options.clock ?? systemClock;
     this.#onError = options.onError ?? ((m, e) => process.emitWarning(`${m}: ${e instanceof Error ? e.message : String(e)}`, 'RampartWarning'));
-    const { client, owned } = openRedisClient(options.redis);
-    this.#publisher = client;
-    this.#owned = owned;
-    this.#subscriber = client.duplicate();
-    this.#subscriber.on('error', this.#report);
-    if (owned) client.on('error', this.#report);
-    client.on('ready', this.#onReady);
-    this.#subscriber.on('message', this.#onMessage);
+    this.#connections = new PubSubConnections(options.redis, { onConnectionError: this.#report, onReady: this.#onReady, onMessage: this.#onMessage });
+    this.#publisher = this.#connections.publisher;
   }
 
   /** Subscribe and load the latest readings; resolves once subscribed. */
   async start(): Promise<void> {
-    await this.#subscriber.subscribe(this.#channel).catch((err: unknown) => {
-      throw redactRedisError(err);
-    });
+    await this.#connections.subscribe(this.#channel);
     await this.#load();
   }
 
@@ -105,10 +96,7 @@ export class SharedQuotaReadings {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.#subscriber.off('message', this.#onMessage);
-    this.#publisher.off('ready', this.#onReady);
-    await closeClient(this.#subscriber);
-    if (this.#owned) await closeClient(this.#publisher);
+    await this.#connections.close();
   }
 
   #share(r: SharedReading): void {
