@@ -38,25 +38,54 @@ function throwIfAborted(call: FallbackCall<unknown>, env: ChainEnvironment): voi
   }
 }
 
+const NO_STEPS: readonly FallbackAction[] = Object.freeze([]);
+
+/**
+ * A run's state: a class whose sets and step list are made on first use, so a call whose plain
+ * attempt succeeds allocates none of them.
+ */
+class RunState implements ChainRun {
+  attempt = 0;
+  provider: string | undefined = undefined;
+  degradation = 0;
+  errors: Map<string, unknown> | undefined = undefined;
+  later: readonly FallbackAction[] = NO_STEPS;
+  firstError: unknown = undefined;
+  lastError: unknown = undefined;
+  lastClassification: ChainRun['lastClassification'] = undefined;
+  fatal: ChainRun['fatal'] = undefined;
+  readonly proactive: boolean;
+  readonly breakerOpen: boolean;
+  #steps: ChainRun['steps'] | undefined = undefined;
+  #tried: Set<string> | undefined = undefined;
+  #excluded: Set<string> | undefined = undefined;
+  #failed: Set<string> | undefined = undefined;
+
+  constructor(gate: ChainGate) {
+    this.proactive = gate.proactive;
+    this.breakerOpen = gate.breakerOpen;
+  }
+
+  get steps(): ChainRun['steps'] {
+    return (this.#steps ??= []);
+  }
+
+  get tried(): Set<string> {
+    return (this.#tried ??= new Set());
+  }
+
+  get excluded(): Set<string> {
+    return (this.#excluded ??= new Set());
+  }
+
+  get failed(): Set<string> {
+    return (this.#failed ??= new Set());
+  }
+}
+
 /** A fresh run state. */
 export function newChainRun(gate: ChainGate): ChainRun {
-  return {
-    steps: [],
-    attempt: 0,
-    provider: undefined,
-    degradation: 0,
-    errors: undefined,
-    tried: new Set(),
-    excluded: new Set(),
-    failed: new Set(),
-    later: [],
-    firstError: undefined,
-    lastError: undefined,
-    lastClassification: undefined,
-    fatal: undefined,
-    proactive: gate.proactive,
-    breakerOpen: gate.breakerOpen,
-  };
+  return new RunState(gate);
 }
 
 /**
@@ -66,24 +95,34 @@ export function newChainRun(gate: ChainGate): ChainRun {
  * provider-scoped permanent error skips RETRY. When no step answers, throws
  * {@link FallbackExhaustedError} listing every step tried with its error.
  */
-export async function runFallbackChain<T>(
+export function runFallbackChain<T>(
   call: FallbackCall<T>,
   chain: readonly FallbackAction[],
   gate: ChainGate,
   env: ChainEnvironment,
   run: ChainRun = newChainRun(gate),
+  onExhausted?: (error: FallbackExhaustedError) => void,
+): Promise<T> {
+  if (gate.proactive) return runSteps(call, chain, env, run, onExhausted);
+  // the plain attempt: its success is the call's answer with no further frame of this function
+  return env.invoke(call, run, undefined, undefined, 0).then(undefined, (err: unknown) => {
+    if (run.fatal) throw run.fatal.error;
+    const primary = env.providers(call)[0];
+    run.steps.push({ strategy: 'primary', provider: primary, degradation: 0, error: err });
+    env.step({ resource: call.resource, strategy: 'primary', outcome: 'failed', provider: primary, degradation: 0, attempt: run.attempt, error: err, proactive: false });
+    return runSteps(call, chain, env, run, onExhausted);
+  });
+}
+
+/** The chain's steps in order until one answers; `onExhausted` hears of the FallbackExhaustedError it throws when none does. */
+async function runSteps<T>(
+  call: FallbackCall<T>,
+  chain: readonly FallbackAction[],
+  env: ChainEnvironment,
+  run: ChainRun,
+  onExhausted: ((error: FallbackExhaustedError) => void) | undefined,
 ): Promise<T> {
   const { resource } = call;
-  if (!gate.proactive) {
-    try {
-      return await env.invoke(call, run, undefined, undefined, 0);
-    } catch (err) {
-      if (run.fatal) throw run.fatal.error;
-      const primary = env.providers(call)[0];
-      run.steps.push({ strategy: 'primary', provider: primary, degradation: 0, error: err });
-      env.step({ resource, strategy: 'primary', outcome: 'failed', provider: primary, degradation: 0, attempt: run.attempt, error: err, proactive: false });
-    }
-  }
   for (let i = 0; i < chain.length; i++) {
     const action = chain[i]!;
     run.later = chain.slice(i + 1);
@@ -112,5 +151,7 @@ export async function runFallbackChain<T>(
     if (outcome.reported !== true) env.step({ ...base, outcome: 'failed', provider: outcome.provider, degradation: run.degradation, attempt: run.attempt, error: outcome.error });
   }
   const last = run.steps[run.steps.length - 1]?.error;
-  throw new FallbackExhaustedError(resource, run.steps, run.firstError ?? last, run.proactive, env.explainProviders(call, run));
+  const exhausted = new FallbackExhaustedError(resource, run.steps, run.firstError ?? last, run.proactive, env.explainProviders(call, run));
+  onExhausted?.(exhausted);
+  throw exhausted;
 }

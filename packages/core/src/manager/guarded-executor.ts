@@ -79,7 +79,15 @@ export class GuardedExecutor {
   }
 
   /** See `ResilienceManager.execute`. */
-  async execute<T>(resourceType: ResourceTypeName, fn: (...args: never[]) => T | PromiseLike<T>, options: ExecuteWithFallbackOptions = {}): Promise<Awaited<T>> {
+  execute<T>(resourceType: ResourceTypeName, fn: (...args: never[]) => T | PromiseLike<T>, options: ExecuteWithFallbackOptions = {}): Promise<Awaited<T>> {
+    try {
+      return this.#execute(resourceType, fn, options);
+    } catch (err) {
+      return Promise.reject(err); // bad arguments reject, as an async function's would
+    }
+  }
+
+  #execute<T>(resourceType: ResourceTypeName, fn: (...args: never[]) => T | PromiseLike<T>, options: ExecuteWithFallbackOptions): Promise<Awaited<T>> {
     const type = validateResourceType(resourceType, this.#types);
     if (isGuardedInvocation(this.#owner, type)) return this.#nested(type, fn as (...a: unknown[]) => T | PromiseLike<T>, options);
     // a call in the attempt form comes from an integration, which decorated methods may call
@@ -94,30 +102,32 @@ export class GuardedExecutor {
     const call = makeGuardedCall(type, fn as (...a: unknown[]) => Awaited<T>, options, providers, this.#needs[type], limit);
     const chain = c.chains[type];
     let chainRun: ChainRun | undefined; // this call's own run (a coalesced call shares another's)
-    const run = async () => {
+    const exhausted = (error: FallbackExhaustedError) => this.#events.exhausted.fire({ resource: type, key: options.key, error });
+    const run = (): Promise<Awaited<T>> => {
       try {
         const gate = this.#parts.gate.gate(type, providers, options.operation);
         chainRun = newChainRun(gate);
-        return await runFallbackChain(call, chain, gate, this.#env, chainRun);
+        return runFallbackChain(call, chain, gate, this.#env, chainRun, exhausted);
       } catch (err) {
-        if (err instanceof FallbackExhaustedError) this.#events.exhausted.fire({ resource: type, key: options.key, error: err });
-        throw err;
+        return Promise.reject(err);
       }
     };
-    try {
-      // every call ends: the caller gets its answer or error, or the deadline's TimeoutError (or its
-      // own abort reason) as soon as either comes, even from a function that ignores its signal
-      const work = call.cacheKey !== undefined && !options.signal ? this.#coalescer.run(call.cacheKey, run) : run();
-      const value = await limit.race(work);
-      this.#errors.record(true);
-      return value;
-    } catch (err) {
-      this.#errors.record(false);
-      // the deadline ended the call: say where each provider stood (a new error; the deadline's own
-      // TimeoutError, which the call's signal aborted with, is its cause)
-      if (limit.expired && err === limit.reason) throw new CallDeadlineError(type, ms, this.#env.explainProviders(call, chainRun), { cause: err });
-      throw err;
-    }
+    // every call ends: the caller gets its answer or error, or the deadline's TimeoutError (or its
+    // own abort reason) as soon as either comes, even from a function that ignores its signal
+    const work = call.cacheKey !== undefined && !options.signal ? this.#coalescer.run(call.cacheKey, run) : run();
+    return limit.race(work).then(
+      (value) => {
+        this.#errors.record(true);
+        return value;
+      },
+      (err: unknown) => {
+        this.#errors.record(false);
+        // the deadline ended the call: say where each provider stood (a new error; the deadline's own
+        // TimeoutError, which the call's signal aborted with, is its cause)
+        if (limit.expired && err === limit.reason) throw new CallDeadlineError(type, ms, this.#env.explainProviders(call, chainRun), { cause: err });
+        throw err;
+      },
+    );
   }
 
   /**

@@ -63,10 +63,10 @@ export class ManagerParts {
       c.providers,
       { providerCooldownMs: c.providerCooldownMs, transientCooldownMs: c.transientCooldownMs },
       c.clock,
-      (t, p) => {
+      (key) => {
         // down once its hysteresis says so; back on the first reading that is not down (its traffic
         // returns within one check interval, probed through its half-open breaker)
-        const s = this.scheduler.get(`${t}:${p}`);
+        const s = this.scheduler.get(key);
         return s !== undefined && isDown(s.status) && isDown(s.reading);
       },
       { isOpen: (t, p) => this.guards.breakers.isOpen(t, p), openForMs: (t, p) => this.guards.breakers.openForMs(t, p) },

@@ -36,6 +36,8 @@ export class ProviderRecord implements ProviderObservation {
   goneAt: number | undefined = undefined;
   /** The last failure reported: the same error object reported twice is one fact. */
   lastReported: object | undefined = undefined;
+  /** `${type}:${provider}`: the key of its own monitor (made once). */
+  monitorKey: string | undefined = undefined;
   /** Monotonic time of its last reported failure (0: none), and that report's number in the registry. */
   failedAt = 0;
   failedSeq = 0;

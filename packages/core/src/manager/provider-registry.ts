@@ -60,7 +60,7 @@ const NO_CIRCUITS: ProviderCircuits = Object.freeze({ isOpen: () => false, openF
  * Per resource type, the ordered providers SWITCH_PROVIDER walks (LLM providers, DB replicas, MCP
  * servers) and their cooldowns, shared by every caller of the team. A call may bring its own
  * ordered list instead ({@link callList}); cooldowns are kept per (type, provider name) either way. Cooldowns are timestamps checked
- * lazily: no timers. `isMonitorDown(type, provider)` tells whether the provider's own monitor
+ * lazily: no timers. `isMonitorDown(key)` tells whether the provider's own monitor
  * (`${type}:${provider}`) reports critical or unavailable; `circuits` whether its circuit breaker
  * is open. A provider is available when none of the three keeps it out.
  */
@@ -87,7 +87,8 @@ export class ProviderRegistry {
   readonly #defaultCooldownMs: number;
   readonly #transientCooldownMs: number;
   #failureSeq = 0;
-  readonly #isMonitorDown: (type: ResourceType, provider: string) => boolean;
+  /** Whether the monitor with this key (`${type}:${provider}`) reports its provider down. */
+  readonly #isMonitorDown: (key: string) => boolean;
   readonly #circuits: ProviderCircuits;
   readonly #cooldown = new EventEmitter<ProviderCooldownEvent>();
   readonly onCooldown = this.#cooldown.event;
@@ -96,7 +97,7 @@ export class ProviderRegistry {
     initial: Readonly<Record<ResourceType, readonly string[]>>,
     cooldowns: { readonly providerCooldownMs: number; readonly transientCooldownMs: number },
     clock: Clock,
-    isMonitorDown: (type: ResourceType, provider: string) => boolean,
+    isMonitorDown: (key: string) => boolean,
     circuits: ProviderCircuits = NO_CIRCUITS,
   ) {
     for (const [t, names] of Object.entries(initial)) this.#providers.set(t as ResourceType, names);
@@ -185,6 +186,12 @@ export class ProviderRegistry {
     let r = perType.get(provider);
     if (r === undefined) perType.set(provider, (r = new ProviderRecord()));
     return r;
+  }
+
+  /** Whether the provider's own monitor reports it down (its key made once, on its record). */
+  #monitorDown(type: ResourceType, provider: string): boolean {
+    const r = this.record(type, provider);
+    return this.#isMonitorDown((r.monitorKey ??= `${type}:${provider}`));
   }
 
   /** The provider's record if it has one (never creates one). */
@@ -298,7 +305,7 @@ export class ProviderRegistry {
    */
   isAvailable(type: ResourceType, provider: string, operation?: string): boolean {
     if (operation !== undefined && this.operationExcludedForMs(type, provider, operation) > 0) return false;
-    return this.cooldownRemainingMs(type, provider) === 0 && !this.#isMonitorDown(type, provider) && !this.#circuits.isOpen(type, provider);
+    return this.cooldownRemainingMs(type, provider) === 0 && !this.#monitorDown(type, provider) && !this.#circuits.isOpen(type, provider);
   }
 
   /** The operations the provider is left out of now (operation-scoped failures), with how long each still lasts, ms. */
@@ -326,7 +333,7 @@ export class ProviderRegistry {
 
   /** Why a provider is unavailable now, and until when (`undefined` when it is available). */
   whyUnavailable(type: ResourceType, provider: string): { reason: ProviderUnavailableReason; backInMs: number } | undefined {
-    if (this.#isMonitorDown(type, provider)) return { reason: 'monitor_down', backInMs: Number.POSITIVE_INFINITY };
+    if (this.#monitorDown(type, provider)) return { reason: 'monitor_down', backInMs: Number.POSITIVE_INFINITY };
     const open = this.#circuits.openForMs(type, provider);
     const cooling = this.cooldownRemainingMs(type, provider);
     if (open > 0 && open >= cooling) return { reason: 'circuit_open', backInMs: open };
@@ -342,7 +349,7 @@ export class ProviderRegistry {
    * breaker is isolated.
    */
   unavailableForMs(type: ResourceType, provider: string, operation?: string): number {
-    if (this.#isMonitorDown(type, provider)) return Number.POSITIVE_INFINITY;
+    if (this.#monitorDown(type, provider)) return Number.POSITIVE_INFINITY;
     const op = operation === undefined ? 0 : this.operationExcludedForMs(type, provider, operation);
     return Math.max(op, this.cooldownRemainingMs(type, provider), this.#circuits.openForMs(type, provider));
   }

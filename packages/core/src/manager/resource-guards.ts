@@ -25,7 +25,7 @@ export class ResourceGuards {
   readonly #o: ResourceGuardsOptions;
   readonly breakers: ResourceBreakers;
   readonly #bulkheads = new Map<ResourceType, BulkheadPolicy>();
-  readonly #inFlight = new Map<ResourceType, number>();
+  readonly #inFlight = new Map<ResourceType, { n: number }>();
 
   constructor(options: ResourceGuardsOptions) {
     this.#o = options;
@@ -36,7 +36,7 @@ export class ResourceGuards {
   }
 
   inFlight(type: ResourceType): number {
-    return this.#inFlight.get(type) ?? 0;
+    return this.#inFlight.get(type)?.n ?? 0;
   }
 
   /** Current concurrency limit (Infinity = unlimited). */
@@ -75,23 +75,40 @@ export class ResourceGuards {
    * read only when a bulkhead needs it (it may be created on read). A provider invocation's duration
    * goes to `observations` when it samples the call (not that of a call its open breaker refused).
    */
-  async run<T>(type: ResourceType, fn: () => PromiseLike<T> | T, call: { readonly signal: AbortSignal | undefined }, circuit: string | undefined): Promise<T> {
+  run<T>(type: ResourceType, fn: () => PromiseLike<T> | T, call: { readonly signal: AbortSignal | undefined }, circuit: string | undefined): Promise<T> {
     const breaker = this.breakers.breaker(type, circuit);
-    const guarded = breaker ? () => breaker.execute(fn) : fn;
     const bulkhead = this.#bulkheads.get(type);
     const timed = circuit === undefined ? undefined : this.#o.observations?.timing(type, circuit);
     const start = timed === undefined ? 0 : this.#o.clock.now();
-    this.#inFlight.set(type, this.inFlight(type) + 1);
+    const counter = this.#counter(type);
+    counter.n++;
+    let pending: Promise<T>;
     try {
-      const value = await (bulkhead ? bulkhead.execute(guarded, { signal: call.signal }) : guarded());
-      timed?.latency(this.#o.clock.now() - start);
-      return value;
+      const guarded = breaker ? () => breaker.execute(fn) : fn;
+      pending = Promise.resolve(bulkhead ? bulkhead.execute(guarded, { signal: call.signal }) : guarded());
     } catch (err) {
-      // a call its open breaker refused never reached the provider: no latency to learn from it
-      if (timed !== undefined && !this.breakers.isOwnRejection(type, circuit, err)) timed.latency(this.#o.clock.now() - start);
-      throw err;
-    } finally {
-      this.#inFlight.set(type, this.inFlight(type) - 1);
+      counter.n--;
+      return Promise.reject(err);
     }
+    // (not an async function: the success path is one `then` on the invocation's own promise)
+    return pending.then(
+      (value) => {
+        counter.n--;
+        timed?.latency(this.#o.clock.now() - start);
+        return value;
+      },
+      (err: unknown) => {
+        counter.n--;
+        // a call its open breaker refused never reached the provider: no latency to learn from it
+        if (timed !== undefined && !this.breakers.isOwnRejection(type, circuit, err)) timed.latency(this.#o.clock.now() - start);
+        throw err;
+      },
+    );
+  }
+
+  #counter(type: ResourceType): { n: number } {
+    let c = this.#inFlight.get(type);
+    if (c === undefined) this.#inFlight.set(type, (c = { n: 0 }));
+    return c;
   }
 }
