@@ -7,6 +7,7 @@ import type { ResolvedLlmOptions, ResolvedProvider } from '../config/llm-options
 import type { ResilienceManagerLike } from '../config/manager-like.js';
 import { LlmAuthError } from '../errors/llm-auth-error.js';
 import { LlmBadRequestError } from '../errors/llm-bad-request-error.js';
+import { LlmConnectionError } from '../errors/llm-connection-error.js';
 import { LlmError } from '../errors/llm-error.js';
 import { LlmOverloadedError } from '../errors/llm-overloaded-error.js';
 import { LlmQuotaExceededError } from '../errors/llm-quota-exceeded-error.js';
@@ -164,6 +165,10 @@ export class ProviderPool {
       // manager's transientCooldownMs), not the 429 cooldown a rate limit deserves
       const cooldownMs = err.retryAfterMs ?? Math.min(entry.config.cooldownMs, this.#manager.config.transientCooldownMs);
       this.#manager.reportProviderFailure(API_QUOTA, name, { cooldownMs, error: err });
+    } else if (err instanceof LlmConnectionError && err.rampartClassification.providerDown === true) {
+      // refused (nothing listens, no route): a probe of it fails in milliseconds, so a short cooldown
+      // (the manager's transientCooldownMs) brings traffic back soon after it returns
+      this.#manager.reportProviderFailure(API_QUOTA, name, { cooldownMs: Math.min(entry.config.cooldownMs, this.#manager.config.transientCooldownMs), error: err });
     } else if (err instanceof LlmAuthError || err instanceof LlmQuotaExceededError) {
       this.#manager.reportProviderFailure(API_QUOTA, name, { cooldownMs: this.#options.authCooldownMs, error: err });
     }
