@@ -1,7 +1,7 @@
 import { TimeoutError } from '../errors/timeout-error.js';
 import type { EventEmitter } from '../events/event.js';
 import type { PolicyContext } from '../policy/policy.js';
-import { PEEK_SIGNAL, NEVER_ABORTED_SIGNAL, abortReason, peekSignal, type LayerExecuteOptions } from '../wrap/execute-options.js';
+import { PEEK_SIGNAL, NEVER_ABORTED_SIGNAL, abortReason, isThenable, peekSignal, type LayerExecuteOptions } from '../wrap/execute-options.js';
 import type { DeadlineEntry, DeadlineQueue, DeadlineScheduler, Slot } from './deadline-scheduler.js';
 
 /** What a call needs from its timeout policy (type-only, so this file does not import the policy). */
@@ -168,6 +168,28 @@ export class TimeoutCall<T> implements DeadlineEntry, PolicyContext {
   }
 
   /** The caller's promise for the function's `result`, rejected at the deadline unless cooperative. */
+  /**
+   * Run `fn` as this call: start the deadline, call it with this context, and settle by its
+   * outcome — a synchronous throw or value goes to `sync` (default: reject/resolve), a promise
+   * races the deadline. The one body of a timed call: `TimeoutPolicy.execute` and `wrap`'s fused
+   * first attempt both run through it.
+   */
+  run(fn: (context: PolicyContext) => PromiseLike<T> | T, sync: SyncOutcome<T> = PLAIN): Promise<T> {
+    this.start();
+    let result: PromiseLike<T> | T;
+    try {
+      result = fn(this);
+    } catch (error) {
+      this.finish();
+      return sync.failed(error);
+    }
+    if (!isThenable<T>(result)) {
+      this.finish();
+      return sync.succeeded(result);
+    }
+    return this.race(result);
+  }
+
   race(result: PromiseLike<T>): Promise<T> {
     if (this.#state === CANCELLED) {
       result.then(undefined, ignore);
@@ -216,3 +238,14 @@ export class TimeoutCall<T> implements DeadlineEntry, PolicyContext {
       : new TimeoutError(this.#policy.options.timeoutMs, undefined, { cause: error });
   }
 }
+
+/** What a timed call does with a synchronous outcome of its function. */
+export interface SyncOutcome<T> {
+  failed(error: unknown): Promise<T>;
+  succeeded(value: T): Promise<T>;
+}
+
+const PLAIN: SyncOutcome<never> = Object.freeze({
+  failed: (error: unknown) => Promise.reject(error),
+  succeeded: (value: never) => Promise.resolve(value),
+});

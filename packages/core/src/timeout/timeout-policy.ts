@@ -3,7 +3,7 @@ import { booleanOption, clockOption, optionsObject, positiveNumber } from '../co
 import { TimeoutError } from '../errors/timeout-error.js';
 import { EventEmitter, type Event } from '../events/event.js';
 import type { Policy, PolicyContext } from '../policy/policy.js';
-import { FORWARDS_ATTEMPT, abortReason, isThenable, peekSignal, type LayerExecuteOptions } from '../wrap/execute-options.js';
+import { FORWARDS_ATTEMPT, abortReason, peekSignal, type LayerExecuteOptions } from '../wrap/execute-options.js';
 import { DeadlineScheduler, type DeadlineQueue } from './deadline-scheduler.js';
 import { TimeoutCall, type TimeoutCallOwner } from './timeout-call.js';
 import type { OptionKeys } from '../config/known-keys.js';
@@ -53,20 +53,7 @@ export class TimeoutPolicy implements Policy, TimeoutCallOwner {
   execute<T>(fn: (context: PolicyContext) => PromiseLike<T> | T, options?: LayerExecuteOptions): Promise<T> {
     const outer = peekSignal(options);
     if (outer !== undefined && outer.aborted) return Promise.reject(abortReason(outer));
-    const call = new TimeoutCall<T>(this, options, outer);
-    call.start();
-    let result: PromiseLike<T> | T;
-    try {
-      result = fn(call);
-    } catch (error) {
-      call.finish();
-      return Promise.reject(error);
-    }
-    if (!isThenable<T>(result)) {
-      call.finish();
-      return Promise.resolve(result);
-    }
-    return call.race(result);
+    return new TimeoutCall<T>(this, options, outer).run(fn);
   }
 }
 

@@ -2,9 +2,9 @@ import { CircuitBreakerPolicy } from '../breaker/circuit-breaker-policy.js';
 import type { Policy, PolicyContext } from '../policy/policy.js';
 import { FIRST_ATTEMPT_CONTEXT, RetryContext } from '../retry/retry-context.js';
 import { RetryPolicy } from '../retry/retry-policy.js';
-import { TimeoutCall, type OutcomeSink } from '../timeout/timeout-call.js';
+import { TimeoutCall, type OutcomeSink, type SyncOutcome } from '../timeout/timeout-call.js';
 import { TimeoutPolicy } from '../timeout/timeout-policy.js';
-import { NEVER_ABORTED_SIGNAL, NO_SIGNAL_OPTIONS, isThenable, peekSignal, type LayerExecuteOptions } from './execute-options.js';
+import { NEVER_ABORTED_SIGNAL, NO_SIGNAL_OPTIONS, peekSignal, type LayerExecuteOptions } from './execute-options.js';
 import { LayerOptions } from './layer-options.js';
 import type { Fn, Runner } from './runner.js';
 
@@ -51,7 +51,7 @@ function shapeOf(policies: readonly Policy[]): Shape | undefined {
  * The first attempt of one fused call, beside its timeout call: what the outer layers need when
  * it settles. A separate object rather than a subclass of the timeout's call (see TimeoutCall).
  */
-class ChainCall<T> implements OutcomeSink<T> {
+class ChainCall<T> implements OutcomeSink<T>, SyncOutcome<T> {
   readonly #chain: FusedChain;
   readonly #fn: Fn<T>;
   readonly #options: LayerExecuteOptions;
@@ -170,20 +170,8 @@ class FusedChain {
     // the context the layered path hands the timeout: the retry's first attempt, else the caller's
     const parent = this.retry === undefined ? o : o === NO_SIGNAL_OPTIONS ? FIRST_ATTEMPT_CONTEXT : new RetryContext(o, 1);
     const chained = new ChainCall<T>(this, fn, o, period, start);
-    const call = new TimeoutCall<T>(this.timeout, parent, outer, chained);
-    call.start();
-    let result: PromiseLike<T> | T;
-    try {
-      result = fn(call);
-    } catch (error) {
-      call.finish();
-      return chained.failed(error);
-    }
-    if (!isThenable<T>(result)) {
-      call.finish();
-      return chained.succeeded(result);
-    }
-    return call.race(result);
+    // the timeout's own body (TimeoutCall.run), with the breaker's and retry's parts as its outcome
+    return new TimeoutCall<T>(this.timeout, parent, outer, chained).run(fn, chained);
   };
 }
 
