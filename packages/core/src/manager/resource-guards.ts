@@ -1,4 +1,6 @@
 import { createBulkhead, type BulkheadPolicy } from '../bulkhead/bulkhead-policy.js';
+import type { CircuitBreakerPolicy } from '../breaker/circuit-breaker-policy.js';
+import { wrap, type WrappedPolicy } from '../wrap/wrap.js';
 import type { Clock } from '../clock/clock.js';
 import type { FallbackAction } from '../fallback/fallback-action.js';
 import type { ResourceType } from '../resource/resource-types.js';
@@ -15,6 +17,13 @@ export interface ResourceGuardsOptions extends ResourceBreakersOptions {
   readonly observations?: { timing(type: ResourceType, provider: string): { latency(ms: number): void } | undefined } | undefined;
 }
 
+/** A provider's guards composed: the policy and the parts it was built from. */
+interface Guard {
+  readonly policy: WrappedPolicy<never>;
+  readonly breaker: CircuitBreakerPolicy | undefined;
+  readonly bulkhead: BulkheadPolicy | undefined;
+}
+
 /**
  * The per-resource policies the manager's invocations go through: the circuit breaker of the
  * provider invoked (see {@link ResourceBreakers}: one per provider, or one per resource type
@@ -26,6 +35,8 @@ export class ResourceGuards {
   readonly breakers: ResourceBreakers;
   readonly #bulkheads = new Map<ResourceType, BulkheadPolicy>();
   readonly #inFlight = new Map<ResourceType, { n: number }>();
+  /** Per type and provider, its guards composed once (see #guard). */
+  readonly #guards = new Map<ResourceType, Map<string | undefined, Guard>>();
 
   constructor(options: ResourceGuardsOptions) {
     this.#o = options;
@@ -76,16 +87,15 @@ export class ResourceGuards {
    * goes to `observations` when it samples the call (not that of a call its open breaker refused).
    */
   run<T>(type: ResourceType, fn: () => PromiseLike<T> | T, call: { readonly signal: AbortSignal | undefined }, circuit: string | undefined): Promise<T> {
-    const breaker = this.breakers.breaker(type, circuit);
-    const bulkhead = this.#bulkheads.get(type);
+    const guard = this.#guard(type, circuit);
     const timed = circuit === undefined ? undefined : this.#o.observations?.timing(type, circuit);
     const start = timed === undefined ? 0 : this.#o.clock.now();
     const counter = this.#counter(type);
     counter.n++;
     let pending: Promise<T>;
     try {
-      const guarded = breaker ? () => breaker.execute(fn) : fn;
-      pending = Promise.resolve(bulkhead ? bulkhead.execute(guarded, { signal: call.signal }) : guarded());
+      // the call's signal is read (and made) only when a bulkhead may keep it waiting
+      pending = Promise.resolve(guard === undefined ? fn() : guard.policy.execute(fn, guard.bulkhead ? { signal: call.signal } : undefined));
     } catch (err) {
       counter.n--;
       return Promise.reject(err);
@@ -104,6 +114,25 @@ export class ResourceGuards {
         throw err;
       },
     );
+  }
+
+  /**
+   * The guards of one provider (its type's bulkhead, then its breaker) as one policy, composed with
+   * the same `wrap()` users use, once: rebuilt only when the type gets a bulkhead (SCALE_DOWN) or the
+   * provider a breaker. Undefined when it has neither.
+   */
+  #guard(type: ResourceType, circuit: string | undefined): Guard | undefined {
+    const breaker = this.breakers.breaker(type, circuit);
+    const bulkhead = this.#bulkheads.get(type);
+    if (breaker === undefined && bulkhead === undefined) return undefined;
+    let perType = this.#guards.get(type);
+    if (perType === undefined) this.#guards.set(type, (perType = new Map()));
+    const known = perType.get(circuit);
+    if (known !== undefined && known.breaker === breaker && known.bulkhead === bulkhead) return known;
+    const layers = [bulkhead, breaker].filter((p): p is BulkheadPolicy | CircuitBreakerPolicy => p !== undefined);
+    const guard: Guard = { policy: wrap(...layers), breaker, bulkhead };
+    perType.set(circuit, guard);
+    return guard;
   }
 
   #counter(type: ResourceType): { n: number } {
