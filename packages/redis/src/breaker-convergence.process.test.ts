@@ -44,16 +44,50 @@ async function converged(p1: ChildDriver, p2: ChildDriver, expected: string): Pr
   }
 }
 
+function startReplica(channel: string): ChildDriver {
+  const child = runTypeScript(new URL('./__fixtures__/breaker-replica.child.ts', import.meta.url), [proxy.url, channel, 'writers', String(RECONCILE_MS)]);
+  replicas.push(child);
+  return child;
+}
+
+async function stopReplicas(...children: ChildDriver[]): Promise<void> {
+  for (const p of children) {
+    p.send('stop');
+    await p.line(/^stopped$/);
+    p.endInput();
+    expect((await p.exited).code).toBe(0);
+  }
+}
+
 describe('shared breakers converge after Redis outages', { timeout: 240_000 }, () => {
+  it('after redis-server is killed (SIGKILL, its data gone) and restarted, with transitions in both replicas meanwhile, both agree within the bound (3 times)', async () => {
+    const channel = `t:${randomUUID()}:breakers`;
+    const p1 = startReplica(channel);
+    const p2 = startReplica(channel);
+    await Promise.all([p1.line(/^ready$/), p2.line(/^ready$/)]);
+    const figures: number[] = [];
+    for (let run = 0; run < 3; run++) {
+      p1.send('trip openai');
+      await converged(p1, p2, 'openai=open anthropic=closed');
+      await server.kill();
+      p1.send('reset openai');
+      p2.send('trip anthropic');
+      await sleep(3_000);
+      await server.restart(); // empty: the shared state is rebuilt from what the replicas kept
+      const ms = await converged(p1, p2, 'openai=closed anthropic=open');
+      figures.push(Math.round(ms));
+      expect(ms).toBeLessThan(BOUND_MS + 1_000);
+      p2.send('reset anthropic');
+      await converged(p1, p2, 'openai=closed anthropic=closed');
+    }
+    console.log(`convergence after redis-server restarted (bound ${BOUND_MS} ms): ${figures.join(', ')} ms`);
+    await stopReplicas(p1, p2);
+  });
+
   it('after outages of 5 s and 13 s (5 times each) with transitions in both replicas during them, both agree within the bound', async () => {
     const channel = `t:${randomUUID()}:breakers`;
-    const start = () => {
-      const child = runTypeScript(new URL('./__fixtures__/breaker-replica.child.ts', import.meta.url), [proxy.url, channel, 'writers', String(RECONCILE_MS)]);
-      replicas.push(child);
-      return child;
-    };
-    const p1 = start();
-    const p2 = start();
+    const p1 = startReplica(channel);
+    const p2 = startReplica(channel);
     await Promise.all([p1.line(/^ready$/), p2.line(/^ready$/)]);
     const figures: string[] = [];
     for (const outageMs of [5_000, 13_000]) {
@@ -76,11 +110,6 @@ describe('shared breakers converge after Redis outages', { timeout: 240_000 }, (
     console.log(`convergence after Redis returned (bound ${BOUND_MS} ms):\n${figures.join('\n')}`);
     // one error report per outage at most, per replica (not one per failed write or reconnection)
     for (const p of [p1, p2]) expect(p.lines.filter((l) => l.startsWith('error ')).length).toBeLessThanOrEqual(10 * 2);
-    for (const p of [p1, p2]) {
-      p.send('stop');
-      await p.line(/^stopped$/);
-      p.endInput();
-      expect((await p.exited).code).toBe(0);
-    }
+    await stopReplicas(p1, p2);
   });
 });

@@ -141,6 +141,8 @@ export class RedisBreakerSync {
   readonly #versions = new Map<string, number>();
   /** Per breaker name, the highest shared-state `seq` applied or written here. */
   readonly #seqs = new Map<string, number>();
+  /** Per breaker name, writes in flight (reconciliation leaves those breakers alone meanwhile). */
+  readonly #writing = new Map<string, number>();
   /** Transitions not written yet (Redis unreachable), latest per name. */
   readonly #unwritten = new Map<string, BreakerSyncMessage>();
   #reconcileTimer: TimerHandle | undefined;
@@ -270,6 +272,8 @@ export class RedisBreakerSync {
 
   /** Write (and publish) a transition; one that cannot be written is kept for the next reconciliation. */
   #write(message: BreakerSyncMessage): void {
+    const name = message.name;
+    this.#writing.set(name, (this.#writing.get(name) ?? 0) + 1);
     const sent: Promise<unknown> = this.#state
       .write(message)
       .then((seq) => {
@@ -281,7 +285,12 @@ export class RedisBreakerSync {
         if (newer === undefined || newer.at <= message.at) this.#unwritten.set(message.name, message);
         this.#reportOnce(`could not write circuit state of ${message.name} (kept, written when Redis is back)`, err);
       })
-      .finally(() => this.#pending.delete(sent));
+      .finally(() => {
+        this.#pending.delete(sent);
+        const left = (this.#writing.get(name) ?? 1) - 1;
+        if (left > 0) this.#writing.set(name, left);
+        else this.#writing.delete(name);
+      });
     this.#pending.add(sent);
   }
 
@@ -303,8 +312,8 @@ export class RedisBreakerSync {
         if (this.#unwritten.get(message.name) === message) this.#unwritten.delete(message.name);
       }
       const stored = await this.#state.readAll((name, err) => this.options.onError(`ignoring an invalid shared state of ${name}`, err));
-      // the stored transition is the latest one any process wrote: apply it when this process has not seen it yet
-      for (const message of stored) if (!this.#disposed && (message.seq ?? 0) > (this.#seqs.get(message.name) ?? 0)) this.#receive(message, true);
+      // the stored transition is the latest one any process wrote: apply it unless this process is in line with it
+      for (const message of stored) if (!this.#disposed && this.#behind(message)) this.#receive(message, true);
     } catch (err) {
       this.#reportOnce('could not reconcile shared circuit state', err);
     }
@@ -322,6 +331,24 @@ export class RedisBreakerSync {
     this.#outage = false;
     if (this.#started && !this.#disposed) void this.reconcile();
   };
+
+  /**
+   * Whether this process should take the stored transition `m`: not while it has its own transition
+   * of that breaker to write; yes when `m` is one it has not seen (a higher `seq`), is later than
+   * the last it applied or made (`at`; Redis may have lost its data and restarted the numbering),
+   * or is as recent and the breaker here disagrees with it (half-open agrees with open).
+   */
+  #behind(m: BreakerSyncMessage): boolean {
+    if (this.#unwritten.has(m.name) || this.#writing.has(m.name)) return false;
+    if ((m.seq ?? 0) > (this.#seqs.get(m.name) ?? 0)) return true;
+    const version = this.#versions.get(m.name);
+    if (version === undefined || m.at > version) return true;
+    if (m.at < version) return false;
+    const breaker = this.#watched.get(m.name)?.breaker;
+    if (breaker === undefined) return false;
+    const agrees = m.state === CircuitState.Closed ? breaker.state === CircuitState.Closed : breaker.state !== CircuitState.Closed && breaker.isolated === m.isolated;
+    return !agrees;
+  }
 
   #noteSeq(name: string, seq: number | undefined): void {
     if (seq !== undefined && seq > (this.#seqs.get(name) ?? 0)) this.#seqs.set(name, seq);
