@@ -90,7 +90,7 @@ export {
   type BulkheadDequeueEvent,
   type BulkheadLimitChange,
 } from './bulkhead/bulkhead-policy.js';
-export { policyDecorator, retry, circuitBreaker, timeout, bulkhead } from './decorators/policy-decorators.js';
+export { policyDecorator, retry, circuitBreaker, timeout, bulkhead, stackedPolicies } from './decorators/policy-decorators.js';
 export { currentPolicyContext, runInPolicyContext } from './decorators/policy-call-context.js';
 // resilience manager, fallback chains, stores, health report (manager)
 export {
@@ -194,8 +194,8 @@ export { createTeamLogger, logLevelFromEnv } from './logging/team-logger.js';
 export { classifyError, registerErrorClassifier, errorClassifierCount } from './classify/classify-error.js';
 export { isErrorClassification, type ErrorClassification, type ErrorClassifier, type ErrorKind } from './classify/error-classification.js';
 export { parseRetryAfterMs, type HeadersLike } from './classify/retry-after.js';
-export { FailureMeaning, type RetryableOptions, type RetryAfterOptions } from './classify/failure-meaning.js';
 export { isAiSdkError, aiSdkFailureKind, type AiSdkFailureKind } from './classify/ai-sdk-errors.js';
+export { FailureMeaning, type RetryableOptions, type RetryAfterOptions } from './classify/failure-meaning.js';
 // backoff, retry, timeout, rate limiter, chaos, wrap (policies-A)
 export type { Backoff, BackoffContext } from './backoff/backoff.js';
 export { FixedBackoff, type FixedBackoffOptions } from './backoff/fixed-backoff.js';

@@ -6,13 +6,39 @@ import { RetryExhaustedError } from '../errors/retry-exhausted-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { FixedBackoff } from '../backoff/fixed-backoff.js';
-import { bulkhead, circuitBreaker, retry, timeout } from './policy-decorators.js';
+import { bulkhead, circuitBreaker, retry, stackedPolicies, timeout } from './policy-decorators.js';
+import { RetryPolicy } from '../retry/retry-policy.js';
+import { CircuitBreakerPolicy } from '../breaker/circuit-breaker-policy.js';
+import { TimeoutPolicy } from '../timeout/timeout-policy.js';
 
 const transient = () => Object.assign(new Error('reset'), { code: 'ECONNRESET' });
 
 afterEach(() => circuitBreakers.clear());
 
 describe('policy decorators (both decorator modes)', () => {
+  it('stacked decorators collapse into one wrapped policy, outermost first, with the layered behaviour', async () => {
+    const clock = new FakeClock();
+    let calls = 0;
+    class Api {
+      @retry({ maxAttempts: 2, strategy: new FixedBackoff({ delayMs: 10 }), clock })
+      @circuitBreaker('stacked', { failureThreshold: 5, recoveryTimeoutMs: 1_000, clock })
+      @timeout({ timeoutMs: 100, clock })
+      async fetch(): Promise<string> {
+        calls++;
+        if (calls === 1) return new Promise<never>(() => undefined); // the first attempt times out
+        return 'second attempt';
+      }
+    }
+    const policies = stackedPolicies(Api.prototype.fetch);
+    expect(policies?.map((p) => p.constructor)).toEqual([RetryPolicy, CircuitBreakerPolicy, TimeoutPolicy]);
+    const p = new Api().fetch();
+    await clock.tickAsync(200);
+    await expect(p).resolves.toBe('second attempt');
+    expect(getCircuitBreaker('stacked')?.stats.failures).toBe(1); // the breaker saw the timed-out attempt
+    expect(stackedPolicies(() => 1)).toBeUndefined();
+  });
+
+
   it('@retry retries transient errors, keeps this, name and return value', async () => {
     const clock = new FakeClock();
     class Api {
