@@ -126,7 +126,7 @@ describe('nested execute on the same manager and resource type', () => {
   it('a queued call is the outer one, and its replay is still one chain: the inner call runs inside it', async () => {
     const { manager, clock, trail } = setup({
       providers: { api_quota: ['a'] },
-      providerCooldownMs: 1_000,
+      providerCooldownMs: 10_000, // past maxProviderWaitMs: SWITCH_PROVIDER does not wait, the call is parked
       queue: { maxWaitMs: 60_000, retryIntervalMs: 500 },
       fallbackStrategies: { api_quota: [new FallbackAction(SWITCH_PROVIDER), new FallbackAction(QUEUE_REQUEST)] },
     });
@@ -141,7 +141,7 @@ describe('nested execute on the same manager and resource type', () => {
     }
     const queued: Array<{ className?: string | undefined; method?: string | undefined }> = [];
     manager.onRequestQueued((r) => queued.push({ className: r.className, method: r.method }));
-    llm.fail('a', [httpError(503)]);
+    llm.fail('a', [httpError(429, 'slow down')]);
     await expect(drive(clock, new Team().generate('q'))).resolves.toBe('a/0:q');
     expect(queued).toEqual([{ className: 'Team', method: 'generate' }]);
     expect(llm.trail()).toEqual(['a/plain', 'a/queue_request']);

