@@ -1,6 +1,7 @@
 import type { Clock } from '../clock/clock.js';
 import type { ResourceTypeName } from '../resource/resource-type-name.js';
-import type { FallbackStrategy } from '../resource/resource-types.js';
+import { FallbackStrategy } from '../resource/resource-types.js';
+import { currentReplay } from '../queue/current-replay.js';
 
 /**
  * The invocation a fallback chain is running, handed to the function `manager.execute(type, fn)`
@@ -33,6 +34,12 @@ export interface FallbackAttempt {
   readonly deadline: number;
   /** Milliseconds left until {@link deadline} (`Infinity` for none), by the manager's clock. */
   remainingMs(): number;
+  /**
+   * In a replay of a call QUEUE_REQUEST parked: a key stable for that request across every replay,
+   * replica and restart (`${team}/${requestId}`, as `currentReplay()` gives it) — pass it upstream
+   * (an `Idempotency-Key` header) so a side effect happens once. Undefined otherwise.
+   */
+  readonly idempotencyKey: string | undefined;
 }
 
 /** A signal that never aborts: the attempt of a call without a deadline or signal. */
@@ -69,6 +76,10 @@ export class RunningAttempt implements FallbackAttempt {
     this.#clock = clock;
   }
 
+  get idempotencyKey(): string | undefined {
+    return this.strategy === FallbackStrategy.QUEUE_REQUEST ? currentReplay()?.idempotencyKey : undefined;
+  }
+
   get signal(): AbortSignal {
     return this.#source.signal ?? NEVER;
   }
@@ -85,6 +96,6 @@ export class RunningAttempt implements FallbackAttempt {
 
   toJSON(): Record<string, unknown> {
     const { resource, provider, strategy, attempt, degradation, operation } = this;
-    return { resource, provider, strategy, attempt, degradation, operation, deadline: this.deadline };
+    return { resource, provider, strategy, attempt, degradation, operation, deadline: this.deadline, idempotencyKey: this.idempotencyKey };
   }
 }

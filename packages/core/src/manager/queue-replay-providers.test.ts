@@ -30,4 +30,26 @@ describe('a parked call (QUEUE_REQUEST) is replayed on every available provider 
     // the replay came on the first poll after b's retry-after (queue.retryIntervalMs, 1 s by default)
     expect(clock.now() - started).toBeLessThanOrEqual(2_000);
   });
+
+  it("hands the replay's attempt the request's idempotency key (stable across replays), and no key to any other attempt", async () => {
+    const { manager, clock } = testManager({
+      providers: { api_quota: ['a'] },
+      fallbackStrategies: { api_quota: [new FallbackAction(FallbackStrategy.QUEUE_REQUEST)] },
+    });
+    managers.push(manager);
+    const ids: string[] = [];
+    manager.onRequestQueued((r) => ids.push(r.id));
+    const keys: Array<string | undefined> = [];
+    let calls = 0;
+    const answer = await drive(
+      clock,
+      manager.execute(API_QUOTA, (attempt) => {
+        keys.push(attempt.idempotencyKey);
+        if (++calls < 3) throw httpError(503);
+        return 'done';
+      }),
+    );
+    expect(answer).toBe('done');
+    expect(keys).toEqual([undefined, `test-team/${ids[0]}`, `test-team/${ids[0]}`]);
+  });
 });
