@@ -29,6 +29,8 @@ export class MarketingTeam {
     providers: { [ResourceType.API_QUOTA]: ['openai', 'anthropic', 'local'] },
     retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 100 },
     providerCooldownMs: 1_000,
+    // SWITCH_PROVIDER waits at most 50 ms for a provider to come back; a longer outage parks the call
+    maxProviderWaitMs: 50,
     queue: { maxQueueSize: 100, maxWaitMs: 30_000, retryIntervalMs: 100 },
     fallbackStrategies: {
       // The seed's API quota chain, with the cache before the queue (Per-Team Configuration).
