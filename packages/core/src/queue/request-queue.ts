@@ -23,6 +23,9 @@ export const EXPIRY_CHUNK = 256;
 
 export type { RequestQueueOptions } from './request-queue-options.js';
 
+/** Replays a drain without leases runs at once (a hung replay holds only its own slot). */
+const LOCAL_REPLAY_CONCURRENCY = 16;
+
 /**
  * QUEUE_REQUEST's queues: one bounded priority queue per resource type. Parked calls are replayed
  * by {@link drain} (the manager calls it when a resource's monitors report healthy), or every
@@ -306,23 +309,53 @@ export class RequestQueue {
     }
   }
 
+  /**
+   * Replay the resource's queued requests in priority order until one finds the resource still
+   * failing (the rest wait for the next drain). Without leases (no shared store), up to
+   * {@link LOCAL_REPLAY_CONCURRENCY} replays run at once, so a slow or hung replay does not hold the
+   * ones behind it; under leases one at a time, so a replica that dies has at most one request in
+   * flight to be repeated.
+   */
   async #drain(resource: ResourceType): Promise<void> {
-    for (const entry of this.#held.inOrder(resource)) {
-      if (this.#stopped || entry.record.status !== 'queued') continue;
-      const target = entry.record.className !== undefined ? this.#targets.get(targetKey(entry.record as CallIdentity)) : undefined;
-      const replay = entry.replay ?? (target && entry.argsJson !== undefined ? (n: number) => target(JSON.parse(entry.argsJson!) as unknown[], n) : undefined);
-      if (!replay) continue; // a restored request whose method has not been attached yet
-      // a request whose caller is in another process waits until that process could write the outcomes it kept
-      if (!entry.settle && this.#persistence?.leased && !this.#persistence.settledAfterOutage) continue;
-      const claimed = entry.record.persisted && this.#persistence?.leased ? await this.#claim(entry) : 'local';
-      if (claimed === 'skip' || this.#stopped || entry.record.status !== 'queued') continue;
-      const lease = claimed === 'local' ? undefined : claimed;
-      try {
-        if (!(await this.#replay(entry, replay))) break; // the resource is still failing: keep the rest for the next drain
-      } finally {
-        // given up once the outcome is stored (or kept for retry), so nobody replays it meanwhile
-        if (lease) void Promise.resolve(entry.written).finally(() => lease.release());
+    if (this.#persistence?.leased) {
+      for (const entry of this.#held.inOrder(resource)) {
+        const replay = this.#replayable(entry);
+        if (replay !== undefined && !(await this.#replayEntry(entry, replay))) break;
       }
+      return;
+    }
+    const pending = this.#held.inOrder(resource)[Symbol.iterator]();
+    const still = { failing: false };
+    const worker = async () => {
+      for (let next = pending.next(); !next.done && !still.failing; next = pending.next()) {
+        const replay = this.#replayable(next.value); // decided synchronously: a drain with nothing due ends at once
+        if (replay !== undefined && !(await this.#replayEntry(next.value, replay))) still.failing = true;
+      }
+    };
+    await Promise.all(Array.from({ length: LOCAL_REPLAY_CONCURRENCY }, worker));
+  }
+
+  /** How to replay a held entry now, or undefined when it is not due. */
+  #replayable(entry: Entry): ((n: number) => Promise<unknown>) | undefined {
+    if (this.#stopped || entry.record.status !== 'queued') return undefined;
+    const target = entry.record.className !== undefined ? this.#targets.get(targetKey(entry.record as CallIdentity)) : undefined;
+    const replay = entry.replay ?? (target && entry.argsJson !== undefined ? (n: number) => target(JSON.parse(entry.argsJson!) as unknown[], n) : undefined);
+    if (!replay) return undefined; // a restored request whose method has not been attached yet
+    // a request whose caller is in another process waits until that process could write the outcomes it kept
+    if (!entry.settle && this.#persistence?.leased && !this.#persistence.settledAfterOutage) return undefined;
+    return replay;
+  }
+
+  /** Replay a due entry (under its lease when shared); false when the resource still fails. */
+  async #replayEntry(entry: Entry, replay: (n: number) => Promise<unknown>): Promise<boolean> {
+    const claimed = entry.record.persisted && this.#persistence?.leased ? await this.#claim(entry) : 'local';
+    if (claimed === 'skip' || this.#stopped || entry.record.status !== 'queued') return true;
+    const lease = claimed === 'local' ? undefined : claimed;
+    try {
+      return await this.#replay(entry, replay); // false: the resource is still failing
+    } finally {
+      // given up once the outcome is stored (or kept for retry), so nobody replays it meanwhile
+      if (lease) void Promise.resolve(entry.written).finally(() => lease.release());
     }
   }
 
