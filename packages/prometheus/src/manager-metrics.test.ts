@@ -155,6 +155,11 @@ describe('instrumentManager', () => {
     expect(await lines(registry, 'rampart_provider_cooldowns_total')).toEqual([
       'rampart_provider_cooldowns_total{team="team-a",resource="api_quota",provider="openai"} 1',
     ]);
+    // a cooldown learnt from another replica (shareProviderState) is counted where its failure happened
+    manager.reportProviderFailure(ResourceType.API_QUOTA, 'anthropic', { cooldownMs: 1_000, origin: 'shared' });
+    expect(await lines(registry, 'rampart_provider_cooldowns_total')).toEqual([
+      'rampart_provider_cooldowns_total{team="team-a",resource="api_quota",provider="openai"} 1',
+    ]);
     expect(await lines(registry, 'rampart_queue_size')).toEqual(['rampart_queue_size{team="team-a",resource="network"} 1']);
     await manager.stop();
     expect(await queued).toMatchObject({ name: 'QueueStoppedError' });

@@ -134,6 +134,7 @@ export function instrumentManager(manager: ResilienceManager, options?: MetricsO
     manager.onFallbackStep((e) => m.steps.inc({ team, resource: e.resource, strategy: e.strategy, outcome: e.outcome })),
     manager.onFallbackExhausted((e) => m.exhausted.inc({ team, resource: e.resource })),
     // a provider left out of one kind of operation only (a write on a read-only standby) is not cooling down
-    manager.onProviderCooldown((e) => e.operation === undefined && m.cooldowns.inc({ team, resource: e.resource, provider: e.provider })),
+    // a cooldown learnt from another replica is counted where its failure happened, not again here
+    manager.onProviderCooldown((e) => e.operation === undefined && e.origin !== 'shared' && m.cooldowns.inc({ team, resource: e.resource, provider: e.provider })),
   ]);
 }

@@ -53,7 +53,9 @@ describe('shareProviderState', () => {
     expect(await a.write()).toBe('anthropic');
     expect(a.calls).toEqual(['openai', 'anthropic']);
     await until(() => b.cooldowns.length > 0);
-    expect(b.cooldowns[0]).toMatchObject({ resource: 'api_quota', provider: 'openai' });
+    // B's event says the cooldown was learnt from another replica (metrics count it in A only)
+    expect(b.cooldowns[0]).toMatchObject({ resource: 'api_quota', provider: 'openai', origin: 'shared' });
+    expect(a.cooldowns[0]!.origin).toBeUndefined();
     expect(Math.abs(b.cooldowns[0]!.until - a.cooldowns[0]!.until)).toBeLessThanOrEqual(5); // the same deadline (ms rounding)
     expect(await b.write()).toBe('anthropic');
     expect(b.calls).toEqual(['anthropic']); // B never called openai

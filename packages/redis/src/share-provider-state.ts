@@ -110,7 +110,8 @@ export class ProviderStateSharing {
   async start(): Promise<void> {
     await this.#connections.subscribe(this.#channel);
     this.#subscriptions.push(this.#manager.onProviderCooldown((e) => {
-      if (e.operation === undefined) this.#share(e.resource, e.provider, e.until, 'cooldown');
+      // a cooldown this sharer applied from another replica is not shared again
+      if (e.operation === undefined && e.origin !== 'shared') this.#share(e.resource, e.provider, e.until, 'cooldown');
     }));
     const downMs = this.#monitorDownMs;
     if (downMs !== undefined) {
@@ -196,7 +197,7 @@ export class ProviderStateSharing {
     this.#until.set(key, m.until);
     this.#applying = true;
     try {
-      this.#manager.reportProviderFailure(m.resource, m.provider, { cooldownMs });
+      this.#manager.reportProviderFailure(m.resource, m.provider, { cooldownMs, origin: 'shared' });
     } catch (err) {
       this.#onError(`could not apply the shared cooldown of ${m.provider}`, err); // e.g. a resource type this team does not have
     } finally {

@@ -21,6 +21,11 @@ export interface ProviderCooldownEvent {
    * available to every other call.
    */
   readonly operation?: string | undefined;
+  /**
+   * `'shared'` when the cooldown was learnt from another process (another replica's failure,
+   * shared through Redis), not from a failure seen here: metrics count a failure where it happened.
+   */
+  readonly origin?: 'shared' | undefined;
 }
 
 /** Options of {@link ProviderRegistry.reportFailure}. */
@@ -32,6 +37,8 @@ export interface ProviderFailureOptions {
   cooldownMs?: number | undefined;
   /** The failure, for its retry-after and for logs. */
   error?: unknown;
+  /** `'shared'`: the cooldown comes from another process (see {@link ProviderCooldownEvent.origin}). */
+  origin?: 'shared' | undefined;
 }
 
 /** The circuit breakers of providers, as the registry consults them (see ResourceBreakers). */
@@ -235,7 +242,15 @@ export class ProviderRegistry {
     r.failed(options.error, this.#clock.wallNow());
     r.failedAt = now;
     r.failedSeq = ++this.#failureSeq;
-    this.#cooldown.fire({ resource: type, provider, cooldownMs, until: this.#clock.wallNow() + cooldownMs, error: options.error, ...(operation === undefined ? {} : { operation }) });
+    this.#cooldown.fire({
+      resource: type,
+      provider,
+      cooldownMs,
+      until: this.#clock.wallNow() + cooldownMs,
+      error: options.error,
+      ...(operation === undefined ? {} : { operation }),
+      ...(options.origin === 'shared' ? { origin: 'shared' as const } : {}),
+    });
   }
 
   /**
