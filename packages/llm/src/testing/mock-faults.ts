@@ -38,6 +38,26 @@ export type MockFault =
 
 export type MockFaultType = MockFault['type'];
 
+const FAULT_TYPES: ReadonlySet<string> = new Set<MockFaultType>([
+  'rate_limit', 'server_error', 'unavailable', 'overloaded', 'auth', 'permission', 'bad_request', 'context_length',
+  'content_filter', 'reset', 'hang', 'malformed', 'stream_disconnect', 'stream_truncate', 'stream_hang', 'stream_error',
+]);
+
+/**
+ * Check faults given to the mock: each must be an object with a known `type` (a bare name such as
+ * `'rate_limit'` would inject nothing), or `'ok'` where `allowOk`. Throws a TypeError naming the
+ * argument (`path[i]`) and what was given.
+ */
+export function checkFaults(path: string, faults: readonly unknown[], allowOk: boolean): void {
+  faults.forEach((f, i) => {
+    if (allowOk && f === 'ok') return;
+    const type = typeof f === 'object' && f !== null ? (f as { type?: unknown }).type : undefined;
+    if (typeof type === 'string' && FAULT_TYPES.has(type)) return;
+    const hint = typeof f === 'string' && FAULT_TYPES.has(f) ? ` (write { type: '${f}' })` : '';
+    throw new TypeError(`${path}[${i}]: not a fault: ${JSON.stringify(f)}${hint}; a fault is { type } with type one of ${[...FAULT_TYPES].join(', ')}${allowOk ? ", or 'ok'" : ''}`);
+  });
+}
+
 /** A deterministic PRNG (mulberry32) so fault rates replay identically for a seed. */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

@@ -1,4 +1,4 @@
-import { mulberry32, type MockFault } from './mock-faults.js';
+import { checkFaults, mulberry32, type MockFault } from './mock-faults.js';
 
 /** Rate-limit headers that count down with every answered request. */
 export interface MockQuotaOptions {
@@ -61,6 +61,7 @@ export class MockProviderControl {
 
   /** Queue faults for the next requests, in order. */
   enqueue(...faults: Array<MockFault | 'ok'>): this {
+    checkFaults('enqueue', faults, true);
     this.#queue.push(...faults);
     return this;
   }
@@ -69,6 +70,7 @@ export class MockProviderControl {
   setFaultRate(rate: number, mix: MockFault[], seed = 1): this {
     if (!(rate >= 0 && rate <= 1)) throw new RangeError(`rate must be between 0 and 1, got ${rate}`);
     if (rate > 0 && mix.length === 0) throw new RangeError('mix must name at least one fault');
+    checkFaults('setFaultRate.mix', mix, false);
     this.#rate = rate;
     this.#mix = [...mix];
     this.#random = mulberry32(seed);

@@ -229,4 +229,12 @@ describe('MockProviderServer lifecycle', () => {
     expect(res.choices[0]?.message.content).toBe('local/llama3.1: hey');
     expect(server.count({ provider: 'local' })).toBe(1);
   });
+
+  it('rejects a fault given by name (it would inject nothing) with a TypeError that says how to write it', () => {
+    const control = server.provider('openai');
+    expect(() => control.enqueue('rate_limit' as never)).toThrow(TypeError);
+    expect(() => control.enqueue('rate_limit' as never)).toThrow("enqueue[0]: not a fault: \"rate_limit\" (write { type: 'rate_limit' })");
+    expect(() => control.setFaultRate(0.5, [{ type: 'nope' } as never])).toThrow(/^setFaultRate\.mix\[0\]: not a fault/);
+    expect(() => control.enqueue('ok', { type: 'reset' })).not.toThrow();
+  });
 });
