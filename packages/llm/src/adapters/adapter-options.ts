@@ -14,4 +14,9 @@ export interface AdapterOptions {
   /** Extra headers on every request. */
   headers: Record<string, string> | undefined;
   clock: Clock;
+  /**
+   * A client the user configured (an `openai` client, or an `@anthropic-ai/sdk` one): used through
+   * `client.withOptions({ maxRetries: 0, timeout })`, its own key, base URL, headers and fetch kept.
+   */
+  client?: object | undefined;
 }

@@ -22,14 +22,17 @@ export class AnthropicAdapter implements ProviderAdapter {
     this.name = options.name;
     this.#options = options;
     this.#secrets = providerSecrets(options.apiKey, options.headers, options.baseURL);
-    this.#client = new Anthropic({
-      apiKey: options.apiKey,
-      ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
-      maxRetries: 0,
-      timeout: options.timeoutMs,
-      logLevel: 'off',
-      ...(options.headers ? { defaultHeaders: options.headers } : {}),
-    });
+    const own = options.client as Anthropic | undefined;
+    this.#client = own
+      ? own.withOptions({ maxRetries: 0, timeout: options.timeoutMs, logLevel: 'off' })
+      : new Anthropic({
+          apiKey: options.apiKey,
+          ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
+          maxRetries: 0,
+          timeout: options.timeoutMs,
+          logLevel: 'off',
+          ...(options.headers ? { defaultHeaders: options.headers } : {}),
+        });
   }
 
   async complete(request: ChatRequest, attempt: Attempt): Promise<AdapterResult> {

@@ -18,7 +18,7 @@ export class OpenAIAdapter implements ProviderAdapter {
   readonly name: string;
   readonly kind: 'openai' | 'openai-compatible';
   readonly #client: OpenAI;
-  readonly #tracker = new SseTerminalTracker();
+  readonly #tracker: SseTerminalTracker;
   readonly #options: AdapterOptions;
   /** The API key and header values: never in an error. */
   readonly #secrets: readonly string[];
@@ -28,15 +28,21 @@ export class OpenAIAdapter implements ProviderAdapter {
     this.kind = options.kind;
     this.#options = options;
     this.#secrets = providerSecrets(options.apiKey, options.headers, options.baseURL);
-    this.#client = new OpenAI({
+    const own = options.client as OpenAI | undefined;
+    // a client the user configured keeps its fetch (a proxy, a custom transport): the tracker wraps it
+    const ownFetch = (own as { fetch?: typeof fetch } | undefined)?.fetch;
+    this.#tracker = new SseTerminalTracker(ownFetch ?? globalThis.fetch);
+    this.#client = own
+      ? own.withOptions({ maxRetries: 0, timeout: options.timeoutMs, fetch: this.#tracker.fetch, logLevel: 'off' })
+      : new OpenAI({
       apiKey: options.apiKey,
       ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
       maxRetries: 0,
       timeout: options.timeoutMs,
       fetch: this.#tracker.fetch,
       logLevel: 'off',
-      ...(options.headers ? { defaultHeaders: options.headers } : {}),
-    });
+          ...(options.headers ? { defaultHeaders: options.headers } : {}),
+        });
   }
 
   async complete(request: ChatRequest, attempt: Attempt): Promise<AdapterResult> {

@@ -32,6 +32,14 @@ export interface ProviderConfig {
   pricing?: ProviderPricing;
   /** Extra headers sent with every request (never logged). */
   headers?: Record<string, string>;
+  /**
+   * A client you already configured (proxy, organization, Azure, custom fetch): an `openai` client
+   * for kinds `openai` and `openai-compatible`, an `@anthropic-ai/sdk` client for `anthropic`.
+   * Rampart calls it through `client.withOptions({ maxRetries: 0, timeout })` (one request per
+   * attempt); its key, base URL, headers and fetch are kept, so `apiKey`, `baseURL` and `headers`
+   * are not given with it.
+   */
+  client?: object;
 }
 
 /** How the order of healthy providers is chosen. */
@@ -76,8 +84,10 @@ export interface ResilientLLMOptions {
 }
 
 /** A provider with every default filled in. `apiKey` is never logged or serialised. */
-export interface ResolvedProvider extends Readonly<Required<Omit<ProviderConfig, 'baseURL' | 'pricing' | 'headers'>>> {
+export interface ResolvedProvider extends Readonly<Required<Omit<ProviderConfig, 'baseURL' | 'pricing' | 'headers' | 'client'>>> {
   readonly baseURL: string | undefined;
+  /** The user's own SDK client, if given. */
+  readonly client: object | undefined;
   readonly pricing: Readonly<ProviderPricing> | undefined;
   readonly headers: Readonly<Record<string, string>> | undefined;
 }
@@ -117,6 +127,9 @@ const providerSchema = z.strictObject({
   cooldownMs: msOrZero.optional(),
   pricing: z.strictObject({ inputPerMillionUsd: msOrZero, outputPerMillionUsd: msOrZero }).optional(),
   headers: z.record(z.string(), z.string()).optional(),
+  client: z
+    .custom<object>((v) => typeof v === 'object' && v !== null && typeof (v as { withOptions?: unknown }).withOptions === 'function', 'must be an openai or @anthropic-ai/sdk client (an object with withOptions())')
+    .optional(),
 });
 
 const optionsSchema = z.strictObject({
@@ -161,6 +174,7 @@ export function resolveLlmOptions(options: ResilientLLMOptions): ResolvedLlmOpti
       // the SDKs would not send it as auth, and quote the URL in errors: pass apiKey or headers instead
       throw new ConfigError(`providers[${i}].baseURL`, 'must not contain credentials (user:password@): pass apiKey or headers instead', redactUrl(url));
     }
+    if (p.client !== undefined) return ownClientProvider(p, i, timeoutMs, cooldownMs);
     if (p.kind === 'openai-compatible' && p.baseURL === undefined) {
       throw new ConfigError(`providers[${i}].baseURL`, 'is required for kind "openai-compatible" (e.g. http://127.0.0.1:11434/v1)', undefined);
     }
@@ -179,6 +193,7 @@ export function resolveLlmOptions(options: ResilientLLMOptions): ResolvedLlmOpti
       cooldownMs: p.cooldownMs ?? cooldownMs,
       pricing: p.pricing && Object.freeze({ ...p.pricing }),
       headers: p.headers && Object.freeze({ ...p.headers }),
+      client: undefined,
     });
   });
   return Object.freeze({
@@ -197,5 +212,36 @@ export function resolveLlmOptions(options: ResilientLLMOptions): ResolvedLlmOpti
     quotaMonitors: o.quotaMonitors ?? true,
     resilience: o.resilience && Object.freeze({ ...o.resilience }),
     clock: o.clock ?? systemClock,
+  });
+}
+
+/**
+ * A provider given as the user's own SDK client: the client must match the kind (chat completions
+ * for `openai`/`openai-compatible`, messages for `anthropic`) and brings its own key and base URL
+ * (never logged: kept only to redact them from errors).
+ */
+function ownClientProvider(p: z.infer<typeof providerSchema>, i: number, timeoutMs: number, cooldownMs: number): ResolvedProvider {
+  const path = `providers[${i}]`;
+  const client = p.client as { apiKey?: unknown; baseURL?: unknown; chat?: { completions?: unknown }; messages?: unknown };
+  const fits = p.kind === 'anthropic' ? typeof client.messages === 'object' && client.messages !== null : typeof client.chat?.completions === 'object';
+  if (!fits) {
+    throw new ConfigError(`${path}.client`, `does not fit kind "${p.kind}": pass ${p.kind === 'anthropic' ? 'an @anthropic-ai/sdk client' : 'an openai client'}`, undefined);
+  }
+  for (const key of ['apiKey', 'baseURL', 'headers'] as const) {
+    if (p[key] !== undefined) throw new ConfigError(`${path}.${key}`, 'is the client\'s own: not given with client', undefined);
+  }
+  return Object.freeze({
+    name: p.name,
+    kind: p.kind,
+    model: p.model,
+    degradedModel: p.degradedModel ?? p.model,
+    apiKey: typeof client.apiKey === 'string' && client.apiKey !== '' ? client.apiKey : 'from-client',
+    baseURL: typeof client.baseURL === 'string' ? client.baseURL : undefined,
+    timeoutMs: p.timeoutMs ?? timeoutMs,
+    weight: p.weight ?? 1,
+    cooldownMs: p.cooldownMs ?? cooldownMs,
+    pricing: p.pricing && Object.freeze({ ...p.pricing }),
+    headers: undefined,
+    client: p.client,
   });
 }

@@ -44,6 +44,7 @@ function adapterFor(p: ResolvedProvider, o: ResolvedLlmOptions): ProviderAdapter
     maxRetryAfterMs: o.maxRetryAfterMs,
     headers: p.headers,
     clock: o.clock,
+    client: p.client,
   };
   return p.kind === 'anthropic' ? new AnthropicAdapter(base) : new OpenAIAdapter({ ...base, kind: p.kind });
 }

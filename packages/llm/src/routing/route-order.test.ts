@@ -15,6 +15,7 @@ const provider = (name: string, extra: Partial<ResolvedProvider> = {}): Resolved
   cooldownMs: 0,
   pricing: undefined,
   headers: undefined,
+  client: undefined,
   ...extra,
 });
 const usage = (inputTokens: number, outputTokens: number) => ({ inputTokens, outputTokens, totalTokens: inputTokens + outputTokens });
