@@ -102,6 +102,10 @@ describe('ResilientPool', () => {
     // the primary fails; the chain's RETRY (on another provider first) or SWITCH_PROVIDER step answers on replica1
     expect(steps[0]).toMatchObject({ strategy: 'primary', outcome: 'failed' });
     expect(steps.at(-1)).toMatchObject({ outcome: 'answered', provider: 'replica1' });
+    // a refused connection cools the primary down at once; a pooled connection cut under the read (a
+    // reset: a retry may cure it) is retried on replica1 without a cooldown, and the next read's new
+    // connection is refused: within a few reads the primary is known down
+    for (let i = 0; i < 5 && manager.isProviderAvailable(ResourceType.DATABASE, 'primary'); i++) expect(await whoami()).toBe('replica1');
     expect(manager.isProviderAvailable(ResourceType.DATABASE, 'primary')).toBe(false);
     steps.length = 0;
     expect(await whoami()).toBe('replica1');
