@@ -1,7 +1,7 @@
 // Public API of @rampart/core. Every export is listed here by name.
 export { systemClock, sleepWith, MAX_TIMER_MS, type Clock, type TimerHandle } from './clock/clock.js';
 export { deadline, type Deadline, type DeadlineOptions } from './clock/deadline.js';
-export { RampartError, withoutStack, type RampartErrorOptions } from './errors/rampart-error.js';
+export { RampartError, type RampartErrorOptions } from './errors/rampart-error.js';
 export { ConfigError } from './errors/config-error.js';
 export { RetryExhaustedError, type RetryGiveUpReason } from './errors/retry-exhausted-error.js';
 export { BrokenCircuitError } from './errors/broken-circuit-error.js';
@@ -34,7 +34,6 @@ export { readEnvDefaults, type EnvDefaults } from './config/env-defaults.js';
 export { makeDualDecorator, type DualDecorator, type MethodWrapper, type WrapTarget } from './decorators/method-decorator.js';
 // monitors (monitors)
 export { usageToStatus, resolveUsageThresholds } from './monitors/usage-status.js';
-export { redactUrl, redactUrlsInText, isSecretParamName } from './monitors/redact-url.js';
 export { MemoryMonitor, type MemoryMonitorOptions, type ResolvedMemoryMonitorOptions } from './monitors/memory-monitor.js';
 export {
   CpuMonitor,
@@ -126,8 +125,6 @@ export { NoProviderAvailableError } from './fallback/steps/no-provider-available
 export { CacheMissError } from './fallback/steps/use-cache-step.js';
 export type { FallbackStepEvent, CallIdentity } from './fallback/chain-types.js';
 export {
-  isFallbackHost,
-  findFallbackHost,
   type FallbackHost,
   type ExecuteWithFallbackOptions,
 } from './fallback/fallback-host.js';
@@ -137,7 +134,6 @@ export { QueueTimeoutError } from './queue/queue-timeout-error.js';
 export { QueueStoppedError } from './queue/queue-stopped-error.js';
 export { QueuedRequestFailedError } from './queue/queued-request-failed-error.js';
 export { currentReplay, type ReplayInfo } from './queue/current-replay.js';
-export { UnwrittenWrites, MAX_UNWRITTEN_WRITES, UNWRITTEN_RETRY_MS } from './queue/unwritten-writes.js';
 export type { QueuedRequest, QueuedRequestStatus } from './queue/queued-request.js';
 export type { QueueWarning } from './queue/queue-entry.js';
 export type { StateStore } from './store/state-store.js';
@@ -159,11 +155,8 @@ export {
 export type { MonitorSnapshot } from './health/monitor-state.js';
 export type { MonitorStatusChange } from './health/monitor-scheduler.js';
 export type { HysteresisOptions } from './health/hysteresis.js';
-export { redactDetails, redactString } from './health/redact.js';
-export { redactSecrets, replaceSecrets, secretForms, headerSecrets } from './redact/redact-secrets.js';
+export { redactSecrets } from './redact/redact-secrets.js';
 export { scrubError } from './redact/scrub-error.js';
-export { isSecretPath, redactSecretFields } from './redact/secret-path.js';
-export { errorForLog, errorSummary } from './logging/error-for-log.js';
 export {
   createHealthHandler,
   serveHealth,
@@ -177,7 +170,6 @@ export {
 export {
   createLimitedServer,
   resolveServerLimits,
-  connectionsCheckingIntervalMs,
   type ServerLimits,
   type ServerLimitsOptions,
 } from './server/server-limits.js';
@@ -191,10 +183,9 @@ export {
 } from './health/health-check-response.js';
 export { createTeamLogger, logLevelFromEnv } from './logging/team-logger.js';
 // error classification (policies-A; appended by llm, which imports it)
-export { classifyError, registerErrorClassifier, errorClassifierCount } from './classify/classify-error.js';
+export { classifyError, registerErrorClassifier } from './classify/classify-error.js';
 export { isErrorClassification, type ErrorClassification, type ErrorClassifier, type ErrorKind } from './classify/error-classification.js';
 export { parseRetryAfterMs, type HeadersLike } from './classify/retry-after.js';
-export { isAiSdkError, aiSdkFailureKind, type AiSdkFailureKind } from './classify/ai-sdk-errors.js';
 export { FailureMeaning, type RetryableOptions, type RetryAfterOptions } from './classify/failure-meaning.js';
 // backoff, retry, timeout, rate limiter, chaos, wrap (policies-A)
 export type { Backoff, BackoffContext } from './backoff/backoff.js';
@@ -212,7 +203,6 @@ export {
   type GiveUpEvent,
 } from './retry/retry-policy.js';
 export { TimeoutPolicy, createTimeout, type TimeoutOptions, type TimeoutEvent } from './timeout/timeout-policy.js';
-export { DeadlineScheduler, RESOLUTION_MS as DEADLINE_RESOLUTION_MS } from './timeout/deadline-scheduler.js';
 export {
   RateLimiterPolicy,
   type RateLimiterOptions,
@@ -251,22 +241,5 @@ export { fallback, type FallbackDecorator, type FallbackFits } from './fallback-
 export { FallbackFailedError } from './errors/fallback-failed-error.js';
 export type { PolicyLike, AlternativeResult } from './wrap/wrap.js';
 export { WrappedPolicy, wrap } from './wrap/wrap.js';
-export { NEVER_ABORTED_SIGNAL } from './wrap/execute-options.js';
 export { runWithDeadline } from './clock/run-with-deadline.js';
-export {
-  nonEmptyString,
-  positiveNumber,
-  nonNegativeNumber,
-  positiveInt,
-  nonNegativeInt,
-  fraction,
-  optionsObject,
-  clockOption,
-  CLOCK_METHODS,
-  booleanOption,
-  describeValue,
-  type NumberCheckOptions,
-} from './config/validate.js';
-export { knownKeys, unknownKeyError, suggestKey, type OptionKeys } from './config/known-keys.js';
-export { zodIssueToConfigError } from './config/zod-issue.js';
-export { linkSignals, type LinkedSignal } from './clock/linked-signal.js';
+// Helpers Rampart's integrations share with core: `@rampart/core/internal` (not the documented API).

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BrokenCircuitError, ConfigError, RampartError, RetryExhaustedError, withoutStack } from '../index.js';
+import { BrokenCircuitError, ConfigError, RampartError, RetryExhaustedError } from '../index.js';
+import { withoutStack } from '../internal.js';
 
 describe('errors', () => {
   it('share a marker that survives two copies of the package', () => {

@@ -34,6 +34,6 @@ describe('EventLoopSampler', () => {
     await pause(20);
     expect(s.sample().delayMaxMs).toBeGreaterThan(50);
     await pause(40);
-    expect(s.sample().delayMaxMs ?? 0).toBeLessThan(50); // the 100 ms block is gone
+    expect(s.sample().delayMaxMs ?? 0).toBeLessThan(90); // the 100 ms block is gone (at least 90 with the 10 ms resolution off); room for a GC pause
   });
 });

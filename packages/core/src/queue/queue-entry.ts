@@ -19,6 +19,12 @@ export interface Entry {
   detach?: () => void;
   /** Settles once its outcome is stored or kept for retry (persisted requests). */
   written?: Promise<void>;
+  /**
+   * Its first write was sent but failed (a timeout): the store may hold it anyway, e.g. a write the
+   * Redis client sends once Redis is back. Its replays take the lease and its outcome is written as a
+   * persisted request's are, so a late-landing record is never replayed again by another replica.
+   */
+  mayBeStored?: boolean;
 }
 
 /** The key of a replay target: `Class.method`. */

@@ -93,6 +93,12 @@ export class QueuePersistence {
     return QueueLease.take(store, this.#leasePrefix + id, owner, options);
   }
 
+  /** Pursue the lease on a stored request already being replayed without one ({@link QueueLease.pursue}). */
+  pursueLease(id: string, owner: string, options: { clock: Clock; leaseMs: number; retryMs: number; onLost: () => void }): QueueLease {
+    const store = this.#store as Required<Pick<StateStore, 'claim' | 'release'>>;
+    return QueueLease.pursue(store, this.#leasePrefix + id, owner, options);
+  }
+
   /**
    * Every stored record of the team. Entries that are not valid records are moved aside when the
    * store can (`quarantine`: it reports them, once); `invalid` lists the keys of the others.

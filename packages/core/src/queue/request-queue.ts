@@ -17,6 +17,7 @@ import { QueueStoppedError } from './queue-stopped-error.js';
 import { QueueTimeoutError } from './queue-timeout-error.js';
 import type { QueuedRequest, QueuedRequestStatus, StoredQueuedRequest } from './queued-request.js';
 import { SettledResults } from './settled-results.js';
+import { UNWRITTEN_RETRY_MS } from './unwritten-writes.js';
 
 /** Requests timed out per timer turn; the rest go on the next turn, so the event loop is never held long. */
 export const EXPIRY_CHUNK = 256;
@@ -286,6 +287,16 @@ export class RequestQueue {
     return lease;
   }
 
+  #pursueLease(entry: Entry): QueueLease {
+    const id = entry.record.id;
+    return this.#persistence!.pursueLease(id, this.#owner, {
+      clock: this.#o.clock,
+      leaseMs: this.#leaseMs,
+      retryMs: Math.min(UNWRITTEN_RETRY_MS, Math.max(1, Math.floor(this.#leaseMs / 3))),
+      onLost: () => this.#warnings.fire({ message: 'another replica took the lease on a queued request replayed here while the store was unreachable (it may be replayed twice)', requestId: id }),
+    });
+  }
+
   /** Release timers; callers still waiting get QueueStoppedError (persisted requests stay stored). */
   async stop(): Promise<void> {
     this.#stopped = true;
@@ -348,9 +359,12 @@ export class RequestQueue {
 
   /** Replay a due entry (under its lease when shared); false when the resource still fails. */
   async #replayEntry(entry: Entry, replay: (n: number) => Promise<unknown>): Promise<boolean> {
-    const claimed = entry.record.persisted && this.#persistence?.leased ? await this.#claim(entry) : 'local';
+    const stored = (entry.record.persisted || entry.mayBeStored === true) && this.#persistence?.leased === true;
+    const claimed = stored ? await this.#claim(entry) : 'local';
     if (claimed === 'skip' || this.#stopped || entry.record.status !== 'queued') return true;
-    const lease = claimed === 'local' ? undefined : claimed;
+    // replayed here without a lease while the store is unreachable: take the lease as soon as it is back,
+    // before another replica (which waits OUTAGE_GRACE_MS after it returns) could read the record and replay it too
+    const lease = claimed !== 'local' ? claimed : stored ? this.#pursueLease(entry) : undefined;
     try {
       return await this.#replay(entry, replay); // false: the resource is still failing
     } finally {
@@ -389,13 +403,16 @@ export class RequestQueue {
       this.#warnings.fire({ message: `queued request kept in memory only: ${req.argsNotSerialisable ?? 'arguments do not serialise'}`, requestId: id });
       return;
     }
+    let sent = false;
     try {
       if (!this.#persistence.reachable) throw new Error('the store is unreachable');
       entry.record = { ...entry.record, persisted: true };
+      sent = true;
       await this.#persistence.save(entry.record, req.argsJson);
       this.#persistFailing = false;
     } catch (err) {
       entry.record = { ...entry.record, persisted: false };
+      entry.mayBeStored = sent;
       if (!this.#persistFailing) this.#warnings.fire({ message: 'could not persist a queued request; it is kept in memory only (further failures are not reported until a write succeeds)', requestId: id, error: err });
       this.#persistFailing = true;
     }
@@ -406,8 +423,11 @@ export class RequestQueue {
     if (entry.record.status !== 'queued') return;
     entry.detach?.();
     this.#held.remove(entry);
+    // a request whose first write may have landed after all gets its outcome written too (then it is persisted)
+    const writeOutcome = write && (entry.record.persisted || entry.mayBeStored === true) && entry.argsJson !== undefined && this.#persistence !== undefined;
     const record: QueuedRequest = Object.freeze({
       ...entry.record,
+      persisted: entry.record.persisted || writeOutcome,
       status,
       settledAt: this.#o.clock.wallNow(),
       result: status === 'succeeded' ? result : undefined,
@@ -416,7 +436,7 @@ export class RequestQueue {
     });
     entry.record = record;
     this.#settled.set(record);
-    if (write && record.persisted && entry.argsJson !== undefined && this.#persistence) entry.written = this.#writeOutcome(this.#persistence, record, entry.argsJson);
+    if (writeOutcome) entry.written = this.#writeOutcome(this.#persistence!, record, entry.argsJson!);
     this.#settledEvents.fire(record);
     if (status === 'succeeded') entry.settle?.resolve(result);
     else entry.settle?.reject(error);
