@@ -1,12 +1,13 @@
 // Public API of @rampart/llm. Every export is listed here by name.
 export { ResilientLLM, DEFAULT_LLM_CHAIN, type LlmStats } from './resilient/resilient-llm.js';
-export type { ResilientLLMOptions, ProviderConfig, ProviderPricing, Routing } from './config/llm-options.js';
+export type { ResilientLLMOptions, ProviderConfig, ProviderPricing, Routing, StreamResumePolicy } from './config/llm-options.js';
 export type {
   ProviderKind,
   ChatMessage,
   ChatRequest,
   ChatResponse,
   ChatChunk,
+  StreamContinuedFrom,
   ToolDefinition,
   ToolCall,
   ToolChoice,
@@ -41,3 +42,17 @@ export { QuotaTracker, type QuotaReading } from './quota/quota-tracker.js';
 // cache and routing
 export { requestCacheKey } from './cache/cache-key.js';
 export type { ProviderStatsSnapshot } from './routing/provider-stats.js';
+export {
+  HedgeBudget,
+  hedgeDelayMs,
+  hedgingSchema,
+  LatencyWindow,
+  lostRace,
+  ProviderHedging,
+  raceHedged,
+  resolveHedging,
+  type HedgeRace,
+  type HedgedCall,
+  type HedgingOptions,
+  type ResolvedHedging,
+} from './routing/hedging.js';

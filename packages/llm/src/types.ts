@@ -72,6 +72,15 @@ export interface ChatResponse {
   costUsd: number | undefined;
 }
 
+/** The interrupted stream a continuation (`streamResume: 'continue'`) carries on from. */
+export interface StreamContinuedFrom {
+  /** The provider whose stream was interrupted after output. */
+  provider: string;
+  model: string;
+  /** Characters of the answer it had streamed (the start of the answer the continuation was given). */
+  chars: number;
+}
+
 /** One piece of a streamed answer; the last one has `done: true` and the totals. */
 export interface ChatChunk {
   /** Text added by this chunk ('' in the final chunk). */
@@ -91,6 +100,13 @@ export interface ChatChunk {
   latencyMs?: number;
   /** Estimated cost in USD, when the provider's prices are configured (final chunk). */
   costUsd?: number | undefined;
+  /**
+   * On every chunk of a continuation (`streamResume: 'continue'`): the interrupted stream whose text
+   * comes before it. `provider`/`model` then name the continuing provider, and the final chunk's `id`,
+   * `usage` (its input includes the text given back), `costUsd` and `latencyMs` are the continuation
+   * request's own: the interrupted request reported none.
+   */
+  continuedFrom?: StreamContinuedFrom;
 }
 
 /** Per-call options. */

@@ -20,3 +20,15 @@ export interface AdapterOptions {
    */
   client?: object | undefined;
 }
+
+/** The options both SDKs' constructors take for a client Rampart makes: SDK retries and logging off. */
+export function sdkClientOptions(o: AdapterOptions) {
+  return {
+    apiKey: o.apiKey,
+    ...(o.baseURL === undefined ? {} : { baseURL: o.baseURL }),
+    maxRetries: 0,
+    timeout: o.timeoutMs,
+    logLevel: 'off' as const,
+    ...(o.headers ? { defaultHeaders: o.headers } : {}),
+  };
+}

@@ -22,9 +22,13 @@ export interface AdapterResult {
   headers: Headers;
 }
 
-/** Events of a streamed answer: text pieces, then exactly one `done` (else the adapter throws). */
+/**
+ * Events of a streamed answer: text pieces and the start of each tool call (its arguments come with
+ * `done`), then exactly one `done` (else the adapter throws).
+ */
 export type StreamEvent =
   | { type: 'text'; text: string }
+  | { type: 'tool-call' }
   | { type: 'done'; id: string; usage: Usage; finishReason: FinishReason; toolCalls: ToolCall[]; model: string };
 
 /** An opened stream: the response headers (rate limits) and its events. */

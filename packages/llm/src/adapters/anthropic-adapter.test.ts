@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LlmConnectionError } from '../errors/llm-connection-error.js';
 import { LlmContentFilteredError } from '../errors/llm-content-filtered-error.js';
@@ -5,7 +6,7 @@ import { LlmContextLengthError } from '../errors/llm-context-length-error.js';
 import { LlmOverloadedError } from '../errors/llm-overloaded-error.js';
 import { MockProviderServer } from '../testing/mock-provider-server.js';
 import type { StreamEvent } from './adapter.js';
-import { adapterFor, attempt } from './__fixtures__/adapter-fixture.js';
+import { adapterFor as fixtureAdapter, attempt } from './__fixtures__/adapter-fixture.js';
 
 let server: MockProviderServer;
 beforeEach(async () => {
@@ -29,7 +30,15 @@ async function collect(events: AsyncIterable<StreamEvent>) {
   return { text, events: out, error: undefined };
 }
 
-describe('AnthropicAdapter (real @anthropic-ai/sdk against the mock server)', () => {
+const VARIANTS = [
+  { label: 'imported by the adapter', client: (): object | undefined => undefined },
+  // SDK retries on: the test fails if Rampart's copy of the client does not turn them off
+  { label: 'a client passed in', client: (s: MockProviderServer, name: string): object | undefined => new Anthropic({ apiKey: 'sk-ant-own-key-0123456789', baseURL: s.anthropicBaseURL(name), maxRetries: 4 }) },
+];
+
+describe.each(VARIANTS)('AnthropicAdapter (real @anthropic-ai/sdk, $label) against the mock server', (variant) => {
+  const adapterFor = (s: MockProviderServer, kind: 'anthropic', name: string) => fixtureAdapter(s, kind, name, { client: variant.client(s, name) });
+
   it('sends the system prompt as `system`, joins system messages into it, and never sends temperature', async () => {
     const a = attempt('claude-big');
     const res = await adapterFor(server, 'anthropic', 'anthropic').complete(
@@ -107,6 +116,7 @@ describe('AnthropicAdapter (real @anthropic-ai/sdk against the mock server)', ()
     const { events } = await collect(opened.events);
     a.dispose();
     expect(events.at(-1)).toMatchObject({ finishReason: 'tool_calls', toolCalls: [{ id: 'toolu_1', name: 't', arguments: { query: 'a longer query text' } }] });
+    expect(events.filter((e) => e.type === 'tool-call')).toEqual([{ type: 'tool-call' }]);
   });
 
   it.each([

@@ -39,6 +39,16 @@ export function toAnthropicParams(request: ChatRequest, model: string, maxTokens
         break;
     }
   }
+  // an assistant turn last is a prefill, which the API refuses when its text ends in whitespace (400
+  // "final assistant content cannot end with trailing whitespace"): trim its last text block's end
+  const lastTurn = turns.at(-1);
+  const lastBlock = lastTurn?.role === 'assistant' ? lastTurn.content.at(-1) : undefined;
+  if (lastTurn && lastBlock?.type === 'text') {
+    const text = lastBlock.text.trimEnd();
+    if (text === '') lastTurn.content.pop();
+    else lastTurn.content[lastTurn.content.length - 1] = { ...lastBlock, text };
+    if (lastTurn.content.length === 0) turns.pop();
+  }
   const messages: Anthropic.MessageParam[] = turns.map((t) => {
     const only = t.content[0];
     // a single text block is sent as a plain string, as most callers write it

@@ -1,11 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LlmAuthError } from '../errors/llm-auth-error.js';
 import { LlmConnectionError } from '../errors/llm-connection-error.js';
 import { LlmContentFilteredError } from '../errors/llm-content-filtered-error.js';
+import { LlmContextLengthError } from '../errors/llm-context-length-error.js';
 import { LlmOverloadedError } from '../errors/llm-overloaded-error.js';
+import { LlmRateLimitError } from '../errors/llm-rate-limit-error.js';
+import { LlmServerError } from '../errors/llm-server-error.js';
 import { LlmTimeoutError } from '../errors/llm-timeout-error.js';
 import { MockProviderServer } from '../testing/mock-provider-server.js';
+import type { ProviderKind } from '../types.js';
 import type { StreamEvent } from './adapter.js';
-import { adapterFor, attempt } from './__fixtures__/adapter-fixture.js';
+import { adapterFor as fixtureAdapter, attempt } from './__fixtures__/adapter-fixture.js';
+import { OPENAI_VARIANTS } from './__fixtures__/openai-variants.js';
 
 let server: MockProviderServer;
 beforeEach(async () => {
@@ -29,7 +35,11 @@ async function collect(events: AsyncIterable<StreamEvent>): Promise<{ text: stri
   return { text, events: out };
 }
 
-describe('OpenAIAdapter (real openai SDK against the mock server)', () => {
+// every case runs against the adapter's own import of openai 6 and against clients of openai 6 and 7
+// passed in (openai 7 declares Node >= 22; it is run on this Node too, and under Node 24 in CI)
+describe.each(OPENAI_VARIANTS)('OpenAIAdapter ($label) against the mock server', (variant) => {
+  const adapterFor = (s: MockProviderServer, kind: ProviderKind, name: string) => fixtureAdapter(s, kind, name, { client: variant.client(s, name) });
+
   it('maps system prompt, messages, temperature and max_completion_tokens, and reads the answer', async () => {
     const a = attempt('gpt-4o');
     const res = await adapterFor(server, 'openai', 'openai').complete(
@@ -109,6 +119,8 @@ describe('OpenAIAdapter (real openai SDK against the mock server)', () => {
     const { events } = await collect(opened.events);
     a.dispose();
     expect(events.at(-1)).toMatchObject({ type: 'done', finishReason: 'tool_calls', toolCalls: [{ id: 'call_1', name: 'lookup', arguments: { query: 'find a long thing here' } }] });
+    // the start of each tool call is an event of its own (a stream cut after it is never continued)
+    expect(events.filter((e) => e.type === 'tool-call')).toEqual([{ type: 'tool-call' }]);
   });
 
   it.each([
@@ -170,5 +182,39 @@ describe('OpenAIAdapter (real openai SDK against the mock server)', () => {
     }
     expect(server.count()).toBe(3);
     expect(server.maxRetryCount).toBe(0);
+  });
+
+  it('maps HTTP errors by the classes of the SDK that made the client', async () => {
+    server.provider('openai').enqueue(
+      { type: 'rate_limit', retryAfterSeconds: 7 },
+      { type: 'server_error' },
+      { type: 'overloaded' },
+      { type: 'auth' },
+      { type: 'context_length' },
+    );
+    const adapter = adapterFor(server, 'openai', 'openai');
+    const errors: unknown[] = [];
+    for (let i = 0; i < 5; i++) {
+      const a = attempt('m');
+      errors.push(await adapter.complete({ messages: [{ role: 'user', content: 'x' }] }, a).catch((e: unknown) => e));
+      a.dispose();
+    }
+    expect(errors[0]).toBeInstanceOf(LlmRateLimitError);
+    expect(errors[0]).toMatchObject({ provider: 'openai', retryAfterMs: 7000 });
+    expect(errors[1]).toBeInstanceOf(LlmServerError);
+    expect(errors[2]).toBeInstanceOf(LlmOverloadedError);
+    expect(errors[3]).toBeInstanceOf(LlmAuthError);
+    expect(errors[4]).toBeInstanceOf(LlmContextLengthError);
+    expect(server.maxRetryCount).toBe(0);
+  });
+
+  it('a refused connection is a provider-down LlmConnectionError', async () => {
+    const closed = await MockProviderServer.start();
+    await closed.close();
+    const a = attempt('m');
+    const err = await adapterFor(closed, 'openai', 'openai').complete({ messages: [{ role: 'user', content: 'x' }] }, a).catch((e: unknown) => e);
+    a.dispose();
+    expect(err).toBeInstanceOf(LlmConnectionError);
+    expect(err).toMatchObject({ provider: 'openai', rampartClassification: { providerDown: true } });
   });
 });

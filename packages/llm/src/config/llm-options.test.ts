@@ -23,7 +23,7 @@ describe('resolveLlmOptions', () => {
   it('fills defaults, reads keys from the environment, and freezes a new object', () => {
     const input: ResilientLLMOptions = { providers, env };
     const o = resolveLlmOptions(input);
-    expect(o).toMatchObject({ team: 'llm', routing: 'order', timeoutMs: 60_000, maxRetryAfterMs: 60_000, cooldownMs: 30_000, defaultMaxTokens: 1024, cache: true });
+    expect(o).toMatchObject({ team: 'llm', routing: 'order', timeoutMs: 60_000, maxRetryAfterMs: 60_000, cooldownMs: 30_000, defaultMaxTokens: 1024, cache: true, streamResume: 'error' });
     expect(o.providers.map((p) => [p.name, p.apiKey, p.degradedModel, p.timeoutMs, p.weight])).toEqual([
       ['openai', 'sk-env-openai-1234', 'gpt-4o-mini', 60_000, 1],
       ['anthropic', 'sk-ant-env-5678', 'claude-big', 60_000, 1],
@@ -48,6 +48,7 @@ describe('resolveLlmOptions', () => {
     [{ providers: [{ ...providers[2], baseURL: 'not a url' }] }, 'providers[0].baseURL', /URL/],
     [{ providers, timeoutMs: -1 }, 'timeoutMs', /must be greater than 0, got -1/],
     [{ providers, routing: 'random' }, 'routing', /must be one of/],
+    [{ providers, streamResume: 'resume' }, 'streamResume', /must be one of "error", "continue", got "resume"/],
     [{ providers, bogus: 1 }, 'bogus', /unknown option; known options: /],
     [{ providers, timeout: 5 }, 'timeout', /unknown option; did you mean timeoutMs\?/],
     [{ providers: [{ ...providers[0], temperature: 0 }] }, 'providers[0].temperature', /unknown option/],

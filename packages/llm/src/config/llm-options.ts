@@ -1,5 +1,8 @@
-import { CLOCK_METHODS, ConfigError, redactUrl, systemClock, zodIssueToConfigError, type Clock, type ResilienceConfig } from '@rampart/core';
+import { ConfigError, systemClock, type Clock, type ResilienceConfig } from '@rampart/core';
+import { CLOCK_METHODS, redactUrl, zodIssueToConfigError } from '@rampart/core/internal';
 import { z } from 'zod';
+import { assertSdkInstalled } from '../adapters/sdk-loader.js';
+import { hedgingSchema, resolveHedging, type HedgingOptions, type ResolvedHedging } from '../routing/hedging.js';
 import type { ProviderKind } from '../types.js';
 import type { ResilienceManagerLike } from './manager-like.js';
 
@@ -45,6 +48,12 @@ export interface ProviderConfig {
 /** How the order of healthy providers is chosen. */
 export type Routing = 'order' | 'latency' | 'cost';
 
+/**
+ * What a stream does when it fails after output: `error` ends it with a StreamInterruptedError
+ * carrying the text so far; `continue` asks the next available provider, once, to continue that text.
+ */
+export type StreamResumePolicy = 'error' | 'continue';
+
 /** Options of `new ResilientLLM(options)`. */
 export interface ResilientLLMOptions {
   /** The team's ResilienceManager. Without it the LLM creates its own (team `team`). */
@@ -59,6 +68,21 @@ export interface ResilientLLMOptions {
   timeoutMs?: number;
   /** Deadline of a whole call (attempts, switches, waits), ms. Default: none beyond the manager's queue wait. */
   deadlineMs?: number;
+  /**
+   * Hedge slow calls across providers (opt-in): when the provider an attempt uses has not answered
+   * (a stream: shown its first token) within a delay, the next available provider is asked beside
+   * it, the first answer wins and the other request is aborted (it cools nothing down).
+   * `{}` turns it on with the defaults (the primary's recent p90, at most 20% extra requests).
+   */
+  hedging?: HedgingOptions;
+  /**
+   * After a stream has shown output and fails (cut, in-band error, idle timeout): `'error'` (default)
+   * ends it with a StreamInterruptedError carrying the text so far; `'continue'` (opt-in), when no
+   * tool call has started, asks the next available provider once for the same request with the text
+   * so far as the start of the assistant's answer (a prefill) and streams its continuation after it.
+   * The continuation is another model's writing, and OpenAI-compatible servers may not honour a prefill.
+   */
+  streamResume?: StreamResumePolicy;
   /** Upper bound of a server's retry-after, ms. Default 60,000. */
   maxRetryAfterMs?: number;
   /** Cooldown of a provider after a 429/529 without retry-after, ms. Default 30,000. */
@@ -99,6 +123,8 @@ export interface ResolvedLlmOptions {
   readonly routing: Routing;
   readonly timeoutMs: number;
   readonly deadlineMs: number | undefined;
+  readonly hedging: ResolvedHedging | undefined;
+  readonly streamResume: StreamResumePolicy;
   readonly maxRetryAfterMs: number;
   readonly cooldownMs: number;
   readonly authCooldownMs: number;
@@ -139,6 +165,8 @@ const optionsSchema = z.strictObject({
   routing: z.enum(['order', 'latency', 'cost']).optional(),
   timeoutMs: ms.optional(),
   deadlineMs: ms.optional(),
+  hedging: hedgingSchema.optional(),
+  streamResume: z.enum(['error', 'continue']).optional(),
   maxRetryAfterMs: msOrZero.optional(),
   cooldownMs: msOrZero.optional(),
   authCooldownMs: msOrZero.optional(),
@@ -175,6 +203,7 @@ export function resolveLlmOptions(options: ResilientLLMOptions): ResolvedLlmOpti
       throw new ConfigError(`providers[${i}].baseURL`, 'must not contain credentials (user:password@): pass apiKey or headers instead', redactUrl(url));
     }
     if (p.client !== undefined) return ownClientProvider(p, i, timeoutMs, cooldownMs);
+    assertSdkInstalled(p.kind, `providers[${i}].kind`); // an optional peer dependency: say so now, not at the first call
     if (p.kind === 'openai-compatible' && p.baseURL === undefined) {
       throw new ConfigError(`providers[${i}].baseURL`, 'is required for kind "openai-compatible" (e.g. http://127.0.0.1:11434/v1)', undefined);
     }
@@ -203,6 +232,8 @@ export function resolveLlmOptions(options: ResilientLLMOptions): ResolvedLlmOpti
     routing: o.routing ?? 'order',
     timeoutMs,
     deadlineMs: o.deadlineMs,
+    hedging: resolveHedging(o.hedging),
+    streamResume: o.streamResume ?? 'error',
     maxRetryAfterMs: o.maxRetryAfterMs ?? 60_000,
     cooldownMs,
     authCooldownMs: o.authCooldownMs ?? 300_000,

@@ -1,4 +1,5 @@
-import { headerSecrets, isSecretParamName, redactSecrets as redactConfigured, scrubError } from '@rampart/core';
+import { redactSecrets as redactConfigured, scrubError } from '@rampart/core';
+import { headerSecrets, isSecretParamName } from '@rampart/core/internal';
 
 /** Key-shaped tokens (`sk-…`, `sk-ant-…`, `sk-proj-****abcd`) that providers sometimes echo in error messages. */
 const KEY_SHAPED = /\b(?:sk|rk|pk)-[A-Za-z0-9_*.-]{4,}/g;

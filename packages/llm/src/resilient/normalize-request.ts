@@ -1,4 +1,5 @@
-import { ConfigError, zodIssueToConfigError } from '@rampart/core';
+import { ConfigError } from '@rampart/core';
+import { zodIssueToConfigError } from '@rampart/core/internal';
 import { z } from 'zod';
 import type { ChatRequest } from '../types.js';
 

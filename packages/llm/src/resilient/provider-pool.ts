@@ -14,6 +14,7 @@ import { LlmQuotaExceededError } from '../errors/llm-quota-exceeded-error.js';
 import { LlmRateLimitError } from '../errors/llm-rate-limit-error.js';
 import { QuotaTracker } from '../quota/quota-tracker.js';
 import { readRateLimitHeaders } from '../quota/rate-limit-headers.js';
+import { LatencyWindow } from '../routing/hedging.js';
 import { costOf, ProviderStats } from '../routing/provider-stats.js';
 import { routeOrder } from '../routing/route-order.js';
 import type { Usage } from '../types.js';
@@ -23,6 +24,10 @@ export interface ProviderEntry {
   readonly config: ResolvedProvider;
   readonly adapter: ProviderAdapter;
   readonly quota: QuotaTracker;
+  /** Its last latencies (the hedging delay of `invoke`). */
+  readonly latencies: LatencyWindow;
+  /** Its last times to a stream's first token (the hedging delay of `stream`). */
+  readonly firstTokenLatencies: LatencyWindow;
 }
 
 /** The provider and model an attempt uses. */
@@ -49,6 +54,12 @@ function adapterFor(p: ResolvedProvider, o: ResolvedLlmOptions): ProviderAdapter
   return p.kind === 'anthropic' ? new AnthropicAdapter(base) : new OpenAIAdapter({ ...base, kind: p.kind });
 }
 
+/** The model of `entry` an attempt in `context` uses (degraded once the chain has degraded the service). */
+function selection(entry: ProviderEntry, context: FallbackAttempt | FallbackContext | undefined): Selection {
+  const degraded = (context?.degradation ?? 0) > 0;
+  return { entry, degraded, model: degraded ? entry.config.degradedModel : entry.config.model };
+}
+
 function headersOf(err: unknown): Headers | undefined {
   const h = (err as { cause?: { headers?: unknown } } | undefined)?.cause?.headers;
   return h instanceof Headers ? h : undefined;
@@ -70,7 +81,7 @@ export class ProviderPool {
     this.#options = options;
     this.#manager = manager;
     for (const p of options.providers) {
-      const entry: ProviderEntry = { config: p, adapter: adapterFor(p, options), quota: new QuotaTracker(options.clock) };
+      const entry: ProviderEntry = { config: p, adapter: adapterFor(p, options), quota: new QuotaTracker(options.clock), latencies: new LatencyWindow(), firstTokenLatencies: new LatencyWindow() };
       this.#entries.set(p.name, entry);
       if (options.quotaMonitors) {
         manager.registerApiQuotaMonitor(p.name, () => entry.quota.reading(), options.quotaThresholds ? { thresholds: options.quotaThresholds } : undefined);
@@ -127,8 +138,19 @@ export class ProviderPool {
     if (!entry) {
       throw new LlmBadRequestError(`The fallback chain chose provider "${String(name)}", which this ResilientLLM does not have`, { provider: String(name), scope: 'provider' });
     }
-    const degraded = (context?.degradation ?? 0) > 0;
-    return { entry, degraded, model: degraded ? entry.config.degradedModel : entry.config.model };
+    return selection(entry, context);
+  }
+
+  /**
+   * The provider a hedge of an attempt asks: the next one in this call's order that the call has not
+   * tried and the manager holds available (not cooling down, its monitor not critical, its breaker not open).
+   */
+  hedgeFor(tried: readonly Selection[], attempt: FallbackAttempt | undefined): Selection | undefined {
+    for (const name of this.#order) {
+      if (tried.some((s) => s.entry.config.name === name) || !this.#manager.isProviderAvailable(API_QUOTA, name)) continue;
+      return selection(this.#entries.get(name)!, attempt ?? this.context());
+    }
+    return undefined;
   }
 
   /** When a request starts, by the manager's clock: pass it to {@link succeeded}. */

@@ -77,7 +77,8 @@ describe('ResilientLLM in the fallback chain', () => {
 
   it('when every provider is cooling down, waits for the first to come back within the deadline', async () => {
     const l = llm([{ strategy: 'switch_provider' }]);
-    server.provider('openai').enqueue({ type: 'rate_limit', retryAfterMs: 400, retryAfterSeconds: 1 });
+    // openai's cooldown ends long after anthropic's, however slow the machine is between the two 429s
+    server.provider('openai').enqueue({ type: 'rate_limit', retryAfterMs: 5_000, retryAfterSeconds: 5 });
     server.provider('anthropic').enqueue({ type: 'rate_limit', retryAfterMs: 150, retryAfterSeconds: 1 });
     server.provider('local').enqueue({ type: 'overloaded' });
     const startedAt = performance.now();

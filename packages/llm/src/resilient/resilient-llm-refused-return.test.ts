@@ -1,4 +1,5 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { freePort } from '@rampart/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MockProviderServer } from '../testing/mock-provider-server.js';
 import { llmOptions, mockProviders } from './__fixtures__/llm-fixture.js';
@@ -9,14 +10,6 @@ afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();
 });
 
-/** A free loopback port: nothing listens on it until {@link forward} does. */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 /** Listen on `port` and pass every connection through to `target` (the primary comes back). */
 async function forward(port: number, target: number): Promise<Server> {

@@ -4,8 +4,7 @@ import { LlmOverloadedError } from '../errors/llm-overloaded-error.js';
 import { LlmTimeoutError } from '../errors/llm-timeout-error.js';
 import { StreamInterruptedError } from '../errors/stream-interrupted-error.js';
 import { MockProviderServer } from '../testing/mock-provider-server.js';
-import type { ChatChunk } from '../types.js';
-import { llmOptions } from './__fixtures__/llm-fixture.js';
+import { llmOptions, readStream } from './__fixtures__/llm-fixture.js';
 import { ResilientLLM } from './resilient-llm.js';
 
 let server: MockProviderServer;
@@ -19,19 +18,9 @@ afterEach(async () => {
   await server.close();
 });
 
-async function read(stream: AsyncIterable<ChatChunk>): Promise<{ chunks: ChatChunk[]; text: string; error: unknown }> {
-  const chunks: ChatChunk[] = [];
-  try {
-    for await (const c of stream) chunks.push(c);
-  } catch (error) {
-    return { chunks, text: chunks.map((c) => c.text).join(''), error };
-  }
-  return { chunks, text: chunks.map((c) => c.text).join(''), error: undefined };
-}
-
 describe('ResilientLLM.stream', () => {
   it('streams chunks and ends with a final chunk carrying usage', async () => {
-    const { chunks, text, error } = await read(llm.stream('one two three'));
+    const { chunks, text, error } = await readStream(llm.stream('one two three'));
     expect(error).toBeUndefined();
     expect(text).toBe('openai/gpt-4o: one two three');
     expect(chunks.length).toBeGreaterThan(2);
@@ -45,7 +34,7 @@ describe('ResilientLLM.stream', () => {
     [{ type: 'stream_disconnect' as const, afterChunks: 0 }],
   ])('a failure before the first token (%o) falls over to the next provider unseen', async (fault) => {
     server.provider('openai').enqueue(fault, fault, fault, fault);
-    const { chunks, text, error } = await read(llm.stream('hello'));
+    const { chunks, text, error } = await readStream(llm.stream('hello'));
     expect(error).toBeUndefined();
     expect(text).toBe('anthropic/claude-big: hello');
     expect(chunks.every((c) => c.provider === 'anthropic')).toBe(true);
@@ -58,7 +47,7 @@ describe('ResilientLLM.stream', () => {
     ['stream_error', LlmOverloadedError],
   ] as const)('a failure after the first token (%s) is a StreamInterruptedError with the text so far, and no switch', async (type, causeClass) => {
     server.provider('openai').enqueue({ type, afterChunks: 2 });
-    const { text, error } = await read(llm.stream('a b c d e'));
+    const { text, error } = await readStream(llm.stream('a b c d e'));
     expect(error).toBeInstanceOf(StreamInterruptedError);
     expect(error).toMatchObject({ provider: 'openai', model: 'gpt-4o', textSoFar: 'openai/gpt-4o: a ', rampartClassification: { kind: 'permanent', scope: 'request' } });
     expect((error as StreamInterruptedError).cause).toBeInstanceOf(causeClass);
@@ -73,14 +62,27 @@ describe('ResilientLLM.stream', () => {
     }
     expect(server.count()).toBe(1);
     // the next call still works on a fresh connection
-    const { text } = await read(llm.stream('again'));
+    const { text } = await readStream(llm.stream('again'));
     expect(text).toBe('openai/gpt-4o: again');
+  });
+
+  it("the caller's abort after the first token ends the stream with its reason (not the idle timeout)", async () => {
+    const controller = new AbortController();
+    server.provider('openai').enqueue({ type: 'stream_hang', afterChunks: 1 });
+    const stream = llm.stream('x y', { signal: controller.signal });
+    const first = await stream.next();
+    expect(first.value).toMatchObject({ provider: 'openai', done: false });
+    controller.abort(new Error('caller stopped'));
+    const { error } = await readStream(stream);
+    expect(error).toBeInstanceOf(StreamInterruptedError);
+    expect((error as StreamInterruptedError).cause).toMatchObject({ message: 'caller stopped' });
+    expect(llm.stats().openai?.failures).toBe(0);
   });
 
   it('an idle stream times out after timeoutMs between chunks', async () => {
     const slow = new ResilientLLM(llmOptions(server, { timeoutMs: 1000 }));
     server.provider('openai').enqueue({ type: 'stream_hang', afterChunks: 1 });
-    const { text, error } = await read(slow.stream('x y'));
+    const { text, error } = await readStream(slow.stream('x y'));
     await slow.close();
     expect(error).toBeInstanceOf(StreamInterruptedError);
     expect((error as StreamInterruptedError).cause).toBeInstanceOf(LlmTimeoutError);

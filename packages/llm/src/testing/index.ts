@@ -14,3 +14,4 @@ export {
   type MockQuotaState,
 } from './mock-provider-control.js';
 export type { MockFault, MockFaultType } from './mock-faults.js';
+export { CALL_MARK } from './mock-reply.js';

@@ -76,11 +76,13 @@ function parse(body: unknown, provider: string): ParsedRequest {
   const inputTexts: string[] = system === undefined ? [] : [system];
   const toolUseIds = new Set<string>();
   let last: { text: string; toolResults: string[] } = { text: '', toolResults: [] };
+  let beforeLast = last;
   for (const [i, m] of body.messages.entries()) {
     if (!isRecord(m) || (m.role !== 'user' && m.role !== 'assistant')) return invalid(`messages.${i}.role`, "role must be 'user' or 'assistant'");
     if (i === 0 && m.role !== 'user') return invalid('messages.0.role', 'the first message must use the user role');
     const read = readBlocks(m, i, toolUseIds, inputTexts);
     if ('ok' in read) return read;
+    beforeLast = last;
     last = read;
   }
   const toolNames: string[] = [];
@@ -94,11 +96,17 @@ function parse(body: unknown, provider: string): ParsedRequest {
   const choice = isRecord(body.tool_choice) ? body.tool_choice : undefined;
   const offered = choice?.type === 'none' ? [] : choice?.type === 'tool' ? [String(choice.name)] : toolNames;
   const lastMessage = body.messages[body.messages.length - 1] as Record<string, unknown>;
+  // An assistant message last (text only) is the start of the answer to continue (Anthropic's prefill).
+  const prefilled =
+    lastMessage.role === 'assistant' && !(Array.isArray(lastMessage.content) && lastMessage.content.some((b) => isRecord(b) && b.type === 'tool_use'));
+  // the API refuses a prefill that ends in whitespace (with this 400), as the real one does
+  if (prefilled && /\s$/.test(last.text)) return invalid('messages', 'final assistant content cannot end with trailing whitespace');
   const conversation: MockConversation = {
     provider,
     model: body.model,
     system,
-    lastUserText: lastMessage.role === 'user' ? last.text : '',
+    lastUserText: lastMessage.role === 'user' ? last.text : prefilled ? beforeLast.text : '',
+    assistantPrefill: prefilled ? last.text : undefined,
     lastToolResult: lastMessage.role === 'user' && last.toolResults.length > 0 ? last.toolResults.join(' ') : undefined,
     toolNames: offered,
     maxTokens: body.max_tokens as number,
@@ -145,11 +153,10 @@ export const anthropicWire: WireFormat = {
     return { status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: param ? `${param}: ${message}` : message } } };
   },
   body(reply, conversation, id) {
+    const text = reply.toolCall && reply.text === '' ? [] : [{ type: 'text', text: reply.text }];
     const content = reply.finishReason === 'content_filter'
       ? []
-      : reply.toolCall
-        ? [{ type: 'tool_use', id: `toolu_${id}`, name: reply.toolCall.name, input: reply.toolCall.input }]
-        : [{ type: 'text', text: reply.text }];
+      : [...text, ...(reply.toolCall ? [{ type: 'tool_use', id: `toolu_${id}`, name: reply.toolCall.name, input: reply.toolCall.input }] : [])];
     return {
       id: `msg_${id}`,
       type: 'message',
@@ -167,19 +174,26 @@ export const anthropicWire: WireFormat = {
       stop_reason: null, stop_sequence: null, usage: { ...usageOf(reply), output_tokens: 1 },
     };
     const call = reply.toolCall;
-    const block = call ? { type: 'tool_use', id: `toolu_${id}`, name: call.name, input: {} } : { type: 'text', text: '' };
+    // a text block (unless the answer is a bare call), then a tool_use block, each with its own index
+    const said = !call || reply.text !== '';
+    const callIndex = said ? 1 : 0;
+    const blockStart = (index: number, content_block: unknown) => eventFrame('content_block_start', { type: 'content_block_start', index, content_block });
+    const toolUse = call ? blockStart(callIndex, { type: 'tool_use', id: `toolu_${id}`, name: call.name, input: {} }) : '';
     const preamble = [
       eventFrame('message_start', { type: 'message_start', message }),
-      eventFrame('content_block_start', { type: 'content_block_start', index: 0, content_block: block }),
+      said ? blockStart(0, { type: 'text', text: '' }) : toolUse,
       eventFrame('ping', { type: 'ping' }),
     ];
-    const pieces = call
-      ? jsonFragments(JSON.stringify(call.input)).map((partial_json) =>
-          eventFrame('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json } }))
-      : streamPieces(reply.text).map((text) =>
-          eventFrame('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }));
+    const pieces = streamPieces(reply.text).map((text) =>
+      eventFrame('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }));
+    if (call) {
+      // after text, the tool_use block begins in a piece of its own, so a fault can cut right after it
+      if (said) pieces.push(eventFrame('content_block_stop', { type: 'content_block_stop', index: 0 }) + toolUse);
+      pieces.push(...jsonFragments(JSON.stringify(call.input)).map((partial_json) =>
+        eventFrame('content_block_delta', { type: 'content_block_delta', index: callIndex, delta: { type: 'input_json_delta', partial_json } })));
+    }
     const tail = [
-      eventFrame('content_block_stop', { type: 'content_block_stop', index: 0 }),
+      eventFrame('content_block_stop', { type: 'content_block_stop', index: call ? callIndex : 0 }),
       eventFrame('message_delta', { type: 'message_delta', delta: { stop_reason: STOP[reply.finishReason], stop_sequence: null }, usage: { output_tokens: reply.outputTokens } }),
     ];
     return { preamble, pieces, tail, terminal: eventFrame('message_stop', { type: 'message_stop' }) };

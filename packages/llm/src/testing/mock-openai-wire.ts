@@ -83,11 +83,15 @@ function parse(body: unknown, provider: string): ParsedRequest {
   for (let i = body.messages.length - 1; i >= 0 && (body.messages[i] as Record<string, unknown>).role === 'tool'; i--) {
     trailingTools.unshift(textOf((body.messages[i] as Record<string, unknown>).content) ?? '');
   }
+  // An assistant message last, after a user turn, is the start of the answer to continue.
+  const before = body.messages[body.messages.length - 2] as Record<string, unknown> | undefined;
+  const prefilledAfter = last.role === 'assistant' && last.tool_calls === undefined && before?.role === 'user' ? before : undefined;
   const conversation: MockConversation = {
     provider,
     model: body.model,
     system: system.length > 0 ? system.join('\n') : undefined,
-    lastUserText: last.role === 'user' ? (textOf(last.content) ?? '') : '',
+    lastUserText: last.role === 'user' ? (textOf(last.content) ?? '') : prefilledAfter === undefined ? '' : (textOf(prefilledAfter.content) ?? ''),
+    assistantPrefill: prefilledAfter === undefined ? undefined : (textOf(last.content) ?? ''),
     lastToolResult: trailingTools.length > 0 ? trailingTools.join(' ') : undefined,
     toolNames: offered,
     maxTokens: maxTokens as number | undefined,
@@ -147,7 +151,7 @@ export const openaiWire: WireFormat = {
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content: contentFiltered ? '' : call ? null : reply.text, refusal: null, ...(call && !contentFiltered ? { tool_calls: [call] } : {}) },
+          message: { role: 'assistant', content: contentFiltered ? '' : call && reply.text === '' ? null : reply.text, refusal: null, ...(call && !contentFiltered ? { tool_calls: [call] } : {}) },
           logprobs: null,
           finish_reason: reply.finishReason,
         },
@@ -160,13 +164,15 @@ export const openaiWire: WireFormat = {
     const usage = includeUsage ? { usage: null } : {};
     const chunk = (delta: unknown, finish: string | null = null) => dataFrame({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...usage });
     const call = toolCall(reply, id);
-    const preamble = [chunk({ role: 'assistant', content: call ? null : '' })];
-    const pieces = call
-      ? [
-          chunk({ tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }),
-          ...jsonFragments(call.function.arguments).map((a) => chunk({ tool_calls: [{ index: 0, function: { arguments: a } }] })),
-        ]
-      : streamPieces(reply.text).map((p) => chunk({ content: p }));
+    const preamble = [chunk({ role: 'assistant', content: call && reply.text === '' ? null : '' })];
+    // text first (what the model says before a call), then the call: its first chunk begins it
+    const pieces = streamPieces(reply.text).map((p) => chunk({ content: p }));
+    if (call) {
+      pieces.push(
+        chunk({ tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }),
+        ...jsonFragments(call.function.arguments).map((a) => chunk({ tool_calls: [{ index: 0, function: { arguments: a } }] })),
+      );
+    }
     const tail = [chunk({}, reply.finishReason)];
     if (includeUsage) tail.push(dataFrame({ ...base, choices: [], usage: usageOf(reply) }));
     return { preamble, pieces, tail, terminal: 'data: [DONE]\n\n' };

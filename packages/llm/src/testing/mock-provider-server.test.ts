@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MockProviderServer } from './mock-provider-server.js';
+import { CALL_MARK } from './mock-reply.js';
 
 let server: MockProviderServer;
 let openai: OpenAI;
@@ -27,6 +28,21 @@ describe('MockProviderServer with the real openai SDK', () => {
     expect(res.usage).toEqual({ prompt_tokens: 4, completion_tokens: 6, total_tokens: 10 });
     expect(server.count({ provider: 'openai', model: 'gpt-4o' })).toBe(1);
     expect(server.requests[0]?.retryCount).toBe(0);
+  });
+
+  it('continues a prefilled answer (an assistant message last) without repeating it', async () => {
+    const continue_ = (prefill: string) =>
+      openai.chat.completions.create({ model: 'gpt-4o', messages: [...user('alpha beta gamma delta'), { role: 'assistant', content: prefill }] });
+    // Another model's cut answer: the continuation is the rest of it, with no head of its own.
+    expect((await continue_('anthropic/claude: alpha beta ')).choices[0]?.message.content).toBe('gamma delta');
+    expect((await continue_('anthropic/claude: alpha')).choices[0]?.message.content).toBe(' beta gamma delta');
+    expect((await continue_('anthropic/claude:')).choices[0]?.message.content).toBe(' alpha beta gamma delta');
+    expect((await continue_('x: alpha beta gamma delta')).choices[0]?.message.content).toBe('');
+    // streamed, the continuation's leading space is kept (joined, the pieces are the text)
+    const stream = await openai.chat.completions.create({ model: 'gpt-4o', stream: true, messages: [...user('alpha beta gamma delta'), { role: 'assistant', content: 'anthropic/claude: alpha' }] });
+    let streamed = '';
+    for await (const chunk of stream) streamed += chunk.choices[0]?.delta.content ?? '';
+    expect(streamed).toBe(' beta gamma delta');
   });
 
   it('streams SSE chunks ending with usage and [DONE]', async () => {
@@ -57,6 +73,34 @@ describe('MockProviderServer with the real openai SDK', () => {
       messages: [...user('weather in Oslo'), first.choices[0]!.message, { role: 'tool', tool_call_id: call!.id, content: 'sunny' }],
     });
     expect(second.choices[0]?.message.content).toBe('openai/gpt-4o: tool said sunny');
+  });
+
+  it('says text before a tool call when the prompt marks it ([call]); a fault can cut the stream right after the call begins', async () => {
+    const tools = [{ type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: {} } } }];
+    const messages = user(`a b ${CALL_MARK} find Oslo`);
+    const answer = await openai.chat.completions.create({ model: 'gpt-4o', messages, tools });
+    const call = { type: 'function', function: { name: 'lookup', arguments: '{"query":"find Oslo"}' } };
+    expect(answer.choices[0]).toMatchObject({ finish_reason: 'tool_calls', message: { content: 'openai/gpt-4o: a b', tool_calls: [call] } });
+    // streamed whole, the SDK assembles the same answer
+    const streamed = await openai.chat.completions.stream({ model: 'gpt-4o', messages, tools }).finalChatCompletion();
+    expect(streamed.choices[0]).toMatchObject({ finish_reason: 'tool_calls', message: { content: 'openai/gpt-4o: a b', tool_calls: [call] } });
+    // a continuation says the rest of the text, then calls
+    const continued = await openai.chat.completions.create({ model: 'gpt-4o', messages: [...messages, { role: 'assistant', content: 'anthropic/c: a' }], tools });
+    expect(continued.choices[0]).toMatchObject({ finish_reason: 'tool_calls', message: { content: ' b', tool_calls: [call] } });
+    // three text pieces, then the chunk that begins the call: a cut after 4 pieces has begun it, with no arguments yet
+    server.provider('openai').enqueue({ type: 'stream_disconnect', afterChunks: 4 });
+    const stream = await openai.chat.completions.create({ model: 'gpt-4o', messages, tools, stream: true });
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const c of stream) {
+        const delta = c.choices[0]?.delta;
+        if (delta?.content) seen.push(delta.content);
+        for (const t of delta?.tool_calls ?? []) seen.push(`call ${t.function?.name ?? ''}(${t.function?.arguments ?? ''})`);
+      }
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual(['openai/gpt-4o: ', 'a ', 'b', 'call lookup()']);
+    expect(error).toBeInstanceOf(Error);
+    expect(server.requests.at(-1)?.outcome).toBe('stream_disconnect');
   });
 
   it.each([
@@ -155,6 +199,20 @@ describe('MockProviderServer with the real @anthropic-ai/sdk', () => {
     expect(res.usage.input_tokens).toBe(3);
   });
 
+  it('continues a prefilled answer (Anthropic prefill) without repeating it', async () => {
+    const res = await anthropic.messages.create({
+      model: 'claude-big',
+      max_tokens: 100,
+      messages: [...user('one two three'), { role: 'assistant', content: 'openai/gpt-4o: one' }],
+    });
+    expect(res.content).toEqual([{ type: 'text', text: ' two three' }]);
+    // as the real API, a prefill ending in whitespace is a 400
+    const refused = await anthropic.messages
+      .create({ model: 'claude-big', max_tokens: 100, messages: [...user('one two three'), { role: 'assistant', content: 'openai/gpt-4o: one ' }] })
+      .catch((err: unknown) => err);
+    expect(refused).toMatchObject({ status: 400, message: expect.stringContaining('final assistant content cannot end with trailing whitespace') });
+  });
+
   it('streams message_start … message_stop', async () => {
     const stream = await anthropic.messages.create({ model: 'claude-small', max_tokens: 100, messages: user('x y'), stream: true });
     const types: string[] = [];
@@ -181,6 +239,34 @@ describe('MockProviderServer with the real @anthropic-ai/sdk', () => {
       messages: [...user('find it'), { role: 'assistant', content: first.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: (use as { id: string }).id, content: 'found' }] }],
     });
     expect(second.content).toEqual([{ type: 'text', text: 'anthropic/c: tool said found' }]);
+  });
+
+  it('says text before a tool call when the prompt marks it ([call]); a fault can cut the stream right after the call begins', async () => {
+    const tools = [{ name: 'lookup', input_schema: { type: 'object' as const, properties: {} } }];
+    const messages = user(`a b ${CALL_MARK} find it`);
+    const content = [{ type: 'text', text: 'anthropic/c: a b' }, { type: 'tool_use', name: 'lookup', input: { query: 'find it' } }];
+    const answer = await anthropic.messages.create({ model: 'c', max_tokens: 50, messages, tools });
+    expect(answer).toMatchObject({ stop_reason: 'tool_use', content });
+    // streamed whole, the SDK assembles the same answer (a text block 0, a tool_use block 1)
+    const streamed = await anthropic.messages.stream({ model: 'c', max_tokens: 50, messages, tools }).finalMessage();
+    expect(streamed).toMatchObject({ stop_reason: 'tool_use', content });
+    // a continuation says the rest of the text, then calls
+    const continued = await anthropic.messages.create({ model: 'c', max_tokens: 50, messages: [...messages, { role: 'assistant', content: 'openai/gpt-4o: a' }], tools });
+    expect(continued).toMatchObject({ stop_reason: 'tool_use', content: [{ type: 'text', text: ' b' }, content[1]] });
+    // three text pieces, then the piece that begins the tool_use block: a cut after 4 pieces has begun it, with no input yet
+    server.provider('anthropic').enqueue({ type: 'stream_disconnect', afterChunks: 4 });
+    const stream = await anthropic.messages.create({ model: 'c', max_tokens: 50, messages, tools, stream: true });
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const e of stream) {
+        if (e.type === 'content_block_start') seen.push(`start ${e.index} ${e.content_block.type}`);
+        if (e.type === 'content_block_delta') seen.push(e.delta.type === 'text_delta' ? e.delta.text : `json ${e.index}`);
+        if (e.type === 'content_block_stop') seen.push(`stop ${e.index}`);
+      }
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual(['start 0 text', 'anthropic/c: ', 'a ', 'b', 'stop 0', 'start 1 tool_use']);
+    expect(error).toBeInstanceOf(Error);
+    expect(server.requests.at(-1)?.outcome).toBe('stream_disconnect');
   });
 
   it('sends 529 overloaded_error, context-length 400 and an in-band stream error', async () => {

@@ -1,6 +1,7 @@
 import { ResilienceManager, type ResilienceConfig } from '@rampart/core';
 import type { ProviderConfig, ResilientLLMOptions } from '../../config/llm-options.js';
 import type { MockProviderServer } from '../../testing/mock-provider-server.js';
+import type { ChatChunk } from '../../types.js';
 
 /** Keys the tests give the providers; none may ever appear in an error, a log or a report. */
 export const KEYS = { openai: 'sk-openai-fixture-key-0001', anthropic: 'sk-ant-fixture-key-0002' } as const;
@@ -30,4 +31,16 @@ export function llmOptions(server: MockProviderServer, extra: Partial<ResilientL
 /** A team manager with quiet test settings. */
 export function teamManager(team: string, config: ResilienceConfig = {}): ResilienceManager {
   return new ResilienceManager(team, { ...QUIET, ...config });
+}
+
+/** Read a stream to its end or its error: the chunks, their text, and the error it ended with. */
+export async function readStream(stream: AsyncIterable<ChatChunk>): Promise<{ chunks: ChatChunk[]; text: string; error: unknown }> {
+  const chunks: ChatChunk[] = [];
+  let error: unknown;
+  try {
+    for await (const c of stream) chunks.push(c);
+  } catch (err) {
+    error = err;
+  }
+  return { chunks, text: chunks.map((c) => c.text).join(''), error };
 }
