@@ -1,4 +1,5 @@
-import { aiSdkFailureKind, classifyError, currentFallback, ResourceType, type FallbackAttempt, type ResilienceManager } from '@rampart/core';
+import { classifyError, currentFallback, ResourceType, type FallbackAttempt, type ResilienceManager } from '@rampart/core';
+import { aiSdkFailureKind } from '@rampart/core/internal';
 import { QuotaTracker, readRateLimitHeaders } from '@rampart/llm';
 import { ModelSkippedError } from './errors/model-skipped-error.js';
 import { LatencyWindow } from './hedge.js';
@@ -11,7 +12,7 @@ const API_QUOTA = ResourceType.API_QUOTA;
 export interface PoolEntry {
   readonly config: ResolvedModelEntry;
   readonly quota: QuotaTracker;
-  /** Latencies of its last answers (hedging's delay). */
+  /** Latencies of its last requests (hedging's delay; recorded by the hedging). */
   readonly latencies: LatencyWindow;
 }
 
@@ -81,11 +82,11 @@ export class ModelPool {
     return this.#selection(entry, attempt);
   }
 
-  /** The model a hedge of an attempt on `current` asks: the next available one in the call's order. */
-  hedgeFor(current: string, attempt: FallbackAttempt | undefined, memory: CallMemory): Selection | undefined {
+  /** The model a hedge of an attempt asks: the next available one in the call's order that the call has not tried. */
+  hedgeFor(tried: readonly Selection[], attempt: FallbackAttempt | undefined, memory: CallMemory): Selection | undefined {
     for (const name of this.order()) {
       const entry = this.#entries.get(name)!;
-      if (name !== current && fits(entry, memory) && this.#manager.isProviderAvailable(API_QUOTA, name)) return this.#selection(entry, attempt);
+      if (!tried.some((s) => s.entry === entry) && fits(entry, memory) && this.#manager.isProviderAvailable(API_QUOTA, name)) return this.#selection(entry, attempt);
     }
     return undefined;
   }
@@ -102,7 +103,6 @@ export class ModelPool {
    */
   succeeded(entry: PoolEntry, headers: Record<string, string | undefined> | undefined, startedAt: number): void {
     this.#readQuota(entry, headers);
-    entry.latencies.record(this.#options.clock.now() - startedAt);
     const failedAt = this.#failedAt.get(entry.config.name);
     if (failedAt !== undefined && startedAt <= failedAt) return;
     this.#failedAt.delete(entry.config.name);

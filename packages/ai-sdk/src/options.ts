@@ -1,5 +1,7 @@
-import { CLOCK_METHODS, ConfigError, systemClock, zodIssueToConfigError, type Clock, type ResilienceConfig, type ResilienceManager } from '@rampart/core';
+import { ConfigError, systemClock, type Clock, type ResilienceConfig, type ResilienceManager } from '@rampart/core';
+import { CLOCK_METHODS, zodIssueToConfigError } from '@rampart/core/internal';
 import { z } from 'zod';
+import { hedgingSchema, resolveHedging, type ResolvedHedging } from '@rampart/llm';
 import type { HedgingOptions } from './hedge.js';
 import type { LanguageModelLike } from './types.js';
 
@@ -63,9 +65,11 @@ export interface ResilientModelOptions<M extends LanguageModelLike = LanguageMod
    */
   quotaMonitors?: boolean;
   /**
-   * Hedge slow calls across models (opt-in; `doGenerate` only): when the model an attempt uses has not
-   * answered within a delay (default three times its recent median latency), the next available model is asked beside
-   * it; the first answer wins and the other request is aborted, within a cap on extra requests.
+   * Hedge slow calls across models (opt-in): when the model an attempt uses has not answered (a
+   * stream: shown its first output part) within a delay (default: its recent p90 latency), the next
+   * available model is asked beside it; the first answer wins and the other request is aborted (it
+   * cools nothing down), within a cap on extra requests (default 20% of calls). The same options and
+   * defaults as `ResilientLLM`'s `hedging`.
    */
   hedging?: HedgingOptions;
   /** Configuration of the model's own manager (ignored when `manager` is given). */
@@ -96,7 +100,7 @@ export interface ResolvedModelOptions {
   readonly streamResume: StreamResumePolicy;
   readonly quotaCriticalPercent: number;
   readonly quotaMonitors: boolean;
-  readonly hedging: HedgingOptions | undefined;
+  readonly hedging: ResolvedHedging | undefined;
   readonly resilience: Readonly<ResilienceConfig> | undefined;
   readonly clock: Clock;
 }
@@ -130,7 +134,7 @@ const optionsSchema = z.strictObject({
   streamResume: z.enum(['error', 'continue']).optional(),
   quotaCriticalPercent: z.number().min(0).max(100).optional(),
   quotaMonitors: z.boolean().optional(),
-  hedging: z.strictObject({ delayMs: z.union([z.literal('auto'), msOrZero]).optional(), maxExtraPercent: z.number().min(0).max(100).optional() }).optional(),
+  hedging: hedgingSchema.optional(),
   resilience: z.custom<ResilienceConfig>(isObject, 'must be a ResilienceConfig object').optional(),
   clock: z.custom<Clock>((v) => isObject(v) && CLOCK_METHODS.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'), 'must be a Clock').optional(),
 });
@@ -170,7 +174,7 @@ export function resolveModelOptions(options: ResilientModelOptions): ResolvedMod
     streamResume: o.streamResume ?? 'error',
     quotaCriticalPercent: o.quotaCriticalPercent ?? 95,
     quotaMonitors: o.quotaMonitors ?? true,
-    hedging: o.hedging && Object.freeze({ ...o.hedging }),
+    hedging: resolveHedging(o.hedging),
     resilience: o.resilience && Object.freeze({ ...o.resilience }),
     clock: o.clock ?? systemClock,
   });

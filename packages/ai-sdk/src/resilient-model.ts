@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createHedging, deadline, ResilienceManager, ResourceType, TimeoutError, type FallbackAttempt, type ResilienceConfig } from '@rampart/core';
-import { DEFAULT_LLM_CHAIN } from '@rampart/llm';
+import { deadline, ResilienceManager, ResourceType, TimeoutError, type FallbackAttempt, type ResilienceConfig } from '@rampart/core';
+import { DEFAULT_LLM_CHAIN, lostRace } from '@rampart/llm';
 import { boundaryError } from './errors/model-call-failed-error.js';
 import { ModelSkippedError } from './errors/model-skipped-error.js';
-import { HedgePlan } from './hedge.js';
-import { ModelPool, type CallMemory, type Selection } from './model-pool.js';
+import { LatencyWindow, ProviderHedging } from './hedge.js';
+import { ModelPool, type CallMemory, type PoolEntry, type Selection } from './model-pool.js';
 import { resolveModelOptions, type ResilientModelOptions, type ResolvedModelOptions } from './options.js';
 import { openUntilOutput, untilAborted, type OpenedStream } from './stream-session.js';
 import { resilientStream } from './resilient-stream.js';
@@ -44,7 +44,9 @@ export class ResilientLanguageModel {
   readonly #options: ResolvedModelOptions;
   readonly #pool: ModelPool;
   readonly #ownsManager: boolean;
-  readonly #hedging: HedgePlan | undefined;
+  readonly #hedging: ProviderHedging | undefined;
+  /** Each model's times to a stream's first output part (the hedging delay of streams). */
+  readonly #firstPartLatencies = new Map<PoolEntry, LatencyWindow>();
   #starting: Promise<void> | undefined;
 
   constructor(options: ResilientModelOptions) {
@@ -55,7 +57,7 @@ export class ResilientLanguageModel {
     this.#ownsManager = o.manager === undefined;
     this.manager = o.manager ?? new ResilienceManager(o.team, ownManagerConfig(o));
     this.#pool = new ModelPool(o, this.manager);
-    this.#hedging = o.hedging && new HedgePlan(o.hedging);
+    this.#hedging = o.hedging && o.models.length > 1 ? new ProviderHedging(o.hedging) : undefined;
   }
 
   /** URLs the primary model accepts as file inputs without downloading them. */
@@ -134,25 +136,20 @@ export class ResilientLanguageModel {
     return deadline(this.#options.clock, ms, { signal, error: () => new TimeoutError(ms, `Model "${name}" gave no answer within ${ms} ms`) });
   }
 
-  /** One chain attempt of `doGenerate`: one request, or (hedging) one request and perhaps a hedge beside it. */
+  /** One chain attempt of `doGenerate`: one request, or (hedging) one request and perhaps hedges beside it. */
   async #generateOnce(attempt: FallbackAttempt | undefined, options: CallOptionsLike, memory: CallMemory): Promise<GenerateResultLike> {
-    const selection = this.#pool.select(attempt, memory);
+    const first = this.#pool.select(attempt, memory);
     const signal = attempt?.signal ?? options.abortSignal;
-    const plan = this.#hedging;
-    const partner = plan?.admit() ? this.#pool.hedgeFor(selection.entry.config.name, attempt, memory) : undefined;
-    if (plan === undefined || partner === undefined) return this.#request(selection, options, memory, signal);
-    const hedging = createHedging({ delayMs: plan.delayFor(selection.entry.latencies), clock: this.#options.clock });
-    return hedging.execute(
-      (ctx) => {
-        if (ctx.attempt === 1) return this.#request(selection, options, memory, ctx.signal);
-        // chosen again when the delay has passed: the partner may have gone into a cooldown meanwhile
-        const now = this.#pool.hedgeFor(selection.entry.config.name, attempt, memory);
-        if (now === undefined) throw new ModelSkippedError(partner.entry.config.name, 'unavailable', `No model to hedge "${selection.entry.config.name}" with: "${partner.entry.config.name}" is no longer available`);
-        plan.hedged();
-        return this.#request(now, options, memory, ctx.signal);
-      },
-      { signal },
-    );
+    if (this.#hedging === undefined) return this.#request(first, options, memory, signal);
+    return this.#hedging.run({
+      clock: this.#options.clock,
+      signal,
+      first,
+      next: (tried) => this.#pool.hedgeFor(tried, attempt, memory),
+      request: (target, s) => this.#request(target, options, memory, s),
+      name: (target) => target.entry.config.name,
+      latencies: (target) => target.entry.latencies,
+    });
   }
 
   /** One upstream request to `selection`'s model, within the per-attempt timeout, booked with the pool. */
@@ -168,22 +165,52 @@ export class ResilientLanguageModel {
       this.#pool.succeeded(entry, result.response?.headers, startedAt);
       return result;
     } catch (err) {
-      if (err instanceof ModelSkippedError) throw err;
+      // a request that lost a hedged race is not a failure of its model: nothing is booked for it
+      if (err instanceof ModelSkippedError || (signal !== undefined && lostRace(signal))) throw err;
       throw this.#pool.failed(entry, limit.expired ? limit.reason : err, memory);
     } finally {
       limit.dispose();
     }
   }
 
+  /**
+   * One chain attempt of a stream: open it and read to its first output part, or (hedging) race that
+   * against the next model's until one has shown output (a stream that has shown output is never
+   * duplicated); the losing stream is cancelled unread.
+   */
   async #streamOnce(attempt: FallbackAttempt | undefined, options: CallOptionsLike, memory: CallMemory): Promise<StreamAttempt> {
-    const selection = this.#pool.select(attempt, memory);
+    const first = this.#pool.select(attempt, memory);
+    const signal = attempt?.signal ?? options.abortSignal;
+    if (this.#hedging === undefined) return this.#openOne(first, options, memory, signal);
+    return this.#hedging.run({
+      clock: this.#options.clock,
+      signal,
+      first,
+      next: (tried) => this.#pool.hedgeFor(tried, attempt, memory),
+      request: async (target, lost) => {
+        // the winner is read after the race: the call's signal (deadline, caller) must still end it
+        const opened = await this.#openOne(target, options, memory, signal === undefined ? lost : AbortSignal.any([lost, signal]));
+        if (!lost.aborted) return opened;
+        opened.opened.limit.dispose();
+        void opened.opened.reader.cancel(lost.reason).catch(() => undefined);
+        throw lost.reason;
+      },
+      name: (target) => target.entry.config.name,
+      latencies: (target) => this.#firstPartLatencies.get(target.entry) ?? this.#firstPartLatencies.set(target.entry, new LatencyWindow()).get(target.entry)!,
+    });
+  }
+
+  /** Open `selection`'s stream up to its first output part, within the per-attempt timeout. */
+  async #openOne(selection: Selection, options: CallOptionsLike, memory: CallMemory, signal: AbortSignal | undefined): Promise<StreamAttempt> {
     const { entry, model } = selection;
-    const limit = this.#limit(selection, attempt?.signal ?? options.abortSignal);
+    const limit = this.#limit(selection, signal);
     const startedAt = this.#options.clock.now();
     try {
-      const opened = await openUntilOutput((signal) => model.doStream({ ...options, abortSignal: signal }) as PromiseLike<StreamResultLike>, limit);
+      const opened = await openUntilOutput((s) => model.doStream({ ...options, abortSignal: s }) as PromiseLike<StreamResultLike>, limit);
       return { selection, opened, startedAt };
     } catch (err) {
+      // a stream that lost a hedged race is not a failure of its model: nothing is booked for it
+      if (signal !== undefined && lostRace(signal)) throw err;
       throw this.#pool.failed(entry, err, memory);
     }
   }

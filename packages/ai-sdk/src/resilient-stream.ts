@@ -23,6 +23,25 @@ export function resilientStream(model: ResilientLanguageModel, first: StreamAtte
   let current = first;
   let continued = false;
   let pending: StreamPartLike[] = [...first.opened.head];
+  /**
+   * The text so far ended in whitespace: the continuation's leading whitespace is dropped, since a
+   * provider may trim the prefill's trailing whitespace (Anthropic's API refuses it) and the model then
+   * starts with the space the caller already has.
+   */
+  let trimLead = false;
+
+  /** A continuation's part as the caller sees it: the interrupted block's id, no doubled space at the join. */
+  const joined = (part: StreamPartLike): StreamPartLike | undefined => {
+    if (part.type !== 'text-delta' && part.type !== 'text-end') return part;
+    let out = progress.textId !== undefined ? { ...part, id: progress.textId } : part;
+    if (trimLead && out.type === 'text-delta' && typeof out.delta === 'string') {
+      const delta = out.delta.replace(/^\s+/, '');
+      if (delta === '') return undefined;
+      trimLead = false;
+      out = { ...out, delta };
+    }
+    return out;
+  };
 
   const deliver = (controller: ReadableStreamDefaultController<StreamPartLike>, part: StreamPartLike) => {
     progress.see(part);
@@ -36,7 +55,8 @@ export function resilientStream(model: ResilientLanguageModel, first: StreamAtte
       continued = true;
       try {
         current = await model.openStream(continuationPrompt(options, progress.text), {}, current.selection.entry.config.name);
-        pending = current.opened.head.filter((p) => !CONTINUATION_SKIPS.has(p.type)).map((p) => (p.type === 'text-delta' || p.type === 'text-end') && progress.textId !== undefined ? { ...p, id: progress.textId } : p);
+        trimLead = /\s$/.test(progress.text);
+        pending = current.opened.head.filter((p) => !CONTINUATION_SKIPS.has(p.type)).flatMap((p) => joined(p) ?? []);
         return;
       } catch (again) {
         err = again;
@@ -68,7 +88,11 @@ export function resilientStream(model: ResilientLanguageModel, first: StreamAtte
           return;
         }
         if (continued && CONTINUATION_SKIPS.has(part.type)) continue;
-        if (continued && (part.type === 'text-delta' || part.type === 'text-end') && progress.textId !== undefined) part = { ...part, id: progress.textId };
+        if (continued) {
+          const out = joined(part);
+          if (out === undefined) continue;
+          part = out;
+        }
         deliver(controller, part);
         if (part.type === 'finish') return finish(controller);
         return;

@@ -1,4 +1,5 @@
-import { classifyError, isAiSdkError, RampartError } from '@rampart/core';
+import { classifyError, RampartError } from '@rampart/core';
+import { isAiSdkError } from '@rampart/core/internal';
 
 /**
  * The failure of a resilient model's call, when the last error was one the AI SDK itself would retry
