@@ -5,6 +5,7 @@ export {
   type RedisStateStoreOptions,
   type ResolvedRedisStateStoreOptions,
 } from './redis-state-store.js';
+export { RedisUnreachableError } from './redis-unreachable-error.js';
 export {
   RedisBreakerSync,
   resolveRedisBreakerSyncOptions,

@@ -26,6 +26,10 @@ describe('probe leases of shared breakers', () => {
       processes[round % 3]!.trip();
       await until(() => processes.every((b) => b.state === CircuitState.Open));
       const halfOpenAt = processes[0]!.halfOpenAt!;
+      // the lease is decided PROBE_LEAD_MS before halfOpenAt (a Redis SET NX): wait for the decision, not
+      // only the clock, or a stalled worker would call execute() before the losers had postponed
+      await until(() => processes.filter((b) => b.halfOpenAt === halfOpenAt + 5_000).length === 2);
+      expect(processes.filter((b) => b.halfOpenAt === halfOpenAt)).toHaveLength(1);
       await until(() => Date.now() > halfOpenAt + 20);
       let probes = 0;
       const outcomes = await Promise.all(processes.map((b) => b.execute(async () => ++probes).then(() => 'probed', (e: Error) => e.name)));

@@ -45,6 +45,32 @@ async function listen(channel: string): Promise<{ messages: BreakerSyncMessage[]
 const fail = (b: CircuitBreakerPolicy) => b.execute(() => Promise.reject(new Error('down'))).catch(() => undefined);
 
 describe('RedisBreakerSync', () => {
+  it('a process whose subscriber lost its connection reconciles once it is back: a transition published meanwhile is not missed until the periodic reconcile', async () => {
+    const channel = uniqueNamespace();
+    const clock = new FakeClock({ wallNow: Date.now() }); // never ticked: no periodic reconcile
+    const connectionName = `breaker-sync-${channel.replace(/\W/g, '-')}`;
+    // A's subscriber (a duplicate of this client) reconnects 300 ms after it is cut; its publisher stays up
+    const aClient = new Redis(REDIS_URL, { connectionName, retryStrategy: () => 300 });
+    try {
+      const registry = new CircuitBreakerRegistry();
+      const a = registry.getOrCreate('payments', { failureThreshold: 2, recoveryTimeoutMs: 30_000, clock });
+      syncs.push(await shareCircuitBreakers(registry, { redis: aClient, channel, clock, onError: () => undefined }));
+      const b = await startProcess(channel, clock);
+      const clients = String(await testClient().call('CLIENT', 'LIST'));
+      const subscriber = clients.split('\n').find((line) => line.includes(`name=${connectionName} `) && /\bsub=[1-9]/.test(line));
+      await testClient().call('CLIENT', 'KILL', 'ID', /\bid=(\d+)/.exec(subscriber!)![1]!);
+      // B opens its breaker while A's subscriber is away: the message is lost to A, the stored state is not
+      await fail(b.breaker);
+      await fail(b.breaker);
+      expect(b.breaker.state).toBe(CircuitState.Open);
+      await until(() => a.state === CircuitState.Open);
+      expect(a.halfOpenAt).toBe(b.breaker.halfOpenAt);
+    } finally {
+      await Promise.all(syncs.splice(0).map((s) => s.dispose()));
+      aClient.disconnect();
+    }
+  });
+
   it('opens the same-named breaker in another process with the same half-open time, and closes it again, without echoes', async () => {
     const channel = uniqueNamespace();
     const wallNow = Date.now();

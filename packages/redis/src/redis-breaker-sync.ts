@@ -3,7 +3,6 @@ import {
   circuitBreakers,
   CircuitState,
   ConfigError,
-  optionsObject,
   systemClock,
   type Clock,
   type TimerHandle,
@@ -12,8 +11,8 @@ import {
   type CircuitStateChange,
   type Disposable,
   type Event,
-  type OptionKeys,
 } from '@rampart/core';
+import { optionsObject, type OptionKeys } from '@rampart/core/internal';
 import type { Redis } from 'ioredis';
 import { parseBreakerSyncMessage, type BreakerSyncMessage } from './breaker-sync-message.js';
 import { BreakerStateHash } from './breaker-state-hash.js';
@@ -108,7 +107,8 @@ export function resolveRedisBreakerSyncOptions(options: RedisBreakerSyncOptions 
  *
  * Versioned: every transition is also written to a hash (`stateKey`), field per breaker, only when
  * newer than the field's; a process that cannot write it (Redis unreachable) keeps it and writes it
- * later. Each process reconciles with the hash when its connection is back and every
+ * later. Each process reconciles with the hash when its connection is back, when its subscriber
+ * is (it missed what was published meanwhile), and every
  * `reconcileIntervalMs`: it writes what it kept, reads every field, and applies the newer ones, so
  * after an outage every process agrees within (ioredis' reconnection delay, at most 2 s by default)
  * + `reconcileIntervalMs` of Redis returning. Connection errors are reported once per outage.
@@ -184,6 +184,7 @@ export class RedisBreakerSync {
     this.#started ??= new Promise<void>((resolve, reject) => {
       this.#abandonStart = reject;
       this.#subscriber.subscribe(this.options.channel).then(async () => {
+        this.#subscriber.on('ready', this.#onSubscriberReady); // from now on, a 'ready' is a reconnection
         if (!this.#disposed) this.refresh();
         if (!this.#disposed) await this.reconcile(); // a process starting late learns the current state
         this.#armReconcile();
@@ -330,6 +331,16 @@ export class RedisBreakerSync {
   readonly #onReady = (): void => {
     this.#outage = false;
     if (this.#started && !this.#disposed) void this.reconcile();
+  };
+
+  /**
+   * The subscriber is back after losing its connection: what was published meanwhile never reached
+   * it, so read the stored state now (after a reconcile in flight, which may have read it before
+   * those transitions were written) rather than at the next periodic reconcile.
+   */
+  readonly #onSubscriberReady = (): void => {
+    if (this.#disposed) return;
+    void (this.#reconciling ?? Promise.resolve()).then(() => this.reconcile());
   };
 
   /**

@@ -1,4 +1,5 @@
-import { clockOption, ConfigError, nonEmptyString, optionsObject, positiveInt, type Clock, type OptionKeys } from '@rampart/core';
+import { ConfigError, type Clock } from '@rampart/core';
+import { clockOption, nonEmptyString, optionsObject, positiveInt, type OptionKeys } from '@rampart/core/internal';
 import { teamIdSchema } from '@rampart/channels';
 import { validateRedisConnection, type RedisConnection } from './redis-connection.js';
 

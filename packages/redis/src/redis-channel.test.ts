@@ -57,7 +57,7 @@ describe('RedisChannel', () => {
     const redis = testClient();
     const keys = redisChannelKeys(keyPrefix, 'b');
     await until(async () => (await redis.hlen(keys.processing)) === 0);
-    expect(await redis.exists(keys.inbox, keys.messages, keys.processing)).toBe(0);
+    expect(await redis.exists(keys.inbox, keys.messages, keys.processing, keys.sequence)).toBe(0);
     expect(b.kind).toBe('redis');
   });
 
@@ -83,6 +83,26 @@ describe('RedisChannel', () => {
     await until(() => got.length === 5);
     expect(got.map((m) => m.type)).toEqual(['critical', 'high', 'normal-1', 'normal-2', 'low']);
     expect(inboxScore({ priority: 4, timestamp: 9e12 })).toBeLessThan(inboxScore({ priority: 3, timestamp: 0 }));
+  });
+
+  it('keeps the order of sending among messages of one priority and one millisecond, and a resend keeps its place', async () => {
+    const keyPrefix = namespace();
+    const clock = new FakeClock({ wallNow: Date.now() });
+    const a = channel({ team: 'a', keyPrefix, clock });
+    await a.start();
+    const t = clock.wallNow();
+    // 30 messages in the same ms: random ids, so a tie broken by the member (the id alone) would shuffle them
+    const sent = Array.from({ length: 30 }, (_, i) => createMessage({ sender: 'a', recipient: 'b', type: `m${i}` }, t));
+    for (const m of sent) await a.send(m);
+    await a.send(sent[0]!); // already waiting: keeps its place, not sent again
+    const keys = redisChannelKeys(keyPrefix, 'b');
+    expect(await testClient().zcard(keys.inbox)).toBe(30);
+    const b = channel({ team: 'b', keyPrefix, clock });
+    const got = collect(b);
+    await b.start();
+    await until(() => got.length === 30);
+    expect(got.map((m) => m.type)).toEqual(sent.map((m) => m.type));
+    await until(async () => (await testClient().exists(keys.inbox, keys.messages, keys.sequence)) === 0);
   });
 
   it('polls on the clock as a safety net for a missed notification', async () => {
@@ -113,7 +133,7 @@ describe('RedisChannel', () => {
     const keys = redisChannelKeys(keyPrefix, 'b');
     const redis = testClient();
     // A receiver takes `first` and dies before its handler settles: the message sits in processing.
-    expect(JSON.parse((await redis.eval(TAKE_SCRIPT, 3, keys.inbox, keys.messages, keys.processing)) as string)).toEqual(first);
+    expect(JSON.parse((await redis.eval(TAKE_SCRIPT, 4, keys.inbox, keys.messages, keys.processing, keys.sequence)) as string)).toEqual(first);
     expect(await redis.hkeys(keys.processing)).toEqual([first.id]);
     await a.send(second);
     const b = channel({ team: 'b', keyPrefix });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ConfigError, EventEmitter, redactString, runWithDeadline, type Disposable, type Event } from '@rampart/core';
+import { ConfigError, EventEmitter, runWithDeadline, type Disposable, type Event } from '@rampart/core';
+import { redactString } from '@rampart/core/internal';
 import {
   ChannelClosedError,
   channelMessageSchema,

@@ -51,6 +51,16 @@ describe('on a 3-master Redis Cluster', { timeout: 60_000 }, () => {
     expect((await store.entries('ops/queue/')).length).toBe(39);
   });
 
+  it('RedisStateStore: entries through a Cluster client that is not ready yet waits for its slots instead of finding nothing', async () => {
+    const keyPrefix = `t:${randomUUID()}:`;
+    const writer = new RedisStateStore({ redis: client(), keyPrefix });
+    for (let i = 0; i < 10; i++) await writer.set(`ops/queue/${i}`, { i });
+    const fresh = client(); // what a replica starting has: no slots read yet, no master known
+    expect(fresh.status).not.toBe('ready');
+    const reader = new RedisStateStore({ redis: fresh, keyPrefix });
+    expect((await reader.entries('ops/queue/')).length).toBe(10);
+  });
+
   it('breaker sharing: an open breaker reaches the other process, and a process starting later reads it from the shared state', async () => {
     const channel = `t:${randomUUID()}:breakers`;
     const registries = [new CircuitBreakerRegistry(), new CircuitBreakerRegistry(), new CircuitBreakerRegistry()];

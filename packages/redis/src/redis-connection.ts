@@ -67,7 +67,12 @@ export async function quitRedisClient(client: Redis): Promise<void> {
  * the one server; `onKeys` gets each batch (a key may come twice).
  */
 export async function scanKeys(client: Redis, match: string, count: number, onKeys: (keys: string[]) => void): Promise<void> {
+  // a Cluster knows its masters once it has read the slots: before that its node list is empty, and
+  // a SCAN of no nodes would find no keys (a replica starting would see no stored requests). PING
+  // goes through the Cluster's own queue, so it resolves once the Cluster is ready (the caller bounds the wait).
+  if (isCluster(client) && client.status !== 'ready') await client.ping();
   const nodes = isCluster(client) ? (client as unknown as { nodes(role: 'master'): Redis[] }).nodes('master') : [client];
+  if (isCluster(client) && nodes.length === 0) throw new Error('the Redis Cluster knows no master node (its slots were not read)');
   for (const node of nodes) {
     let cursor = '0';
     do {

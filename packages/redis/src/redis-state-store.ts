@@ -1,6 +1,8 @@
-import { ConfigError, optionsObject, systemClock, UnwrittenWrites, type OptionKeys, type StateStore } from '@rampart/core';
+import { ConfigError, deadline, systemClock, TimeoutError, type StateStore } from '@rampart/core';
+import { optionsObject, UnwrittenWrites, type OptionKeys } from '@rampart/core/internal';
 import type { Redis } from 'ioredis';
 import { redactRedisError, throwRedacted } from './redact-redis-error.js';
+import { RedisUnreachableError } from './redis-unreachable-error.js';
 import { isCluster, openRedisClient, quitRedisClient, scanKeys, validateRedisConnection, type RedisConnection } from './redis-connection.js';
 
 /** Options of {@link RedisStateStore}. */
@@ -33,11 +35,19 @@ export interface RedisStateStoreOptions {
    * Default: `process.emitWarning`. Not used for a client passed in `redis` (its owner listens).
    */
   onConnectionError?: (error: unknown) => void;
+  /**
+   * The longest one operation of the store (a read, a write, a lease, `entries`) may wait for Redis
+   * before it rejects with a `TimeoutError`. ioredis queues commands while it reconnects, and a
+   * `Cluster` that lost every node holds them until it is back, so without a bound a write in an
+   * outage would wait for the outage. A write that timed out is kept for retry like a failed one
+   * (ioredis may still send it when Redis returns: every write is an idempotent SET or DEL). Default 2 000 ms.
+   */
+  commandTimeoutMs?: number;
 }
 
 /** Every option of {@link RedisStateStoreOptions}: any other key is a ConfigError. */
 const REDIS_STATE_STORE_KEYS: OptionKeys<RedisStateStoreOptions> = {
-  redis: true, keyPrefix: true, leaseMs: true, retryFailedWrites: true, batchSize: true, onCorruptEntry: true, onConnectionError: true,
+  redis: true, keyPrefix: true, leaseMs: true, retryFailedWrites: true, batchSize: true, onCorruptEntry: true, onConnectionError: true, commandTimeoutMs: true,
 };
 
 /** {@link RedisStateStoreOptions} after validation. */
@@ -45,6 +55,7 @@ export interface ResolvedRedisStateStoreOptions {
   readonly keyPrefix: string;
   readonly batchSize: number;
   readonly leaseMs: number;
+  readonly commandTimeoutMs: number;
   readonly retryFailedWrites: (key: string) => boolean;
   readonly onCorruptEntry: ((key: string, error: unknown) => void) | undefined;
   readonly onConnectionError: (error: unknown) => void;
@@ -60,6 +71,10 @@ export function resolveRedisStateStoreOptions(options: RedisStateStoreOptions = 
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError('redisStateStore.batchSize', 'must be a positive integer', batchSize);
   const leaseMs = options.leaseMs ?? 15_000;
   if (typeof leaseMs !== 'number' || !Number.isFinite(leaseMs) || leaseMs < 10) throw new ConfigError('redisStateStore.leaseMs', 'must be a number of ms, at least 10', leaseMs);
+  const commandTimeoutMs = options.commandTimeoutMs ?? 2_000;
+  if (typeof commandTimeoutMs !== 'number' || !Number.isFinite(commandTimeoutMs) || commandTimeoutMs < 1) {
+    throw new ConfigError('redisStateStore.commandTimeoutMs', 'must be a number of ms, at least 1', commandTimeoutMs);
+  }
   const retryFailedWrites = options.retryFailedWrites ?? ((key: string) => key.includes('/breaker/'));
   if (typeof retryFailedWrites !== 'function') throw new ConfigError('redisStateStore.retryFailedWrites', 'must be a function', retryFailedWrites);
   if (options.onCorruptEntry !== undefined && typeof options.onCorruptEntry !== 'function') {
@@ -71,7 +86,7 @@ export function resolveRedisStateStoreOptions(options: RedisStateStoreOptions = 
   const onConnectionError =
     options.onConnectionError ??
     ((error: unknown) => process.emitWarning(`Redis state store connection failed: ${error instanceof Error ? error.message : String(error)}`, 'RampartWarning'));
-  return Object.freeze({ keyPrefix, batchSize, leaseMs, retryFailedWrites, onCorruptEntry: options.onCorruptEntry, onConnectionError });
+  return Object.freeze({ keyPrefix, batchSize, leaseMs, commandTimeoutMs, retryFailedWrites, onCorruptEntry: options.onCorruptEntry, onConnectionError });
 }
 
 /** Set the lease to ARGV[1] for ARGV[2] ms when it is free, expired or already ARGV[1]'s. */
@@ -114,6 +129,7 @@ export class RedisStateStore implements StateStore {
    * first connection: no outage seen); undefined while it is down.
    */
   #readySince: number | undefined;
+  /** The connection went down after having been ready: while it is down, operations are refused at once. */
   #outageSeen = false;
   readonly #onReady = (): void => {
     this.#readySince = this.#outageSeen ? performance.now() : Number.NEGATIVE_INFINITY;
@@ -148,7 +164,7 @@ export class RedisStateStore implements StateStore {
   }
 
   async get(key: string): Promise<unknown | undefined> {
-    const raw = await this.#redis.get(this.options.keyPrefix + key).catch(throwRedacted);
+    const raw = await this.#bounded(`GET ${key}`, () => this.#redis.get(this.options.keyPrefix + key)).catch(throwRedacted);
     return raw === null ? undefined : JSON.parse(raw);
   }
 
@@ -156,13 +172,13 @@ export class RedisStateStore implements StateStore {
     const text = JSON.stringify(value);
     if (text === undefined) throw new TypeError(`state store value for ${JSON.stringify(key)} does not serialise to JSON`);
     await this.#write(key, async () => {
-      await this.#redis.set(this.options.keyPrefix + key, text);
+      await this.#bounded(`SET ${key}`, () => this.#redis.set(this.options.keyPrefix + key, text));
     });
   }
 
   async delete(key: string): Promise<void> {
     await this.#write(key, async () => {
-      await this.#redis.del(this.options.keyPrefix + key);
+      await this.#bounded(`DEL ${key}`, () => this.#redis.del(this.options.keyPrefix + key));
     });
   }
 
@@ -189,18 +205,18 @@ export class RedisStateStore implements StateStore {
 
   /** Take or renew `owner`'s lease on `key` (one Lua script: atomic across processes). */
   async claim(key: string, owner: string, ttlMs: number): Promise<boolean> {
-    const held = await this.#redis.eval(CLAIM_SCRIPT, 1, this.options.keyPrefix + key, owner, String(Math.max(1, Math.ceil(ttlMs)))).catch(throwRedacted);
+    const held = await this.#bounded(`claim of ${key}`, () => this.#redis.eval(CLAIM_SCRIPT, 1, this.options.keyPrefix + key, owner, String(Math.max(1, Math.ceil(ttlMs))))).catch(throwRedacted);
     return held === 1;
   }
 
   /** Give up `owner`'s lease on `key`; another owner's lease stays. */
   async release(key: string, owner: string): Promise<void> {
-    await this.#redis.eval(RELEASE_SCRIPT, 1, this.options.keyPrefix + key, owner).catch(throwRedacted);
+    await this.#bounded(`release of ${key}`, () => this.#redis.eval(RELEASE_SCRIPT, 1, this.options.keyPrefix + key, owner)).catch(throwRedacted);
   }
 
   async entries(prefix: string): Promise<Array<[string, unknown]>> {
     try {
-      return await this.#entries(prefix);
+      return await this.#bounded(`entries under ${prefix}`, () => this.#entries(prefix));
     } catch (error) {
       throw redactRedisError(error);
     }
@@ -231,6 +247,22 @@ export class RedisStateStore implements StateStore {
       });
     }
     return out;
+  }
+
+  /**
+   * Run `operation` unless the connection is known to be down (it was ready, and is not now): then a
+   * {@link RedisUnreachableError} at once, so no command waits in ioredis' offline queue through an
+   * outage (to be sent, stale, when Redis returns) and nothing piles up there. Otherwise its result,
+   * or a TimeoutError after `commandTimeoutMs` (a connection dying unnoticed; the command may still be
+   * sent later). Before the first connection, commands wait for it (bounded the same way). The
+   * deadline holds the process: a caller awaits it.
+   */
+  #bounded<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    if (this.#readySince === undefined && this.#outageSeen) return Promise.reject(new RedisUnreachableError(what));
+    const ms = this.options.commandTimeoutMs;
+    // on the clock's shared deadline scheduler (no timer per command); a late rejection is absorbed by race
+    const d = deadline(systemClock, ms, { error: () => new TimeoutError(ms, `Redis state store: ${what} got no answer within ${ms} ms (commandTimeoutMs)`) });
+    return d.race(operation());
   }
 
   /** Quit the connection this store opened; a client passed in `redis` stays open (its owner closes it). */

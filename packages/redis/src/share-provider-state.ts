@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ConfigError, optionsObject, ResourceStatus, systemClock, type Clock, type Disposable, type OptionKeys, type ResilienceManager, type TimerHandle } from '@rampart/core';
+import { ConfigError, ResourceStatus, systemClock, type Clock, type Disposable, type ResilienceManager, type TimerHandle } from '@rampart/core';
+import { optionsObject, type OptionKeys } from '@rampart/core/internal';
 import type { Redis } from 'ioredis';
 import { parseProviderStateMessage, type ProviderStateMessage } from './provider-state-message.js';
 import { redactRedisError } from './redact-redis-error.js';

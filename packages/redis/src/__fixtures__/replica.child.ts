@@ -3,8 +3,8 @@
 // change of its manager's breakers. Reads commands from stdin: `write` prints
 // `wrote <providers invoked> <answer>`; `stop` disposes the sync, stops the manager and prints
 // `stopped`; the process must then exit by itself.
-import { createInterface } from 'node:readline';
 import { shareManagerBreakers } from '../share-manager-breakers.js';
+import { serveCommands } from './replica-commands.js';
 import { ReplicaTeam } from './replica-team.js';
 
 const [channel, team] = process.argv.slice(2) as [string, string];
@@ -16,20 +16,15 @@ replica.manager.onCircuitStateChange((c) => {
 const sync = await shareManagerBreakers(replica.manager, { redis: 'redis://127.0.0.1:6379', channel, onError: (m, e) => console.error(m, e) });
 await replica.manager.start();
 
-const commands = createInterface({ input: process.stdin });
-commands.on('line', (line) => {
-  if (line === 'write') {
-    const from = replica.calls.length;
-    replica.write().then(
-      (answer) => console.log(`wrote ${replica.calls.slice(from).join(',')} ${answer}`),
-      (err: unknown) => console.log(`wrote ${replica.calls.slice(from).join(',')} error:${(err as Error).name}`),
-    );
-  } else if (line === 'stop') {
-    commands.close();
-    void sync
-      .dispose()
-      .then(() => replica.manager.stop())
-      .then(() => console.log('stopped'));
-  }
-});
-console.log('ready');
+serveCommands(
+  {
+    write: () => {
+      const from = replica.calls.length;
+      replica.write().then(
+        (answer) => console.log(`wrote ${replica.calls.slice(from).join(',')} ${answer}`),
+        (err: unknown) => console.log(`wrote ${replica.calls.slice(from).join(',')} error:${(err as Error).name}`),
+      );
+    },
+  },
+  () => sync.dispose().then(() => replica.manager.stop()),
+);

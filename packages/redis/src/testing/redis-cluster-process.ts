@@ -20,7 +20,7 @@ export class RedisClusterProcess {
     try {
       for (let i = 0; i < masters; i++) {
         // started one after the other: the config file lives in the node's own directory
-        nodes.push(await RedisServerProcess.start({ args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000'] }));
+        nodes.push(await RedisServerProcess.start({ args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000'], clusterBus: true }));
       }
       await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes']);
       const cluster = new RedisClusterProcess(nodes);
@@ -47,14 +47,25 @@ export class RedisClusterProcess {
     return new Cluster(this.startupNodes);
   }
 
+  /** SIGKILL every node (their data is gone; each keeps its cluster config file) and wait until they have exited. */
+  async kill(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.kill()));
+  }
+
+  /** Start every killed node again on its port and wait until the cluster serves every slot. */
+  async restart(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.restart()));
+    await this.#waitUntilOk();
+  }
+
   async stop(): Promise<void> {
     await Promise.all(this.nodes.map((n) => n.stop()));
   }
 
   async #waitUntilOk(): Promise<void> {
     for (;;) {
-      const { stdout } = await run('redis-cli', ['-p', String(this.nodes[0]!.port), 'cluster', 'info']);
-      if (/cluster_state:ok/.test(stdout)) return;
+      const infos = await Promise.all(this.nodes.map((n) => run('redis-cli', ['-p', String(n.port), 'cluster', 'info'])));
+      if (infos.every(({ stdout }) => /cluster_state:ok/.test(stdout))) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

@@ -24,7 +24,15 @@ export interface RedisServerOptions {
   port?: number;
   /** Extra `redis-server` arguments (e.g. `['--cluster-enabled', 'yes']`). */
   args?: string[];
+  /**
+   * Cluster mode: also give the node a spare cluster bus port of its own (`--cluster-port`; by
+   * default Redis takes `port + 10000`, which nothing checked was free).
+   */
+  clusterBus?: boolean;
 }
+
+/** Tries of {@link RedisServerProcess.start} on spare ports when the one picked was taken meanwhile. */
+const START_TRIES = 5;
 
 /** A `redis-server` child process on 127.0.0.1, without persistence, in a temporary directory of its own. */
 export class RedisServerProcess {
@@ -43,10 +51,19 @@ export class RedisServerProcess {
 
   /** Start a server and wait until it accepts connections. */
   static async start(options: RedisServerOptions = {}): Promise<RedisServerProcess> {
-    const server = new RedisServerProcess(options.port ?? (await freePort()), options.args ?? []);
-    killAtExit(server);
-    await server.restart();
-    return server;
+    for (let attempt = 1; ; attempt++) {
+      const args = [...(options.args ?? []), ...(options.clusterBus ? ['--cluster-port', String(await freePort())] : [])];
+      const server = new RedisServerProcess(options.port ?? (await freePort()), args);
+      killAtExit(server);
+      try {
+        await server.restart();
+        return server;
+      } catch (err) {
+        await server.stop();
+        // a spare port taken between the check and redis-server's bind: pick again (a given port is not ours to change)
+        if (options.port !== undefined || attempt >= START_TRIES || !/Address already in use/.test(String(err))) throw err;
+      }
+    }
   }
 
   get url(): string {
