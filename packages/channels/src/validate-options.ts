@@ -1,4 +1,5 @@
-import { ConfigError, describeValue } from '@rampart/core';
+import { ConfigError } from '@rampart/core';
+import { describeValue } from '@rampart/core/internal';
 import { teamIdSchema } from './message.js';
 
 /** A team id (see `teamIdSchema`), or a {@link ConfigError} naming `path` and the bad value. */

@@ -1,6 +1,6 @@
 import { ConfigError, systemClock, type Clock } from '@rampart/core';
 import { DEFAULT_DOCKER_THRESHOLDS, type DockerThresholds } from './container-health.js';
-import { knownKeys, nonEmptyString, optionsObject, type OptionKeys, positiveInt, positiveNumber } from '@rampart/core';
+import { knownKeys, nonEmptyString, optionsObject, type OptionKeys, positiveInt, positiveNumber } from '@rampart/core/internal';
 
 export interface DockerMonitorOptions {
   /** Reported as `docker:<name>`. */

@@ -1,4 +1,5 @@
-import { ConfigError, ResilienceManager, findFallbackHost, optionsObject, type OptionKeys, type ResilienceConfig } from '@rampart/core';
+import { ConfigError, ResilienceManager, type ResilienceConfig } from '@rampart/core';
+import { findFallbackHost, optionsObject, type OptionKeys } from '@rampart/core/internal';
 import { ContainerModule, type Newable } from 'inversify';
 import { RESILIENCE_MANAGER } from './tokens.js';
 

@@ -1,7 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import { ResourceStatus, ResourceType, worstStatus, type MonitorCheckResult, type ResourceMonitor } from '@rampart/core';
 import { CoreV1Api, Observable, type ConfigurationOptions, type ObservableMiddleware, type V1PodList } from '@kubernetes/client-node';
-import { linkSignals, runWithDeadline } from '@rampart/core';
+import { runWithDeadline } from '@rampart/core';
+import { linkSignals } from '@rampart/core/internal';
 import { loadKubeConfig, type KubeConfigSource } from './load-kube-config.js';
 import { evaluatePod, type PodReport } from './pod-health.js';
 import { resolvePodMonitorOptions, type KubernetesPodMonitorOptions, type ResolvedKubernetesPodMonitorOptions } from './pod-monitor-options.js';

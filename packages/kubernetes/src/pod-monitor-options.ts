@@ -1,5 +1,5 @@
 import { ConfigError, systemClock, type Clock } from '@rampart/core';
-import { knownKeys, nonEmptyString, optionsObject, type OptionKeys, positiveInt, positiveNumber } from '@rampart/core';
+import { knownKeys, nonEmptyString, optionsObject, type OptionKeys, positiveInt, positiveNumber } from '@rampart/core/internal';
 import { DEFAULT_POD_THRESHOLDS, type PodThresholds } from './pod-health.js';
 
 export interface KubernetesPodMonitorOptions {

@@ -1,4 +1,4 @@
-import { replaceSecrets } from '@rampart/core';
+import { replaceSecrets } from '@rampart/core/internal';
 
 /**
  * Remove credentials from a message: `Bearer …` / `Basic …` values and any of the given secret

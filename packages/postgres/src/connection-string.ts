@@ -1,4 +1,5 @@
-import { ConfigError, replaceSecrets } from '@rampart/core';
+import { ConfigError } from '@rampart/core';
+import { replaceSecrets } from '@rampart/core/internal';
 
 const SCHEMES: ReadonlySet<string> = new Set(['postgres:', 'postgresql:', 'socket:']);
 const MASK = '***';

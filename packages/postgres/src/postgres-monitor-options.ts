@@ -1,7 +1,7 @@
 import { ConfigError, systemClock, type Clock } from '@rampart/core';
 import type { Pool } from 'pg';
 import { validateConnectionString } from './connection-string.js';
-import { knownKeys, nonEmptyString, optionsObject, type OptionKeys, positiveNumber } from '@rampart/core';
+import { knownKeys, nonEmptyString, optionsObject, type OptionKeys, positiveNumber } from '@rampart/core/internal';
 import { ReplicationTopology } from './replication-topology.js';
 import { DEFAULT_POSTGRES_THRESHOLDS, type PostgresThresholds } from './postgres-health.js';
 

@@ -1,7 +1,7 @@
 import { ConfigError, type ResilienceManager } from '@rampart/core';
 import type { Pool } from 'pg';
 import { validateConnectionString } from './connection-string.js';
-import { knownKeys, nonEmptyString, optionsObject, type OptionKeys, positiveInt, positiveNumber, nonNegativeNumber, booleanOption } from '@rampart/core';
+import { knownKeys, nonEmptyString, optionsObject, type OptionKeys, positiveInt, positiveNumber, nonNegativeNumber, booleanOption } from '@rampart/core/internal';
 import type { PostgresThresholds } from './postgres-health.js';
 
 /** One database server: a connection string, or an object naming it, or an existing pg Pool. */

@@ -72,7 +72,8 @@ describe('ResilientPool with a real primary and two streaming standbys', () => {
   });
 
   it('a standby lagging past maxReplicaLagMs (replay paused) gets no reads until it catches up', async () => {
-    const { manager, pool, close } = await replicaPool(cluster, { maxReplicaLagMs: 300 });
+    // 1 s: far past the delay a busy but replaying standby2 can show, reached by the paused standby1 in about 1 s
+    const { manager, pool, close } = await replicaPool(cluster, { maxReplicaLagMs: 1_000 });
     let writing = true;
     // writes keep coming, so the paused standby falls behind
     const writer = (async () => {
@@ -83,7 +84,7 @@ describe('ResilientPool with a real primary and two streaming standbys', () => {
     })();
     try {
       await cluster.pauseReplay('standby1');
-      await until('standby1 to be reported past maxReplicaLagMs', () => (pool.replication.servers.standby1?.replayDelayMs ?? 0) > 300);
+      await until('standby1 to be reported past maxReplicaLagMs', () => (pool.replication.servers.standby1?.replayDelayMs ?? 0) > 1_000);
       const lagged = pool.replication.servers.standby1!;
       console.log(`[replication] paused standby1: replay delay ${Math.round(lagged.replayDelayMs!)} ms, ${lagged.bytesBehind} bytes behind`);
       const report = await manager.getHealthReport();
@@ -125,7 +126,7 @@ describe('ResilientPool with a real primary and two streaming standbys', () => {
       await cluster.waitForReplay('standby1');
       await cluster.waitForReplay('standby2');
       // once a check has seen the standbys replay past the last write, reads go back to them
-      await sleep(CHECK_INTERVAL_MS * 3);
+      await until('a read to go to a standby again', async () => (await spread(pool, 1)).primary === undefined);
       const counts = await spread(pool, 10);
       console.log(`[replication] readYourWrites: 30 reads right after their write → ${JSON.stringify(where)}; after catch-up → ${JSON.stringify(counts)}`);
       expect(counts.primary).toBeUndefined();

@@ -1,4 +1,5 @@
-import { ConfigError, optionsObject, type OptionKeys } from '@rampart/core';
+import { ConfigError } from '@rampart/core';
+import { optionsObject, type OptionKeys } from '@rampart/core/internal';
 import { Registry } from 'prom-client';
 
 /** Options of {@link instrumentManager} and {@link instrumentCircuitBreakers}. */

@@ -1,4 +1,5 @@
-import { CircuitState, ConfigError, describeValue } from '@rampart/core';
+import { CircuitState, ConfigError } from '@rampart/core';
+import { describeValue } from '@rampart/core/internal';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { resolveMetricsOptions, type Instrumentation, type MetricsOptions } from './metrics-options.js';
 import { attachToFamily, type FamilyIndex } from './shared-family.js';

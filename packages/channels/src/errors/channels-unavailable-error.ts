@@ -1,4 +1,5 @@
-import { RampartError, redactString } from '@rampart/core';
+import { RampartError } from '@rampart/core';
+import { redactString } from '@rampart/core/internal';
 import type { ChannelKind } from '../channel.js';
 
 /** What happened to one channel while a message was being sent. */

@@ -3,22 +3,24 @@ import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  booleanOption,
-  clockOption,
   ConfigError,
   EventEmitter,
-  nonEmptyString,
-  optionsObject,
-  positiveInt,
-  nonNegativeNumber,
-  positiveNumber,
   writeFileAtomic,
   type Clock,
   type Disposable,
   type Event,
   type TimerHandle,
-  type OptionKeys,
 } from '@rampart/core';
+import {
+  booleanOption,
+  clockOption,
+  nonEmptyString,
+  optionsObject,
+  positiveInt,
+  nonNegativeNumber,
+  positiveNumber,
+  type OptionKeys,
+} from '@rampart/core/internal';
 import type { Channel, ChannelHealth, MessageHandler } from '../channel.js';
 import type { ChannelHandlerError } from '../channel-handler-error.js';
 import { ChannelClosedError } from '../errors/channel-closed-error.js';

@@ -1,6 +1,7 @@
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { redactString, type Clock, type EventEmitter, type TimerHandle } from '@rampart/core';
+import { type Clock, type EventEmitter, type TimerHandle } from '@rampart/core';
+import { redactString } from '@rampart/core/internal';
 import type { MessageHandler } from '../channel.js';
 import type { ChannelHandlerError } from '../channel-handler-error.js';
 import { InvalidMessageError } from '../errors/invalid-message-error.js';

@@ -1,4 +1,5 @@
-import { clockOption, ConfigError, nonEmptyString, optionsObject, positiveInt, redactUrl, resolveServerLimits, type Clock, type ServerLimits, type ServerLimitsOptions, type OptionKeys } from '@rampart/core';
+import { ConfigError, resolveServerLimits, type Clock, type ServerLimits, type ServerLimitsOptions } from '@rampart/core';
+import { clockOption, nonEmptyString, optionsObject, positiveInt, redactUrl, type OptionKeys } from '@rampart/core/internal';
 import { teamOption } from '../validate-options.js';
 
 /** Where a team's HTTP channel listens: a map of team → base URL, or a function (undefined: unknown team). */

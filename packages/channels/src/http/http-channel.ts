@@ -1,7 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, createLimitedServer, deadline, EventEmitter, linkSignals, parseRetryAfterMs, redactString, redactUrl, type Disposable, type Event } from '@rampart/core';
+import { ConfigError, createLimitedServer, deadline, EventEmitter, parseRetryAfterMs, type Disposable, type Event } from '@rampart/core';
+import { linkSignals, redactString, redactUrl } from '@rampart/core/internal';
 import type { Channel, ChannelHealth, MessageHandler } from '../channel.js';
 import type { ChannelHandlerError } from '../channel-handler-error.js';
 import { ChannelClosedError } from '../errors/channel-closed-error.js';

@@ -1,4 +1,5 @@
-import { errorForLog, type Disposable } from '@rampart/core';
+import { type Disposable } from '@rampart/core';
+import { errorForLog } from '@rampart/core/internal';
 import type { ChannelSwitch, HandlerFailure, UndeliverableMessage, UnhandledMessage } from './team-channels-events.js';
 import type { ChannelsLogger } from './team-channels-options.js';
 

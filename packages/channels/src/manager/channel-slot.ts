@@ -1,4 +1,5 @@
-import { CircuitBreakerPolicy, CircuitState, redactString, runWithDeadline, type Clock } from '@rampart/core';
+import { CircuitBreakerPolicy, CircuitState, runWithDeadline, type Clock } from '@rampart/core';
+import { redactString } from '@rampart/core/internal';
 import type { Channel, ChannelHealth, ChannelKind } from '../channel.js';
 
 /** One channel's state as `TeamChannels.getHealth()` reports it. */

@@ -1,4 +1,5 @@
-import { ConfigError, EventEmitter, redactString, type Clock, type Disposable } from '@rampart/core';
+import { ConfigError, EventEmitter, type Clock, type Disposable } from '@rampart/core';
+import { redactString } from '@rampart/core/internal';
 import { LRUCache } from 'lru-cache';
 import { createMessage, type ChannelMessage } from '../message.js';
 import type { HandlerFailure, UndeliverableMessage, UnhandledMessage } from './team-channels-events.js';

@@ -1,17 +1,19 @@
 import {
+  ConfigError,
+  MemoryStore,
+  type Clock,
+  type StateStore,
+} from '@rampart/core';
+import {
   booleanOption,
   clockOption,
-  ConfigError,
   describeValue,
-  MemoryStore,
   nonNegativeNumber,
   optionsObject,
   positiveInt,
   positiveNumber,
-  type Clock,
-  type StateStore,
   type OptionKeys,
-} from '@rampart/core';
+} from '@rampart/core/internal';
 import type { Channel, ChannelKind } from '../channel.js';
 import { teamOption } from '../validate-options.js';
 import type { ChannelMessage } from '../message.js';

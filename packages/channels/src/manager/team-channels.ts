@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import { CircuitState, errorForLog, EventEmitter, linkSignals, type Disposable, type Event, type TimerHandle } from '@rampart/core';
+import { CircuitState, EventEmitter, type Disposable, type Event, type TimerHandle } from '@rampart/core';
+import { errorForLog, linkSignals } from '@rampart/core/internal';
 import type { ChannelKind } from '../channel.js';
 import { ChannelsStoppedError } from '../errors/channels-stopped-error.js';
 import { ChannelsUnavailableError } from '../errors/channels-unavailable-error.js';

@@ -1,4 +1,5 @@
-import { ConfigError, EventEmitter, optionsObject, positiveInt, type Disposable, type Event, type OptionKeys } from '@rampart/core';
+import { ConfigError, EventEmitter, type Disposable, type Event } from '@rampart/core';
+import { optionsObject, positiveInt, type OptionKeys } from '@rampart/core/internal';
 import type { Channel, ChannelHealth, MessageHandler } from '../channel.js';
 import type { ChannelHandlerError } from '../channel-handler-error.js';
 import { ChannelClosedError } from '../errors/channel-closed-error.js';

@@ -1,14 +1,16 @@
 import {
   ConfigError,
-  nonEmptyString,
-  optionsObject,
-  positiveInt,
   ResourceStatus,
   ResourceType,
   type MonitorCheckResult,
   type ResourceMonitor,
-  type OptionKeys,
 } from '@rampart/core';
+import {
+  nonEmptyString,
+  optionsObject,
+  positiveInt,
+  type OptionKeys,
+} from '@rampart/core/internal';
 import type { TeamChannels } from '../manager/team-channels.js';
 
 /** Options of {@link ChannelsMonitor}. */

@@ -89,7 +89,7 @@ async function started(pair: Pair, config: ResilienceConfig) {
   const mcp = new ResilientMCPClient({ manager, servers: { everything: [pair.primary.endpoint, pair.secondary.endpoint] } });
   cleanups.push(() => mcp.close());
   // the primary's own monitor (mcp_server:everything/primary): its verdict gates and recovers the provider
-  manager.registerMcpMonitor('everything/primary', { ...pair.primary.endpoint, timeoutMs: 2_000 });
+  manager.registerMcpMonitor('everything/primary', { ...pair.primary.endpoint, timeoutMs: 10_000 }); // a respawn over stdio (node start, initialize, ping) takes 0.3–0.8 s here; more on a loaded machine
   const steps: FallbackStepEvent[] = [];
   manager.onFallbackStep((e) => {
     if (e.outcome !== 'skipped') steps.push(e);

@@ -1,4 +1,5 @@
-import { ConfigError, knownKeys, ResourceType, type Clock, type FallbackAttempt, type OptionKeys } from '@rampart/core';
+import { ConfigError, ResourceType, type Clock, type FallbackAttempt } from '@rampart/core';
+import { knownKeys, type OptionKeys } from '@rampart/core/internal';
 import { resolveMcpServerConfig, type McpServerConfig, type ResolvedMcpServer } from '../endpoint/mcp-server-config.js';
 import type { McpOfflineResponder } from './offline-responder.js';
 import { qualifiedProviders } from './provider-ranks.js';

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { ConfigError, knownKeys } from '@rampart/core';
+import { ConfigError } from '@rampart/core';
+import { knownKeys } from '@rampart/core/internal';
 import { headerSecrets, redactArgs, redactUrl, Redactor } from './redact.js';
 
 /** An MCP server started as a child process and spoken to over stdin/stdout. */

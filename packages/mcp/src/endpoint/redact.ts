@@ -1,4 +1,4 @@
-export { headerSecrets } from '@rampart/core';
+export { headerSecrets } from '@rampart/core/internal';
 
 /** What replaces a secret in reports, logs and error messages. */
 export const REDACTED = '***';

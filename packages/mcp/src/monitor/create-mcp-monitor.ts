@@ -1,4 +1,5 @@
-import { ConfigError, unknownKeyError, type Clock } from '@rampart/core';
+import { ConfigError, type Clock } from '@rampart/core';
+import { unknownKeyError } from '@rampart/core/internal';
 import type { McpServerConfig } from '../endpoint/mcp-server-config.js';
 import { McpMonitor } from './mcp-monitor.js';
 import type { McpMonitorOptions } from './mcp-monitor-options.js';

@@ -1,4 +1,5 @@
-import { ConfigError, knownKeys, systemClock, type Clock, type OptionKeys } from '@rampart/core';
+import { ConfigError, systemClock, type Clock } from '@rampart/core';
+import { knownKeys, type OptionKeys } from '@rampart/core/internal';
 import { resolveMcpServerConfig, type McpServerConfig, type ResolvedMcpServer } from '../endpoint/mcp-server-config.js';
 
 /** The server a {@link McpMonitor} watches: a name plus `{ command, args?, env? }` or `{ url, headers? }`. */

@@ -1,7 +1,6 @@
 // Test support: running the PostgreSQL server binaries (as the `postgres` OS user when this process
 // is root), spare loopback ports and postgresql.conf lines, for PgCluster.
 import { execFile, execFileSync } from 'node:child_process';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -55,17 +54,6 @@ export function pgBinSync(binary: string, args: string[]): void {
   }
 }
 
-/** A loopback port nobody listens on right now. */
-export async function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** postgresql.conf lines. */
 export const conf = (settings: Readonly<Record<string, string | number>>) =>

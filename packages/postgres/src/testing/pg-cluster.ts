@@ -5,7 +5,8 @@
 import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { conf, copyAsPostgres, pgBin, pgBinSync, sparePort } from './pg-binaries.js';
+import { freePort } from '@rampart/core/testing';
+import { conf, copyAsPostgres, pgBin, pgBinSync } from './pg-binaries.js';
 import { forget, makeDir, templateDir, track } from './pg-workspace.js';
 
 export { PG_BIN } from './pg-binaries.js';
@@ -125,7 +126,7 @@ export class PgCluster {
     const server: MutableServer = { name, port: 0, dataDir, running: false };
     this.#servers.set(name, server);
     for (let tries = 1; ; tries++) {
-      server.port = await sparePort();
+      server.port = await freePort(); // below the ephemeral range: free again when a killed server restarts
       appendFileSync(join(dataDir, 'postgresql.conf'), conf({ port: server.port }));
       try {
         await this.start(name);

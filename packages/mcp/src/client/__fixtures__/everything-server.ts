@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, symlink, unlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { freePort } from '@rampart/core/testing';
 
 /**
  * The MCP reference server `@modelcontextprotocol/server-everything` (a devDependency), run as it
@@ -86,14 +86,6 @@ export class EverythingStdio {
   }
 }
 
-/** A port nothing listens on now (the kernel's pick on 127.0.0.1). */
-async function sparePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * A streamable HTTP reference server (`node dist/index.js streamableHttp`, port from `PORT`), in its
@@ -117,7 +109,7 @@ export class EverythingHttp {
   /** Start on a spare loopback port (a port taken between the pick and the start is picked again). */
   static async start(): Promise<EverythingHttp> {
     for (let attempt = 1; ; attempt++) {
-      const server = new EverythingHttp(await sparePort());
+      const server = new EverythingHttp(await freePort());
       try {
         await server.restart();
         return server;
