@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const pkgs = ['core', 'llm', 'ai-sdk', 'postgres', 'mcp', 'docker', 'kubernetes', 'inversify', 'redis', 'prometheus', 'channels'];
 const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.url));
 // Tests run against the sources, not dist: `@rampart/x` and `@rampart/x/testing` resolve to src/.
 const alias = pkgs.flatMap((p) => [
   { find: new RegExp(`^@rampart/${p}/testing$`), replacement: `${src(p)}/src/testing/index.ts` },
+  { find: new RegExp(`^@rampart/${p}/internal$`), replacement: `${src(p)}/src/internal.ts` },
   { find: new RegExp(`^@rampart/${p}$`), replacement: `${src(p)}/src/index.ts` },
 ]);
 
@@ -24,11 +26,26 @@ const legacy = swc.vite({
   },
 });
 
+/**
+ * Vitest's order (failed first, then the longest by the last run's durations, or the largest files on a
+ * run with no cache, as a fresh clone's is), except that the `*.process.test.ts` files start first:
+ * they drive child processes through minutes of Redis outages, and a small file of them sorted last
+ * by size would leave one worker running alone at the end of the run.
+ */
+class ProcessTestsFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const long = (f: TestSpecification) => f.moduleId.endsWith('.process.test.ts');
+    return [...sorted.filter(long), ...sorted.filter((f) => !long(f))];
+  }
+}
+
 const shared = { alias, restoreMocks: true, testTimeout: 20_000, hookTimeout: 30_000 };
 
 export default defineConfig({
   test: {
     reporters: ['default', './test/summary-reporter.ts'],
+    sequence: { sequencer: ProcessTestsFirst },
     projects: [
       {
         plugins: [standard],

@@ -6,7 +6,7 @@
 // BENCH_LLM_CALLS (default 200): calls per latency scenario; BENCH_LLM_CHAOS_CALLS (default 1,000).
 import { createServer } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import type { ResilientLLM } from '@rampart/llm';
+import type { HedgingOptions, ResilientLLM } from '@rampart/llm';
 import { MockProviderServer, type MockFault } from '@rampart/llm/testing';
 import { formatTable } from './harness.js';
 import { describeCall, doneWhenLlm, errorName, percentiles, runScenario, twoProviders, type CallRecord, type Percentiles, type ScenarioResult } from './llm-call-recorder.js';
@@ -30,10 +30,10 @@ export async function streamResets(calls: number, rate: number): Promise<Scenari
  * Done-when 2: a brownout, every `slowEvery`-th request to the primary hangs (it would answer after
  * 5 s; the mock never answers, which the client cannot tell apart with a 1 s timeout), `timeoutMs` 1,000.
  */
-export async function brownout(calls: number, slowEvery = 10, timeoutMs = 1000): Promise<ScenarioResult> {
+export async function brownout(calls: number, slowEvery = 10, timeoutMs = 1000, hedging?: HedgingOptions): Promise<ScenarioResult> {
   const server = await MockProviderServer.start();
   server.provider('openai').enqueue(...Array.from({ length: calls * 2 }, (_, i): MockFault | 'ok' => (i % slowEvery === slowEvery - 1 ? { type: 'hang' } : 'ok')));
-  const llm = doneWhenLlm(twoProviders(server), { timeoutMs });
+  const llm = doneWhenLlm(twoProviders(server), { timeoutMs, hedging });
   try {
     return await runScenario({ server, llm, calls, stream: () => false });
   } finally {
@@ -243,6 +243,10 @@ async function main(): Promise<void> {
   const b = await brownout(n);
   rows.push(latencyRow('2. brownout: 10% of primary calls hang, timeoutMs 1000: call', b.calls.map((c) => c.ms), 'p99 ≤ 1100', (p) => p.p99 <= 1100));
   notes.push(`2: upstream ${JSON.stringify(b.upstream)}; failed calls ${b.calls.filter((c) => c.error).length}\n${slowest(b, 3)}`);
+  const h = await brownout(n, 10, 1000, {});
+  const perCall = Object.values(h.upstream).reduce((sum, k) => sum + k, 0) / h.calls.length;
+  rows.push(latencyRow(`2. the same, hedging {} (${perCall.toFixed(2)} upstream requests per call): call`, h.calls.map((c) => c.ms), 'p99 ≤ 1000, ≤ 1.2 req/call', (p) => p.p99 <= 1000 && perCall <= 1.2));
+  notes.push(`2 (hedging): upstream ${JSON.stringify(h.upstream)}; failed calls ${h.calls.filter((c) => c.error).length}\n${slowest(h, 3)}`);
 
   for (const killAt of [undefined, 20]) {
     const r = await refusedPrimary(n, killAt);

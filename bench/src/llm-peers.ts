@@ -1,7 +1,9 @@
-// Side by side: createResilientModel (@rampart/ai-sdk), ResilientLLM (@rampart/llm), ai-fallback and
-// LangChain.js withFallbacks, each with its defaults, through the same seeded fault schedule against one
-// loopback MockProviderServer. The primary sits behind an HTTP proxy of ours that can refuse connections
-// (its port closed), hold 10% of requests for 5 s (brownout) and time-stamp every request it forwards.
+// Side by side: createResilientModel (@rampart/ai-sdk), ResilientLLM (@rampart/llm), ai-fallback,
+// LangChain.js withFallbacks and Portkey's gateway (when PORTKEY_GATEWAY_START is set), each with its
+// defaults (Rampart's opt-in hedging and stream continuation as rows of their own), through the same
+// seeded fault schedule against one loopback MockProviderServer. The primary sits behind an HTTP proxy
+// of ours that can refuse connections (its port closed), hold 10% of requests for 5 s (brownout) and
+// time-stamp every request it forwards.
 // Run: npm run build -w @rampart/bench && npm run bench:llm-peers -w @rampart/bench [-- <scenario name part>]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -10,10 +12,11 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { ChatOpenAI } from '@langchain/openai';
 import { createResilientModel } from '@rampart/ai-sdk';
 import { seededRandom } from '@rampart/core';
-import { ResilientLLM } from '@rampart/llm';
+import { ResilientLLM, type HedgingOptions } from '@rampart/llm';
 import { startMockProviderServer, type MockFault, type MockProviderServer } from '@rampart/llm/testing';
 import { generateText, streamText, type LanguageModel } from 'ai';
 import { createFallback } from 'ai-fallback';
+import OpenAI from 'openai';
 import { formatTable } from './harness.js';
 
 /** What one contender exposes: a call, a stream (text pieces), and its teardown. */
@@ -168,6 +171,51 @@ function portkeyContender(p: string, s: string): Contender {
   };
 }
 
+/** ResilientLLM over the primary and the secondary (OpenAI wire), no cache, silent; perhaps hedging or stream continuation. */
+function benchLlm(p: string, s: string, hedging?: HedgingOptions, streamResume?: 'continue'): ResilientLLM {
+  return new ResilientLLM({
+    providers: [
+      { name: 'primary', kind: 'openai', model: 'gpt-p', apiKey: 'sk-bench', baseURL: p },
+      { name: 'secondary', kind: 'openai', model: 'gpt-s', apiKey: 'sk-bench', baseURL: s },
+    ],
+    cache: false,
+    hedging,
+    streamResume,
+    resilience: { env: { RAMPART_LOG_LEVEL: 'silent' } },
+  });
+}
+
+/** ResilientLLM over the primary (the proxy) and the secondary, its defaults, perhaps with hedging or stream continuation. */
+function resilientLlmContender(name: string, p: string, s: string, hedging: HedgingOptions | undefined, streamResume?: 'continue'): Contender {
+  const llm = benchLlm(p, s, hedging, streamResume);
+  return {
+    name,
+    generate: async (prompt) => (await llm.invoke(prompt)).text,
+    stream: async function* (prompt) {
+      for await (const c of llm.stream(prompt)) yield c.text;
+    },
+    close: () => llm.close(),
+  };
+}
+
+/** createResilientModel with the opt-in continuation of a cut text stream on the next model (run in the streams scenario only). */
+function streamResumeContinue(p: string, s: string): Contender {
+  const model = createResilientModel({
+    models: [{ name: 'primary', model: aiModel(p, 'gpt-p') }, { name: 'secondary', model: aiModel(s, 'gpt-s') }],
+    streamResume: 'continue',
+    resilience: { env: { RAMPART_LOG_LEVEL: 'silent' } },
+  });
+  return aiSdkContender("createResilientModel, streamResume: 'continue'", model as unknown as LanguageModel, () => model.close());
+}
+
+/** ResilientLLM with the opt-in continuation of a cut stream on the next provider (run in the streams scenario only). */
+function llmStreamResumeContinue(p: string, s: string): Contender {
+  return resilientLlmContender("ResilientLLM, streamResume: 'continue'", p, s, undefined, 'continue');
+}
+
+/** Contenders that differ from another only in streams, so run in the streams scenario only. */
+const STREAMS_ONLY = new Set<(primaryURL: string, secondaryURL: string) => Contender>([streamResumeContinue, llmStreamResumeContinue]);
+
 /** The contenders, each with its defaults, built against the primary's URL (the proxy) and the mock's secondary. */
 const CONTENDERS: Array<(primaryURL: string, secondaryURL: string) => Contender> = [
   (p) => aiSdkContender('AI SDK alone (no fallback)', aiModel(p, 'gpt-p')),
@@ -178,6 +226,7 @@ const CONTENDERS: Array<(primaryURL: string, secondaryURL: string) => Contender>
     });
     return aiSdkContender('createResilientModel', model as unknown as LanguageModel, () => model.close());
   },
+  streamResumeContinue,
   (p, s) => {
     const model = createResilientModel({
       models: [{ name: 'primary', model: aiModel(p, 'gpt-p') }, { name: 'secondary', model: aiModel(s, 'gpt-s') }],
@@ -186,24 +235,9 @@ const CONTENDERS: Array<(primaryURL: string, secondaryURL: string) => Contender>
     });
     return aiSdkContender('createResilientModel + hedging', model as unknown as LanguageModel, () => model.close());
   },
-  (p, s) => {
-    const llm = new ResilientLLM({
-      providers: [
-        { name: 'primary', kind: 'openai', model: 'gpt-p', apiKey: 'sk-bench', baseURL: p },
-        { name: 'secondary', kind: 'openai', model: 'gpt-s', apiKey: 'sk-bench', baseURL: s },
-      ],
-      cache: false,
-      resilience: { env: { RAMPART_LOG_LEVEL: 'silent' } },
-    });
-    return {
-      name: 'ResilientLLM',
-      generate: async (prompt) => (await llm.invoke(prompt)).text,
-      stream: async function* (prompt) {
-        for await (const c of llm.stream(prompt)) yield c.text;
-      },
-      close: () => llm.close(),
-    };
-  },
+  (p, s) => resilientLlmContender('ResilientLLM', p, s, undefined),
+  llmStreamResumeContinue,
+  (p, s) => resilientLlmContender('ResilientLLM + hedging', p, s, {}),
   (p, s) => aiSdkContender('ai-fallback 2.0.1', createFallback({ models: [aiModel(p, 'gpt-p') as never, aiModel(s, 'gpt-s') as never] }) as unknown as LanguageModel),
   (p, s) => {
     const chat = (url: string, model: string) => new ChatOpenAI({ model, apiKey: 'sk-bench', configuration: { baseURL: url } });
@@ -266,6 +300,8 @@ function summary(calls: Call[], upstream: number): Row {
 
 interface Scenario {
   name: string;
+  /** The streams scenario: also runs the {@link STREAMS_ONLY} contenders. */
+  streams?: boolean;
   run(c: Contender, mock: MockProviderServer, proxy: PrimaryProxy, seed: number): Promise<Row>;
 }
 
@@ -334,6 +370,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'streams: 20% of primary streams cut before the first chunk, 10% after 2 chunks (100 streams)',
+    streams: true,
     async run(c, mock, proxy, seed) {
       const before: MockFault = { type: 'stream_disconnect', afterChunks: 0 };
       const after: MockFault = { type: 'stream_disconnect', afterChunks: 2 };
@@ -352,13 +389,16 @@ const SCENARIOS: Scenario[] = [
           } catch (err) {
             failure = err;
           }
-          const heads = (text.match(/(?:primary|secondary)\/gpt-[ps]:/g) ?? []).length;
-          if (heads > 1) duplicated++;
-          else if (failure === undefined && text.endsWith(prompt)) {
+          // The received text against the exact answers the mock gives (`<provider>/<model>: <prompt>`):
+          // complete is one of them exactly; a clean cut is a start of one; anything else holds repeated
+          // or mixed text (a second head, or a continuation that repeats or drops words).
+          const answers = [`primary/gpt-p: ${prompt}`, `secondary/gpt-s: ${prompt}`];
+          if (failure === undefined && answers.includes(text)) {
             complete++;
             return text;
           } else if (text === '') errorBefore++;
-          else errorAfter++;
+          else if (answers.some((a) => a.startsWith(text))) errorAfter++;
+          else duplicated++;
           throw failure ?? new Error('incomplete stream');
         }),
       );
@@ -368,43 +408,66 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-/**
- * What createResilientModel adds to a healthy call: `generateText` on the plain model and on the
- * resilient model over it, interleaved against the same mock (no proxy), median of the differences.
- */
-export async function healthyOverhead(iterations = 400): Promise<string> {
-  const mock = await startMockProviderServer();
-  const plain = aiModel(mock.openaiBaseURL('primary'), 'gpt-p');
-  const resilient = createResilientModel({
-    models: [{ name: 'primary', model: aiModel(mock.openaiBaseURL('primary'), 'gpt-p') }, { name: 'secondary', model: aiModel(mock.openaiBaseURL('secondary'), 'gpt-s') }],
-    resilience: { env: { RAMPART_LOG_LEVEL: 'silent' } },
-  });
+/** Medians of `plain`, `resilient` and of their differences, the two interleaved (50 warm-up rounds not counted). */
+async function interleaved(iterations: number, plain: (i: number) => Promise<unknown>, resilient: (i: number) => Promise<unknown>): Promise<[number, number, number]> {
   const a: number[] = [];
   const b: number[] = [];
   const diff: number[] = [];
-  try {
-    for (let i = 0; i < iterations + 50; i++) {
-      const t0 = performance.now();
-      await generateText({ model: plain, prompt: `plain ${i}` });
-      const t1 = performance.now();
-      await generateText({ model: resilient as unknown as LanguageModel, prompt: `resilient ${i}` });
-      const t2 = performance.now();
-      if (i >= 50) {
-        a.push(t1 - t0);
-        b.push(t2 - t1);
-        diff.push(t2 - t1 - (t1 - t0));
-      }
+  for (let i = 0; i < iterations + 50; i++) {
+    const t0 = performance.now();
+    await plain(i);
+    const t1 = performance.now();
+    await resilient(i);
+    const t2 = performance.now();
+    if (i >= 50) {
+      a.push(t1 - t0);
+      b.push(t2 - t1);
+      diff.push(t2 - t1 - (t1 - t0));
     }
+  }
+  return [pct(a, 50), pct(b, 50), pct(diff, 50)];
+}
+
+/**
+ * What Rampart adds to a healthy call, against the same mock (no proxy), median of the differences of
+ * interleaved calls: `generateText` on the plain model and on createResilientModel over it; the
+ * `openai` client ResilientLLM uses (maxRetries 0) called directly and ResilientLLM.invoke over it.
+ */
+export async function healthyOverhead(iterations = 400): Promise<string> {
+  const mock = await startMockProviderServer();
+  const silent = { env: { RAMPART_LOG_LEVEL: 'silent' } };
+  const plain = aiModel(mock.openaiBaseURL('primary'), 'gpt-p');
+  const resilient = createResilientModel({
+    models: [{ name: 'primary', model: aiModel(mock.openaiBaseURL('primary'), 'gpt-p') }, { name: 'secondary', model: aiModel(mock.openaiBaseURL('secondary'), 'gpt-s') }],
+    resilience: silent,
+  });
+  const client = new OpenAI({ baseURL: mock.openaiBaseURL('primary'), apiKey: 'sk-bench', maxRetries: 0 });
+  const llm = benchLlm(mock.openaiBaseURL('primary'), mock.openaiBaseURL('secondary'));
+  try {
+    const model = await interleaved(
+      iterations,
+      (i) => generateText({ model: plain, prompt: `plain ${i}` }),
+      (i) => generateText({ model: resilient as unknown as LanguageModel, prompt: `resilient ${i}` }),
+    );
+    const chat = await interleaved(
+      iterations,
+      (i) => client.chat.completions.create({ model: 'gpt-p', messages: [{ role: 'user', content: `plain ${i}` }] }),
+      (i) => llm.invoke(`resilient ${i}`),
+    );
+    return formatTable([
+      ['healthy call, interleaved (' + iterations + ')', 'p50 ms'],
+      ['generateText, plain model', model[0].toFixed(3)],
+      ['generateText, createResilientModel', model[1].toFixed(3)],
+      ['added by createResilientModel (median of differences)', model[2].toFixed(3)],
+      ['openai client (maxRetries 0)', chat[0].toFixed(3)],
+      ['ResilientLLM.invoke', chat[1].toFixed(3)],
+      ['added by ResilientLLM (median of differences)', chat[2].toFixed(3)],
+    ]);
   } finally {
     await resilient.close();
+    await llm.close();
     await mock.close();
   }
-  return formatTable([
-    ['healthy call, interleaved (' + iterations + ')', 'p50 ms'],
-    ['generateText, plain model', pct(a, 50).toFixed(3)],
-    ['generateText, createResilientModel', pct(b, 50).toFixed(3)],
-    ['added by createResilientModel (median of differences)', pct(diff, 50).toFixed(3)],
-  ]);
 }
 
 export async function benchLlmPeers(seed = 12, print?: (table: string) => void): Promise<string> {
@@ -418,6 +481,7 @@ export async function benchLlmPeers(seed = 12, print?: (table: string) => void):
     const rows: string[][] = [];
     let header: string[] | undefined;
     for (const make of makers) {
+      if (STREAMS_ONLY.has(make) && !scenario.streams) continue;
       const mock = await startMockProviderServer();
       const proxy = new PrimaryProxy(`${mock.url}/primary`);
       await proxy.open();

@@ -40,7 +40,7 @@ const WAITS: WaitCase[] = [
   { script: 'llm-switch-cooldown', stdout: ['Write a tagline (request 3): primary failed, switch_provider failed, switch_provider answered'] },
   {
     script: 'llm-queue-replay',
-    stdout: ['openai/gpt-4o: Write a tagline (request 5) primary failed, retry failed, switch_provider failed, use_cache failed, queue_request answered'],
+    stdout: ['openai/gpt-4o: Write a tagline (request 6) primary failed, retry failed, switch_provider failed, use_cache failed, queue_request answered'],
   },
   // real PostgreSQL at 127.0.0.1:5432 (trust auth, database test)
   { script: 'postgres-retry', stdout: ['42 primary failed, retry answered'] },

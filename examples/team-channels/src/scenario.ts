@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { ChannelKind, TeamChannelsHealth } from '@rampart/channels';
-import { ConfigError, nonEmptyString, optionsObject, positiveInt, redactUrl } from '@rampart/core';
+import { ConfigError } from '@rampart/core';
+import { nonEmptyString, optionsObject, positiveInt, redactUrl } from '@rampart/core/internal';
 import { Redis } from 'ioredis';
 import { pollUntil } from './check-until.js';
 import { formatHealth } from './format-health.js';

@@ -1,9 +1,10 @@
-// ResilientLLM's QUEUE_REQUEST: the provider fails four times, so the default chain (retry, switch,
-// degrade, cache) cannot answer and queues the call; the queue's replay 200 ms later answers.
+// ResilientLLM's QUEUE_REQUEST: the provider fails five times, so the default chain (retry, switch,
+// degrade, cache) cannot answer and queues the call; a replay of the queue, 200 ms apart, answers. The
+// sixth request answers whether DEGRADE_SERVICE sent the fifth (its cooldown had ended) or a replay did.
 import { ResilientLLM } from '@rampart/llm';
 import { startTestServer } from './support/test-server.mjs';
 
-const server = await startTestServer('llm', { faults: { openai: [{ type: 'server_error' }, { type: 'server_error' }, { type: 'server_error' }, { type: 'server_error' }] } });
+const server = await startTestServer('llm', { faults: { openai: Array.from({ length: 5 }, () => ({ type: 'server_error' })) } });
 const llm = new ResilientLLM({
   providers: [{ name: 'openai', kind: 'openai', model: 'gpt-4o', apiKey: 'sk-waits', baseURL: `${server.url}/openai/v1` }],
   cooldownMs: 200,
