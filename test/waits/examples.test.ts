@@ -20,6 +20,20 @@ function runCommands(example: string): string[][] {
   return lines.filter((l) => l.trim() !== '' && !l.startsWith('#') && !/\brun build\b/.test(l)).map((l) => l.trim().split(/\s+/));
 }
 
+/**
+ * The README's build lines. On a fresh clone (`npm ci`, nothing built) the example's own `tsc` cannot
+ * find the packages' types, so the line must be turbo's build of the example, which builds the
+ * packages it depends on first (turbo.json: build dependsOn ^build). Running it here would rewrite
+ * dist files other test files' child processes are loading, so the line's form is what is checked;
+ * `ensureExampleBuilt` does the build.
+ */
+function buildCommands(example: string): string[] {
+  if (example === 'marketing-team') return [];
+  const readme = readFileSync(join(root, 'examples', example, 'README.md'), 'utf8');
+  const lines = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split('\n'));
+  return lines.filter((l) => /\brun build\b/.test(l)).map((l) => l.replace(/#.*$/, '').trim());
+}
+
 const examples = readdirSync(join(root, 'examples'), { withFileTypes: true })
   .filter((e) => e.isDirectory())
   .map((e) => e.name);
@@ -41,6 +55,14 @@ describe('examples run to the end from their README command', () => {
 
   it('every example has a run command', () => {
     for (const example of examples) expect(runCommands(example), example).not.toEqual([]);
+  });
+
+  it('every build command builds the example with the packages it uses (works on a fresh clone)', () => {
+    for (const example of examples) {
+      const name = (JSON.parse(readFileSync(join(root, 'examples', example, 'package.json'), 'utf8')) as { name: string }).name;
+      if (example !== 'marketing-team') expect(buildCommands(example), example).not.toEqual([]);
+      for (const line of buildCommands(example)) expect(line, example).toBe(`npx turbo run build --filter=${name}`);
+    }
   });
 
   it.concurrent.each(examples)('%s', async (example) => {
