@@ -4,9 +4,18 @@ import { Redis } from 'ioredis';
 /** The Redis server on this machine (loopback only). */
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 
-/** A key prefix and channel unique to one test run, so parallel runs never see each other's data. */
+/** Namespaces handed out since the last {@link cleanUp}, whose keys it deletes. */
+const namespaces = new Set<string>();
+
+/**
+ * A key prefix and channel unique to one test run, so parallel runs never see each other's data. The
+ * next {@link cleanUp} deletes its keys (a breaker channel's `<channel>:state` hash among them, which
+ * would otherwise stay in the machine's Redis for the day it takes to expire).
+ */
 export function uniqueNamespace(): string {
-  return `rampart-test:${randomUUID()}:`;
+  const namespace = `rampart-test:${randomUUID()}:`;
+  namespaces.add(namespace);
+  return namespace;
 }
 
 /** Connections opened by a test, quit by {@link cleanUp}. */
@@ -19,11 +28,16 @@ export function testClient(options: { keyPrefix?: string } = {}): Redis {
   return client;
 }
 
-/** Delete every key under `prefix`, and quit every connection from {@link testClient}. */
+/**
+ * Delete every key under each of `prefixes` and under every {@link uniqueNamespace} handed out since the
+ * last call, and quit every connection from {@link testClient}.
+ */
 export async function cleanUp(prefixes: readonly string[]): Promise<void> {
   const admin = new Redis(REDIS_URL);
+  const all = new Set([...prefixes, ...namespaces]);
+  namespaces.clear();
   try {
-    for (const prefix of prefixes) {
+    for (const prefix of all) {
       let cursor = '0';
       do {
         const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', 500);
