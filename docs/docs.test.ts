@@ -4,7 +4,8 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describe, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
+import { deleteDocsKeys } from '../test/support/docs-redis-keys.js';
 
 const docsDir = dirname(fileURLToPath(import.meta.url));
 const outDir = join(docsDir, '.snippets');
@@ -29,6 +30,7 @@ rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 
 describe('docs code blocks run', () => {
+  afterAll(() => deleteDocsKeys([process.pid])); // the Redis examples' keys, named after this process
   for (const file of files) {
     const snippets = blocks(readFileSync(file, 'utf8'));
     snippets.forEach((code, i) => {

@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePackagesBuilt, root } from './built-packages.js';
+import { deleteDocsKeys } from '../support/docs-redis-keys.js';
 import { killRunning, runScript } from './run-script.js';
 
 const docsDir = join(root, 'docs');
@@ -39,12 +40,17 @@ describe('docs code blocks run as standalone scripts', () => {
     writeFileSync(join(outDir, '.gitignore'), '*\n');
     return ensurePackagesBuilt();
   }, 300_000);
-  afterAll(killRunning);
+  const pids: number[] = [];
+  afterAll(async () => {
+    killRunning();
+    await deleteDocsKeys(pids);
+  });
 
   it.concurrent.each(files.flatMap(blocks))('$name exits 0', async ({ name, code }) => {
     const path = join(outDir, `${name}.ts`);
     writeFileSync(path, code);
     const run = await runScript(process.execPath, ['--import', swcLoader, path]);
+    if (run.pid !== undefined) pids.push(run.pid);
     expect({ code: run.code, signal: run.signal }, run.stderr).toEqual({ code: 0, signal: null });
   }, 120_000);
 });

@@ -5,6 +5,8 @@ import { root } from './built-packages.js';
 
 /** How a run ended, with its whole output. */
 export interface ScriptRun {
+  /** The child's process id (what a script that names things after `process.pid` used). */
+  pid: number | undefined;
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string[];
@@ -38,7 +40,7 @@ export async function runScript(command: string, args: string[], env: Record<str
       child.on('error', reject);
       child.on('close', (code, signal) => {
         if (child.pid !== undefined) running.delete(child.pid);
-        resolve({ code, signal, stdout: stdout.split('\n').filter((line) => line !== ''), stderr });
+        resolve({ pid: child.pid, code, signal, stdout: stdout.split('\n').filter((line) => line !== ''), stderr });
       });
     });
   } finally {
