@@ -49,8 +49,7 @@ describe('docs code blocks run as standalone scripts', () => {
   it.concurrent.each(files.flatMap(blocks))('$name exits 0', async ({ name, code }) => {
     const path = join(outDir, `${name}.ts`);
     writeFileSync(path, code);
-    const run = await runScript(process.execPath, ['--import', swcLoader, path]);
-    if (run.pid !== undefined) pids.push(run.pid);
+    const run = await runScript(process.execPath, ['--import', swcLoader, path], {}, (pid) => pids.push(pid));
     expect({ code: run.code, signal: run.signal }, run.stderr).toEqual({ code: 0, signal: null });
   }, 120_000);
 });

@@ -5,8 +5,6 @@ import { root } from './built-packages.js';
 
 /** How a run ended, with its whole output. */
 export interface ScriptRun {
-  /** The child's process id (what a script that names things after `process.pid` used). */
-  pid: number | undefined;
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string[];
@@ -19,9 +17,15 @@ const waiting: Array<() => void> = [];
 
 /**
  * Run `command` with `args` from the repository root, with `RAMPART_LOG_LEVEL=silent` unless `env`
- * says otherwise; resolves once it has exited and its output is read.
+ * says otherwise; resolves once it has exited and its output is read. `onStart` is told the child's
+ * process id (for what a script names after its `process.pid`).
  */
-export async function runScript(command: string, args: string[], env: Record<string, string> = {}): Promise<ScriptRun> {
+export async function runScript(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+  onStart?: (pid: number) => void,
+): Promise<ScriptRun> {
   if (active >= 2) await new Promise<void>((resolve) => waiting.push(resolve));
   active++;
   try {
@@ -32,7 +36,10 @@ export async function runScript(command: string, args: string[], env: Record<str
         env: { ...process.env, RAMPART_LOG_LEVEL: 'silent', ...env },
         detached: true, // its own process group, so that killRunning() also ends what it started
       });
-      if (child.pid !== undefined) running.add(child.pid);
+      if (child.pid !== undefined) {
+        running.add(child.pid);
+        onStart?.(child.pid);
+      }
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
@@ -40,7 +47,7 @@ export async function runScript(command: string, args: string[], env: Record<str
       child.on('error', reject);
       child.on('close', (code, signal) => {
         if (child.pid !== undefined) running.delete(child.pid);
-        resolve({ pid: child.pid, code, signal, stdout: stdout.split('\n').filter((line) => line !== ''), stderr });
+        resolve({ code, signal, stdout: stdout.split('\n').filter((line) => line !== ''), stderr });
       });
     });
   } finally {
