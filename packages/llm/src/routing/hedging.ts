@@ -116,11 +116,9 @@ export function lostRace(signal: AbortSignal): boolean {
   return signal.aborted && RampartError.isInstance(signal.reason) && signal.reason.code === 'HedgeLostError';
 }
 
-/** One hedged call: its first target, where hedges go, and how one request is made. */
-export interface HedgeRace<S, T> {
+/** What a hedged call is made of: its first target, where hedges go, and how one request is made. */
+export interface HedgeTargets<S, T> {
   readonly clock: Clock;
-  readonly delayMs: number;
-  readonly maxExtraRequests: number;
   /** The call's signal: aborting it aborts every request. */
   readonly signal: AbortSignal | undefined;
   readonly first: S;
@@ -130,6 +128,12 @@ export interface HedgeRace<S, T> {
   request(target: S, signal: AbortSignal): Promise<T>;
   /** The target's name, for the error of a call whose every request failed. */
   name(target: S): string;
+}
+
+/** One hedged call with its delay and cap. */
+export interface HedgeRace<S, T> extends HedgeTargets<S, T> {
+  readonly delayMs: number;
+  readonly maxExtraRequests: number;
 }
 
 /** Thrown by a hedge that never found a target: not an attempt's failure, left out of the call's errors. */
@@ -186,21 +190,16 @@ export async function raceHedged<S, T>(race: HedgeRace<S, T>): Promise<T> {
   } catch (err) {
     if (!(err instanceof HedgingExhaustedError) && err !== NO_HEDGE) throw err;
     if (failures.length < 2) throw failures[0]?.error ?? err;
-    const all = new HedgingExhaustedError(failures.map((f) => f.error), 'max_attempts');
-    all.message = `Every hedged request failed: ${failures.map((f) => `${race.name(f.target)}: ${f.error instanceof Error ? f.error.message : String(f.error)}`).join('; ')}`;
-    throw all;
+    throw new HedgingExhaustedError(
+      failures.map((f) => f.error),
+      'max_attempts',
+      failures.map((f) => race.name(f.target)),
+    );
   }
 }
 
 /** One hedged call of {@link ProviderHedging.run}: targets with their latencies, and how one request is made. */
-export interface HedgedCall<S, T> {
-  readonly clock: Clock;
-  readonly signal: AbortSignal | undefined;
-  readonly first: S;
-  /** The next available target the call has not tried, or undefined. */
-  next(tried: readonly S[]): S | undefined;
-  request(target: S, signal: AbortSignal): Promise<T>;
-  name(target: S): string;
+export interface HedgedCall<S, T> extends HedgeTargets<S, T> {
   latencies(target: S): LatencyWindow;
 }
 
