@@ -104,7 +104,13 @@ async function scenario(makePair: () => Promise<Pair>): Promise<Figures> {
   const pair = await makePair();
   const { manager, mcp, steps, changes } = await started(pair, { checkIntervalMs: CHECK_INTERVAL_MS, hysteresis: { recoverAfter: RECOVER_AFTER } });
 
-  // healthy: a plain call to the primary, no fallback step
+  // healthy: a plain call to the primary, no fallback step. The primary's first monitor check can fail on
+  // a loaded machine (a cold stdio spawn racing other test files); a failed check gates the primary off
+  // (the call would go proactively to the secondary), so wait, bounded, for a check that passes first.
+  for (let waited = 0; !manager.isProviderAvailable(ResourceType.MCP_SERVER, 'everything/primary'); waited += 50) {
+    if (waited > 15_000) throw new Error(`the primary's monitor never passed a check: ${JSON.stringify(changes)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   expect(echoed(await mcp.callTool('everything', 'echo', { message: 'warm' }))).toBe('Echo: warm');
   expect(steps).toEqual([]);
 
